@@ -1,0 +1,2 @@
+// Package graph builds physics-informed neural networks as Gorgonia graphs.
+package graph
