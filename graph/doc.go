@@ -1,2 +1,34 @@
-// Package graph builds physics-informed neural networks as Gorgonia graphs.
+// Package graph builds physics-informed neural networks (PINNs) as Gorgonia
+// graphs and trains them.
+//
+// A network N maps the independent variable t to one output per state
+// variable. The trial solution y(t) is N(t) itself (soft initial conditions,
+// penalised in the loss) or a form that meets the initial conditions exactly
+// (hard):
+//
+//	first order:   y(t) = y0 + (t - t0) N(t)
+//	second order:  y(t) = y0 + y0' (t - t0) + (t - t0)^2 N(t)
+//
+// The loss is the mean squared ODE residual at the collocation points plus
+// the weighted initial-condition misfit (and, for inverse problems, the data
+// misfit):
+//
+//	L = mean((D y - f(t, y, y'))^2) + w_ic |y(t0) - y0|^2 + w_data mean((y(t_k) - y_k)^2)
+//
+// where D y is dy/dt (or d2y/dt2 for second-order problems), obtained in one
+// of the ways Derivative names:
+//
+//   - Symbolic: Gorgonia differentiates the output node with respect to the
+//     input node t, then a second pass differentiates the loss with respect to
+//     the weights. Gorgonia v0.9.18 caches derivatives between passes and
+//     silently returns wrong gradients on the second one; see forgetDerivatives.
+//   - Forward: the tangent dy/dt (and d2y/dt2) is propagated through the layers
+//     inside the graph, the cross-check of Symbolic.
+//   - FDForward: the forum thread's finite difference on the grid,
+//     diff(y)/diff(t), with the residual at the right-hand points.
+//   - FDCentral: (y(t+h) - y(t-h)) / 2h with the network evaluated at shifted
+//     inputs.
+//
+// Every value that is reported is read with G.Read: Gorgonia's TapeMachine
+// reuses memory, so a node's Value after a run may hold another node's numbers.
 package graph

@@ -1,0 +1,129 @@
+package graph
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/diff/fd"
+)
+
+// Derivative says how the derivatives in the ODE residual are obtained.
+type Derivative string
+
+// The derivative modes.
+const (
+	// Symbolic differentiates the network's output node with respect to its
+	// input node t with Gorgonia, then differentiates again for the weights.
+	Symbolic Derivative = "symbolic"
+	// Forward propagates dy/dt (and d2y/dt2) through the layers in the graph.
+	Forward Derivative = "forward"
+	// FDForward takes diff(y)/diff(t) on the sorted collocation points, as the
+	// forum thread's answer did, with the residual at the right-hand points.
+	FDForward Derivative = "fd-forward"
+	// FDCentral takes (y(t+h) - y(t-h)) / 2h (and (y(t+h) - 2y(t) + y(t-h)) / h^2).
+	FDCentral Derivative = "fd-central"
+	// WRTPrediction reproduces the forum thread's mistake: the gradient of
+	// sum(y) with respect to y itself, which is all ones, in place of dy/dt.
+	WRTPrediction Derivative = "wrt-prediction"
+)
+
+// Derivatives lists the modes a user chooses from (WRTPrediction exists to
+// reproduce the thread and is not offered).
+var Derivatives = []Derivative{Symbolic, Forward, FDForward, FDCentral}
+
+// ParseDerivative returns the derivative mode with the given name.
+func ParseDerivative(name string) (Derivative, error) {
+	for _, d := range append(Derivatives, WRTPrediction) {
+		if string(d) == name {
+			return d, nil
+		}
+	}
+	return "", fmt.Errorf("unknown derivative %q (want one of %s)", name, joinNames(Derivatives))
+}
+
+// ICMode says how the initial conditions are met.
+type ICMode string
+
+// The initial-condition modes.
+const (
+	// SoftIC adds the weighted initial-condition misfit to the loss.
+	SoftIC ICMode = "soft"
+	// HardIC builds the initial conditions into the trial solution.
+	HardIC ICMode = "hard"
+)
+
+// ParseICMode returns the initial-condition mode with the given name.
+func ParseICMode(name string) (ICMode, error) {
+	switch ICMode(name) {
+	case SoftIC, HardIC:
+		return ICMode(name), nil
+	}
+	return "", fmt.Errorf("unknown initial-condition mode %q (want soft or hard)", name)
+}
+
+// DefaultFDStep returns the step of FDCentral when Config.FDStep is zero:
+// gonum's steps for central differences, which balance truncation error (h^2)
+// against round-off (eps/h for a first derivative, eps/h^2 for a second):
+// about 6e-6 for first-order problems and 1e-4 for second-order ones.
+func DefaultFDStep(order int) float64 {
+	if order == 2 {
+		return fd.Central2nd.Step
+	}
+	return fd.Central.Step
+}
+
+// Config says how a problem is solved: the network, the derivative and the
+// loss. The zero value of each field means its default.
+type Config struct {
+	// Hidden lists the hidden layer widths; nil means 8, 8 (the thread's).
+	Hidden []int
+	// Activation follows each hidden layer; "" means Tanh.
+	Activation Activation
+	// OutputActivation follows the output layer; "" means Identity.
+	OutputActivation Activation
+	// Derivative is how dy/dt is obtained; "" means Symbolic.
+	Derivative Derivative
+	// FDStep is h for FDCentral (and the slope of FDForward's soft initial
+	// condition in second-order problems); 0 means DefaultFDStep(order).
+	FDStep float64
+	// IC is how the initial conditions are met; "" means SoftIC.
+	IC ICMode
+	// ICWeight weighs the soft initial-condition misfit; 0 means 1.
+	ICWeight float64
+	// DataWeight weighs the misfit to observations; 0 means 1.
+	DataWeight float64
+	// SumResidual sums the squared residuals instead of averaging them (the
+	// thread's finite-difference answer does).
+	SumResidual bool
+	// ScaleInput maps [t0, t1] onto [-1, 1] before the first layer.
+	ScaleInput bool
+}
+
+// withDefaults returns c with every zero field replaced by its default, for a
+// problem of the given order.
+func (c Config) withDefaults(order int) Config {
+	if c.FDStep == 0 {
+		c.FDStep = DefaultFDStep(order)
+	}
+	if c.Hidden == nil {
+		c.Hidden = []int{8, 8}
+	}
+	if c.Activation == "" {
+		c.Activation = Tanh
+	}
+	if c.OutputActivation == "" {
+		c.OutputActivation = Identity
+	}
+	if c.Derivative == "" {
+		c.Derivative = Symbolic
+	}
+	if c.IC == "" {
+		c.IC = SoftIC
+	}
+	if c.ICWeight == 0 {
+		c.ICWeight = 1
+	}
+	if c.DataWeight == 0 {
+		c.DataWeight = 1
+	}
+	return c
+}

@@ -1,0 +1,150 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+
+	"pinn/problems/expr"
+
+	G "gorgonia.org/gorgonia"
+)
+
+// buildExpr turns a parsed expression into nodes. env maps each free name to
+// its node (a column of values or a scalar); parts without free names are
+// evaluated once and enter the graph as constants.
+func buildExpr(e expr.Expr, env map[string]*G.Node) (*G.Node, error) {
+	if len(expr.Names(e)) == 0 {
+		v, err := expr.Eval(e, nil)
+		if err != nil {
+			return nil, err
+		}
+		return G.NewConstant(v), nil
+	}
+	switch e := e.(type) {
+	case *expr.Name:
+		n, ok := env[e.Name]
+		if !ok {
+			return nil, fmt.Errorf("graph: no value for %q", e.Name)
+		}
+		return n, nil
+	case *expr.Neg:
+		x, err := buildExpr(e.X, env)
+		if err != nil {
+			return nil, err
+		}
+		return G.Neg(x)
+	case *expr.Binary:
+		x, err := buildExpr(e.X, env)
+		if err != nil {
+			return nil, err
+		}
+		if e.Op == '^' {
+			return power(x, e.Y, env)
+		}
+		y, err := buildExpr(e.Y, env)
+		if err != nil {
+			return nil, err
+		}
+		switch e.Op {
+		case '+':
+			return G.Add(x, y)
+		case '-':
+			return G.Sub(x, y)
+		case '*':
+			return G.HadamardProd(x, y)
+		case '/':
+			return G.HadamardDiv(x, y)
+		}
+	case *expr.Call:
+		if e.Func == "pow" {
+			x, err := buildExpr(e.Args[0], env)
+			if err != nil {
+				return nil, err
+			}
+			return power(x, e.Args[1], env)
+		}
+		x, err := buildExpr(e.Args[0], env)
+		if err != nil {
+			return nil, err
+		}
+		switch e.Func {
+		case "sin":
+			return G.Sin(x)
+		case "cos":
+			return G.Cos(x)
+		case "tan":
+			s, err := G.Sin(x)
+			if err != nil {
+				return nil, err
+			}
+			c, err := G.Cos(x)
+			if err != nil {
+				return nil, err
+			}
+			return G.HadamardDiv(s, c)
+		case "exp":
+			return G.Exp(x)
+		case "log":
+			return G.Log(x)
+		case "sqrt":
+			return G.Sqrt(x)
+		case "tanh":
+			return G.Tanh(x)
+		case "abs":
+			return G.Abs(x)
+		}
+	}
+	return nil, fmt.Errorf("graph: cannot build %s", e)
+}
+
+// power builds x^y. A constant integer exponent becomes products (so that a
+// negative base is fine and no logarithm enters the graph), 0.5 a square
+// root; anything else is Gorgonia's Pow.
+func power(x *G.Node, y expr.Expr, env map[string]*G.Node) (*G.Node, error) {
+	if len(expr.Names(y)) == 0 {
+		p, err := expr.Eval(y, nil)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case p == 0.5:
+			return G.Sqrt(x)
+		case p == math.Trunc(p) && math.Abs(p) <= 64:
+			return integerPower(x, int(p))
+		}
+	}
+	yn, err := buildExpr(y, env)
+	if err != nil {
+		return nil, err
+	}
+	return G.Pow(x, yn)
+}
+
+// integerPower builds x^n by repeated squaring.
+func integerPower(x *G.Node, n int) (*G.Node, error) {
+	switch {
+	case n < 0:
+		p, err := integerPower(x, -n)
+		if err != nil {
+			return nil, err
+		}
+		return G.HadamardDiv(G.NewConstant(1.0), p)
+	case n == 0:
+		return G.NewConstant(1.0), nil // as math.Pow: x^0 = 1 for every x
+	case n == 1:
+		return x, nil
+	case n == 2:
+		return G.Square(x)
+	case n%2 == 1:
+		p, err := integerPower(x, n-1)
+		if err != nil {
+			return nil, err
+		}
+		return G.HadamardProd(p, x)
+	}
+	h, err := integerPower(x, n/2)
+	if err != nil {
+		return nil, err
+	}
+	return G.Square(h)
+}

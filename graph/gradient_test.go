@@ -1,0 +1,115 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"pinn/problems"
+
+	"gonum.org/v1/gonum/diff/fd"
+)
+
+// testProblem returns a problem for gradient checks: first order y' = -y + t
+// or second order y" = -4y - 0.5y' + cos(t), both from t0 = 0.5 so that no
+// collocation point sits at a ReLU kink of a zero-bias layer.
+func testProblem(t *testing.T, order int) *problems.Problem {
+	t.Helper()
+	d := problems.Definition{Name: "test", Vars: []string{"y"}, Order: 1, RHS: []string{"-y + t"},
+		T0: 0.5, T1: 1.7, Y0: []float64{1}, Points: 6}
+	if order == 2 {
+		d.Order, d.RHS, d.DY0 = 2, []string{"-4*y - 0.5*dy + cos(t)"}, []float64{0.3}
+	}
+	p, err := problems.New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// testNetwork returns a 1-5-4-m network with random weights and biases (non-zero
+// biases keep ReLU kinks away from the points).
+func testNetwork(t *testing.T, outputs int, act, outAct Activation, seed uint64) *Network {
+	t.Helper()
+	rng := NewRand(seed)
+	net, err := NewNetwork([]int{5, 4}, outputs, act, outAct, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range net.Biases {
+		for i := range b {
+			b[i] = rng.Float64() - 0.5
+		}
+	}
+	return net
+}
+
+// centralFourth is the fourth-order central difference
+//
+//	f'(x) ~ (f(x-2h) - 8 f(x-h) + 8 f(x+h) - f(x+2h)) / 12h
+var centralFourth = fd.Formula{
+	Stencil: []fd.Point{{Loc: -2, Coeff: 1.0 / 12}, {Loc: -1, Coeff: -2.0 / 3},
+		{Loc: 1, Coeff: 2.0 / 3}, {Loc: 2, Coeff: -1.0 / 12}},
+	Derivative: 1, Step: 1e-4,
+}
+
+// checkGradient compares the trainer's loss gradient with a fourth-order
+// central finite difference computed by gonum.
+//
+// Tolerance: with step h = 1e-4 the truncation error is about h^4 |d5L/dx5| /
+// 30, below 1e-16 times a fifth derivative of order 1-100 here. Round-off is
+// about eps C / h, where C is the size of the terms the loss cancels: at most
+// about 1e-12 here (the FD modes' second difference multiplies round-off by
+// 1/h_net^2 = 100), so under 1e-8. The test allows 1e-7 relative to
+// max(1, |g|): above both, and far below the O(1) error of a wrong gradient
+// (TestNaiveDoubleGradIsWrong shows one of 0.79).
+func checkGradient(t *testing.T, tr *Trainer) {
+	t.Helper()
+	x0 := tr.Parameters()
+	_, grad, err := tr.LossAndGradient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	loss := func(x []float64) float64 {
+		tr.SetParameters(x)
+		l, _, err := tr.LossAndGradient()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	want := fd.Gradient(nil, loss, x0, &fd.Settings{Formula: centralFourth})
+	tr.SetParameters(x0)
+	for i := range want {
+		if diff := math.Abs(grad[i] - want[i]); diff > 1e-7*math.Max(1, math.Abs(want[i])) {
+			t.Errorf("dL/dx[%d] = %.10g, central difference %.10g (|diff| %.2g)", i, grad[i], want[i], diff)
+		}
+	}
+}
+
+func TestLossGradientMatchesFiniteDifferences(t *testing.T) {
+	modes := append([]Derivative{}, Derivatives...)
+	for _, order := range []int{1, 2} {
+		p := testProblem(t, order)
+		ts := []float64{0.55, 0.8, 1.05, 1.3, 1.45, 1.7}
+		for _, act := range Activations {
+			for _, mode := range modes {
+				for _, ic := range []ICMode{SoftIC, HardIC} {
+					name := fmt.Sprintf("order=%d/act=%s/derivative=%s/ic=%s", order, act, mode, ic)
+					t.Run(name, func(t *testing.T) {
+						net := testNetwork(t, 1, act, Tanh, 7)
+						// A large network FD step keeps the 1/h^2 of the second
+						// difference from amplifying the loss's round-off into
+						// the check's own finite difference.
+						cfg := Config{Derivative: mode, IC: ic, FDStep: 0.1, ICWeight: 2}
+						tr, err := NewTrainer(p, net, cfg, ts, nil, 0.01)
+						if err != nil {
+							t.Fatal(err)
+						}
+						checkGradient(t, tr)
+					})
+				}
+			}
+		}
+	}
+}

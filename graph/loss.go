@@ -1,0 +1,201 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+
+	"pinn/problems"
+
+	G "gorgonia.org/gorgonia"
+)
+
+// lossGraph is one PINN loss over fixed collocation points, its gradient with
+// respect to every learnable node, and the machine that runs them.
+type lossGraph struct {
+	*builder
+	t         *G.Node // collocation points, n x 1
+	params    G.Nodes // learnable nodes, see builder.learnables
+	loss      *G.Node
+	lossValue G.Value
+	vm        G.VM
+}
+
+// buildLoss builds the loss of problem p for the network (and the unknown
+// parameters' values) at the collocation points ts (ascending for
+// FDForward), with observations obs for inverse problems (nil for none):
+//
+//	L = sum_i reduce((D y_i - f_i)^2) + w_ic sum_i |y_i(t0) - y0_i|^2 (+ |y_i'(t0) - dy0_i|^2)
+//	    + w_data sum_i mean((y_i(t_k) - obs_ik)^2)
+func buildLoss(p *problems.Problem, net *Network, unknown map[string]float64, cfg Config, ts []float64, obs *problems.Observations) (*lossGraph, error) {
+	cfg = cfg.withDefaults(p.Order)
+	b, err := newBuilder(p, net, cfg, unknown)
+	if err != nil {
+		return nil, err
+	}
+	lg := &lossGraph{builder: b, t: b.column("t", ts), params: b.learnables()}
+	var terms G.Nodes
+	r, err := b.atCollocation(lg.t)
+	if err != nil {
+		return nil, err
+	}
+	res, err := b.residualLoss(r)
+	if err != nil {
+		return nil, fmt.Errorf("graph: residual: %w", err)
+	}
+	terms = append(terms, res...)
+	if cfg.IC == SoftIC {
+		ic, err := b.initialConditionLoss()
+		if err != nil {
+			return nil, fmt.Errorf("graph: initial condition: %w", err)
+		}
+		terms = append(terms, ic)
+	}
+	if obs != nil && len(obs.T) > 0 {
+		data, err := b.dataLoss(obs)
+		if err != nil {
+			return nil, fmt.Errorf("graph: data misfit: %w", err)
+		}
+		terms = append(terms, data)
+	}
+	if lg.loss, err = sumAll(terms); err != nil {
+		return nil, err
+	}
+	if _, err := grads(lg.loss, lg.params...); err != nil {
+		return nil, fmt.Errorf("graph: gradient of the loss: %w", err)
+	}
+	G.Read(lg.loss, &lg.lossValue)
+	lg.vm = G.NewTapeMachine(b.g, G.BindDualValues(lg.params...))
+	return lg, nil
+}
+
+// residualLoss builds reduce((D y_i - f_i(t, y, y'))^2) for each variable.
+func (b *builder) residualLoss(r residualPoints) (G.Nodes, error) {
+	env := map[string]*G.Node{b.p.Indep: r.t}
+	for k, v := range b.env {
+		env[k] = v
+	}
+	for i, v := range b.p.Vars {
+		env[v] = r.y[i]
+		if b.p.Order == 2 {
+			env["d"+v] = r.dy[i]
+		}
+	}
+	lhs := r.dy
+	if b.p.Order == 2 {
+		lhs = r.ddy
+	}
+	terms := make(G.Nodes, len(b.p.Vars))
+	for i := range b.p.Vars {
+		f, err := buildExpr(b.p.RightHandSide(i), env)
+		if err != nil {
+			return nil, err
+		}
+		res, err := G.Sub(lhs[i], f)
+		if err != nil {
+			return nil, err
+		}
+		sq, err := G.Square(res)
+		if err != nil {
+			return nil, err
+		}
+		if b.cfg.SumResidual {
+			terms[i], err = G.Sum(sq)
+		} else {
+			terms[i], err = G.Mean(sq)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return terms, nil
+}
+
+// initialConditionLoss builds w_ic sum_i (y_i(t0) - y0_i)^2, plus the slopes'
+// misfit for second-order problems.
+func (b *builder) initialConditionLoss() (*G.Node, error) {
+	t0 := b.column("t0", []float64{b.p.T0})
+	ys, dys, err := b.atPoints(t0, b.p.Order == 2)
+	if err != nil {
+		return nil, err
+	}
+	var terms G.Nodes
+	misfit := func(n *G.Node, want float64) error {
+		d, err := G.Sub(n, G.NewConstant(want))
+		if err == nil {
+			var sq *G.Node
+			if sq, err = G.Square(d); err == nil {
+				var s *G.Node
+				s, err = G.Sum(sq)
+				terms = append(terms, s)
+			}
+		}
+		return err
+	}
+	for i := range b.p.Vars {
+		if err := misfit(ys[i], b.p.Y0[i]); err != nil {
+			return nil, err
+		}
+		if b.p.Order == 2 {
+			if err := misfit(dys[i], b.p.DY0[i]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return weighted(b.cfg.ICWeight, terms)
+}
+
+// dataLoss builds w_data sum_i mean((y_i(t_k) - obs_ik)^2).
+func (b *builder) dataLoss(obs *problems.Observations) (*G.Node, error) {
+	ys, err := b.values(b.column("t_data", obs.T))
+	if err != nil {
+		return nil, err
+	}
+	var terms G.Nodes
+	for i, v := range b.p.Vars {
+		d, err := G.Sub(ys[i], b.column("obs_"+v, obs.Y[i]))
+		if err != nil {
+			return nil, err
+		}
+		sq, err := G.Square(d)
+		if err != nil {
+			return nil, err
+		}
+		m, err := G.Mean(sq)
+		if err != nil {
+			return nil, err
+		}
+		terms = append(terms, m)
+	}
+	return weighted(b.cfg.DataWeight, terms)
+}
+
+// weighted returns w times the sum of the scalar terms.
+func weighted(w float64, terms G.Nodes) (*G.Node, error) {
+	s, err := sumAll(terms)
+	if err != nil || w == 1 {
+		return s, err
+	}
+	return G.HadamardProd(G.NewConstant(w), s)
+}
+
+// sumAll adds scalar nodes.
+func sumAll(terms G.Nodes) (*G.Node, error) {
+	s := terms[0]
+	for _, t := range terms[1:] {
+		var err error
+		if s, err = G.Add(s, t); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// run computes the loss and leaves the gradient in the learnable nodes' dual
+// values (added to what is there: the caller zeroes it).
+func (lg *lossGraph) run() (float64, error) {
+	defer lg.vm.Reset()
+	if err := lg.vm.RunAll(); err != nil {
+		return math.NaN(), err
+	}
+	return lg.lossValue.Data().(float64), nil
+}

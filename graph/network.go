@@ -1,0 +1,142 @@
+package graph
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// Network is a multilayer perceptron: its architecture and weights, kept as
+// plain numbers so that they outlive any one graph (a graph is rebuilt when
+// the collocation points change) and can be saved.
+type Network struct {
+	// Widths lists the layer widths from input to output: 1, the hidden
+	// widths, then one output per state variable.
+	Widths []int `json:"widths"`
+	// Activation follows every hidden layer.
+	Activation Activation `json:"activation"`
+	// OutputActivation follows the output layer.
+	OutputActivation Activation `json:"output_activation"`
+	// Weights holds layer l's Widths[l] x Widths[l+1] matrix, row-major.
+	Weights [][]float64 `json:"weights"`
+	// Biases holds layer l's Widths[l+1] biases.
+	Biases [][]float64 `json:"biases"`
+	// InputScale and InputShift map t to the first layer's input
+	// s = InputScale*t + InputShift (1 and 0 unless the input is scaled).
+	InputScale float64 `json:"input_scale"`
+	InputShift float64 `json:"input_shift"`
+}
+
+// NewNetwork returns a network with one input, the given hidden widths and
+// outputs, weights drawn Glorot-uniform from rng and zero biases (Flux's
+// Dense defaults):
+//
+//	W_ij ~ U(-a, a),  a = sqrt(6 / (fan_in + fan_out))
+func NewNetwork(hidden []int, outputs int, act, outAct Activation, rng *rand.Rand) (*Network, error) {
+	if outputs < 1 {
+		return nil, errors.New("graph: a network needs at least one output")
+	}
+	widths := append(append([]int{1}, hidden...), outputs)
+	for _, w := range hidden {
+		if w < 1 {
+			return nil, fmt.Errorf("graph: hidden width %d is not positive", w)
+		}
+	}
+	for _, a := range []Activation{act, outAct} {
+		if _, err := ParseActivation(string(a)); err != nil {
+			return nil, err
+		}
+	}
+	n := &Network{Widths: widths, Activation: act, OutputActivation: outAct, InputScale: 1}
+	for l := 0; l+1 < len(widths); l++ {
+		in, out := widths[l], widths[l+1]
+		a := math.Sqrt(6 / float64(in+out))
+		w := make([]float64, in*out)
+		for i := range w {
+			w[i] = a * (2*rng.Float64() - 1)
+		}
+		n.Weights = append(n.Weights, w)
+		n.Biases = append(n.Biases, make([]float64, out))
+	}
+	return n, nil
+}
+
+// ScaleInput makes the network see [t0, t1] mapped onto [-1, 1].
+func (n *Network) ScaleInput(t0, t1 float64) {
+	n.InputScale = 2 / (t1 - t0)
+	n.InputShift = -(t1 + t0) / (t1 - t0)
+}
+
+// NewRand returns the random source every seeded choice of this module uses.
+func NewRand(seed uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+}
+
+// Layers is the number of dense layers (hidden layers plus the output layer).
+func (n *Network) Layers() int { return len(n.Widths) - 1 }
+
+// Outputs is the number of outputs, one per state variable.
+func (n *Network) Outputs() int { return n.Widths[len(n.Widths)-1] }
+
+// NumParams is the number of weights and biases.
+func (n *Network) NumParams() int {
+	c := 0
+	for l := range n.Weights {
+		c += len(n.Weights[l]) + len(n.Biases[l])
+	}
+	return c
+}
+
+// Clone returns a deep copy.
+func (n *Network) Clone() *Network {
+	c := *n
+	c.Widths = append([]int(nil), n.Widths...)
+	c.Weights = cloneRows(n.Weights)
+	c.Biases = cloneRows(n.Biases)
+	return &c
+}
+
+func cloneRows(rows [][]float64) [][]float64 {
+	c := make([][]float64, len(rows))
+	for i, r := range rows {
+		c[i] = append([]float64(nil), r...)
+	}
+	return c
+}
+
+// Validate reports whether the shapes of the weights match the widths; a
+// network read from a file must pass it before use.
+func (n *Network) Validate() error {
+	if len(n.Widths) < 2 || n.Widths[0] != 1 {
+		return errors.New("network: widths must start with 1 input and name at least one more layer")
+	}
+	if len(n.Weights) != n.Layers() || len(n.Biases) != n.Layers() {
+		return fmt.Errorf("network: %d widths need %d weight matrices and bias vectors, have %d and %d",
+			len(n.Widths), n.Layers(), len(n.Weights), len(n.Biases))
+	}
+	for l := 0; l < n.Layers(); l++ {
+		in, out := n.Widths[l], n.Widths[l+1]
+		if in < 1 || out < 1 {
+			return fmt.Errorf("network: layer %d has width %d", l+1, out)
+		}
+		if len(n.Weights[l]) != in*out || len(n.Biases[l]) != out {
+			return fmt.Errorf("network: layer %d needs %dx%d weights and %d biases, has %d and %d",
+				l+1, in, out, out, len(n.Weights[l]), len(n.Biases[l]))
+		}
+		for _, v := range append(append([]float64(nil), n.Weights[l]...), n.Biases[l]...) {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("network: layer %d holds a non-finite weight", l+1)
+			}
+		}
+	}
+	for _, a := range []Activation{n.Activation, n.OutputActivation} {
+		if _, err := ParseActivation(string(a)); err != nil {
+			return fmt.Errorf("network: %w", err)
+		}
+	}
+	if n.InputScale == 0 || math.IsNaN(n.InputScale+n.InputShift) || math.IsInf(n.InputScale+n.InputShift, 0) {
+		return fmt.Errorf("network: input scaling %g*t%+g is not usable", n.InputScale, n.InputShift)
+	}
+	return nil
+}

@@ -1,0 +1,106 @@
+package graph
+
+import (
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// slot is one learnable node seen as numbers: the value and the accumulated
+// gradient. A matrix's slices are its own storage; a scalar's are copies that
+// flush writes back.
+type slot struct {
+	value, grad []float64
+	flush       func()
+}
+
+// slots returns the learnable nodes in the order of builder.learnables; the
+// optimisers and tests see them as one flat vector in that order.
+func (lg *lossGraph) slots() []slot {
+	s := make([]slot, len(lg.params))
+	for i, n := range lg.params {
+		gv, _ := n.Grad() // nil before the first run
+		switch v := n.Value().(type) {
+		case *tensor.Dense:
+			s[i].value = v.Data().([]float64)
+			if gv != nil {
+				s[i].grad = gv.Data().([]float64)
+			}
+		case *G.F64:
+			s[i].value = []float64{float64(*v)}
+			g, _ := gv.(*G.F64)
+			if g != nil {
+				s[i].grad = []float64{float64(*g)}
+			}
+			s[i].flush = func() {
+				*v = G.F64(s[i].value[0])
+				if g != nil {
+					*g = G.F64(s[i].grad[0])
+				}
+			}
+		}
+	}
+	return s
+}
+
+// numParams is the length of the flat parameter vector.
+func (lg *lossGraph) numParams() int {
+	c := 0
+	for _, n := range lg.params {
+		c += n.Shape().TotalSize()
+	}
+	return c
+}
+
+// getParams copies the parameters into x.
+func (lg *lossGraph) getParams(x []float64) {
+	i := 0
+	for _, s := range lg.slots() {
+		i += copy(x[i:], s.value)
+	}
+}
+
+// setParams copies x into the parameters.
+func (lg *lossGraph) setParams(x []float64) {
+	i := 0
+	for _, s := range lg.slots() {
+		i += copy(s.value, x[i:])
+		if s.flush != nil {
+			s.flush()
+		}
+	}
+}
+
+// takeGradient copies the accumulated gradient into dst and zeroes it, so
+// that the next run starts from nothing.
+func (lg *lossGraph) takeGradient(dst []float64) {
+	i := 0
+	for _, s := range lg.slots() {
+		i += copy(dst[i:], s.grad)
+		clear(s.grad)
+		if s.flush != nil {
+			s.flush()
+		}
+	}
+}
+
+// pull copies the learned values back into the network and the unknown
+// parameters.
+func (lg *lossGraph) pull(net *Network, unknown map[string]float64) {
+	ss := lg.slots()
+	hidden := 2 * (net.Layers() - 1) // weight and bias slots of hidden layers
+	m := net.Outputs()
+	for l := 0; l < hidden/2; l++ {
+		copy(net.Weights[l], ss[2*l].value)
+		copy(net.Biases[l], ss[2*l+1].value)
+	}
+	last := net.Layers() - 1
+	for i := 0; i < m; i++ {
+		for j, w := range ss[hidden+2*i].value {
+			net.Weights[last][j*m+i] = w
+		}
+		net.Biases[last][i] = ss[hidden+2*i+1].value[0]
+	}
+	for k, name := range lg.p.Unknown {
+		unknown[name] = ss[hidden+2*m+k].value[0]
+	}
+}

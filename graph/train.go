@@ -1,0 +1,185 @@
+package graph
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+
+	"pinn/problems"
+
+	G "gorgonia.org/gorgonia"
+)
+
+// ErrDiverged is wrapped by DivergedError.
+var ErrDiverged = errors.New("graph: training diverged")
+
+// DivergedError says at which epoch the loss stopped being finite. The
+// trainer then holds the weights of the epoch before.
+type DivergedError struct {
+	Epoch int
+	Loss  float64
+}
+
+func (e *DivergedError) Error() string {
+	if e.Epoch == 0 {
+		return fmt.Sprintf("the loss at the initial weights is %g", e.Loss)
+	}
+	return fmt.Sprintf("training diverged at epoch %d: the loss is %g; kept the weights of epoch %d", e.Epoch, e.Loss, e.Epoch-1)
+}
+
+// Unwrap returns ErrDiverged.
+func (e *DivergedError) Unwrap() error { return ErrDiverged }
+
+// Trainer fits a network to a problem: it owns the loss graph, the optimiser
+// state and the loss history. Loss()[k] is the loss after k epochs.
+type Trainer struct {
+	p       *problems.Problem
+	cfg     Config
+	net     *Network
+	unknown map[string]float64
+	obs     *problems.Observations
+	lg      *lossGraph
+	adam    *G.AdamSolver
+	history []float64
+	// fresh says the learnable nodes hold the gradient at the current
+	// weights and history ends with the loss there.
+	fresh    bool
+	lastGood []float64
+}
+
+// NewTrainer prepares to train net (which it copies) on problem p at the
+// collocation points ts, with Adam at learning rate lr; obs holds the
+// observations of an inverse problem, or nil.
+func NewTrainer(p *problems.Problem, net *Network, cfg Config, ts []float64, obs *problems.Observations, lr float64) (*Trainer, error) {
+	if !(lr > 0) || math.IsInf(lr, 0) {
+		return nil, fmt.Errorf("graph: learning rate %g is not a positive number", lr)
+	}
+	tr := &Trainer{p: p, cfg: cfg, net: net.Clone(), unknown: map[string]float64{}, obs: obs,
+		adam: G.NewAdamSolver(G.WithLearnRate(lr))}
+	for _, k := range p.Unknown {
+		tr.unknown[k] = p.Params[k]
+	}
+	if err := tr.SetPoints(ts); err != nil {
+		return nil, err
+	}
+	return tr, nil
+}
+
+// SetPoints moves the collocation points; the optimiser's state is kept.
+func (tr *Trainer) SetPoints(ts []float64) error {
+	if tr.cfg.withDefaults(tr.p.Order).Derivative == FDForward && !slices.IsSorted(ts) {
+		ts = slices.Sorted(slices.Values(ts))
+	}
+	if tr.lg != nil && tr.lg.t.Shape()[0] == len(ts) {
+		copy(tr.lg.t.Value().Data().([]float64), ts)
+		tr.fresh = false
+		return nil
+	}
+	if tr.lg != nil {
+		tr.lg.pull(tr.net, tr.unknown)
+	}
+	lg, err := buildLoss(tr.p, tr.net, tr.unknown, tr.cfg, ts, tr.obs)
+	if err != nil {
+		return err
+	}
+	tr.lg, tr.fresh = lg, false
+	tr.lastGood = make([]float64, lg.numParams())
+	lg.getParams(tr.lastGood)
+	return nil
+}
+
+// evaluate runs the graph at the current weights if it has not, recording
+// the loss; a non-finite loss restores the last good weights.
+func (tr *Trainer) evaluate() error {
+	if tr.fresh {
+		return nil
+	}
+	loss, err := tr.lg.run()
+	if err != nil {
+		return err
+	}
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		tr.lg.setParams(tr.lastGood)
+		tr.lg.takeGradient(make([]float64, len(tr.lastGood)))
+		return &DivergedError{Epoch: len(tr.history), Loss: loss}
+	}
+	tr.history = append(tr.history, loss)
+	tr.fresh = true
+	return nil
+}
+
+// Adam runs epochs of Adam; after each it calls progress (if not nil) with
+// the epoch number and the loss after it.
+func (tr *Trainer) Adam(epochs int, progress func(epoch int, loss float64)) error {
+	if err := tr.evaluate(); err != nil {
+		return err
+	}
+	for range epochs {
+		tr.lg.getParams(tr.lastGood)
+		if err := tr.adam.Step(G.NodesToValueGrads(tr.lg.params)); err != nil {
+			return fmt.Errorf("graph: adam step: %w", err)
+		}
+		tr.fresh = false
+		if err := tr.evaluate(); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(tr.Epochs(), tr.history[len(tr.history)-1])
+		}
+	}
+	return nil
+}
+
+// Epochs is the number of optimisation steps taken so far.
+func (tr *Trainer) Epochs() int { return max(len(tr.history)-1, 0) }
+
+// Loss returns the loss history: Loss()[k] is the loss after k epochs.
+func (tr *Trainer) Loss() []float64 {
+	if err := tr.evaluate(); err != nil && len(tr.history) == 0 {
+		return nil
+	}
+	return slices.Clone(tr.history)
+}
+
+// Network returns a copy of the network with the current weights.
+func (tr *Trainer) Network() *Network {
+	tr.lg.pull(tr.net, tr.unknown)
+	return tr.net.Clone()
+}
+
+// Unknown returns the current values of the unknown parameters.
+func (tr *Trainer) Unknown() map[string]float64 {
+	tr.lg.pull(tr.net, tr.unknown)
+	return maps.Clone(tr.unknown)
+}
+
+// LossAndGradient returns the loss and its gradient with respect to the flat
+// parameter vector (see Parameters) at the current weights.
+func (tr *Trainer) LossAndGradient() (float64, []float64, error) {
+	grad := make([]float64, tr.lg.numParams())
+	tr.lg.takeGradient(grad) // drop whatever an earlier run left
+	loss, err := tr.lg.run()
+	if err != nil {
+		return 0, nil, err
+	}
+	tr.lg.takeGradient(grad)
+	tr.fresh = false
+	return loss, grad, nil
+}
+
+// Parameters returns the flat parameter vector: each hidden layer's weights
+// (row-major) and biases, then each output's weights and bias, then the
+// unknown parameters.
+func (tr *Trainer) Parameters() []float64 {
+	x := make([]float64, tr.lg.numParams())
+	tr.lg.getParams(x)
+	return x
+}
+
+// SetParameters sets the flat parameter vector.
+func (tr *Trainer) SetParameters(x []float64) {
+	tr.lg.setParams(x)
+	tr.fresh = false
+}

@@ -1,0 +1,259 @@
+package problems
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+
+	"pinn/problems/expr"
+)
+
+// Definition is a problem as text: as a user types it, a file stores it or
+// List shows it. Problem parses and checks it.
+type Definition struct {
+	Name    string `json:"name"`
+	Summary string `json:"summary,omitempty"`
+	// Indep names the independent variable; "" means "t".
+	Indep string   `json:"indep,omitempty"`
+	Vars  []string `json:"vars"`
+	// Order is 1 or 2: RHS gives dy/dt or d2y/dt2.
+	Order int      `json:"order"`
+	RHS   []string `json:"rhs"`
+	// Params holds the known parameters, and the starting values of Unknown.
+	Params map[string]float64 `json:"params,omitempty"`
+	// Unknown names the parameters an inverse problem learns.
+	Unknown []string  `json:"unknown,omitempty"`
+	T0      float64   `json:"t0"`
+	T1      float64   `json:"t1"`
+	Y0      []float64 `json:"y0"`
+	DY0     []float64 `json:"dy0,omitempty"`
+	// Points is the size of the default collocation grid.
+	Points int `json:"points"`
+	// Exact gives the exact solution of each variable; empty means the
+	// reference integrator scores runs.
+	Exact []string `json:"exact,omitempty"`
+	// ScaleInput says whether the network sees t mapped onto [-1, 1].
+	ScaleInput bool `json:"scale_input"`
+}
+
+// Problem is a checked Definition with its expressions parsed.
+type Problem struct {
+	Definition
+	rhs   []expr.Expr
+	exact []expr.Expr
+}
+
+// Errors a Definition can fail with; each is wrapped with the details.
+var (
+	// ErrDefinition means a definition is inconsistent (counts, domain, names).
+	ErrDefinition = errors.New("problems: bad definition")
+	// ErrExpression means an equation or exact solution does not parse or uses unknown names.
+	ErrExpression = errors.New("problems: bad expression")
+)
+
+// New checks d and parses its expressions.
+func New(d Definition) (*Problem, error) {
+	d = d.clone()
+	if d.Indep == "" {
+		d.Indep = "t"
+	}
+	if err := d.check(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrDefinition, err)
+	}
+	p := &Problem{Definition: d}
+	names := d.rhsNames()
+	for i, src := range d.RHS {
+		e, err := parseChecked(src, names)
+		if err != nil {
+			return nil, fmt.Errorf("%w: right-hand side of %s: %w", ErrExpression, d.Vars[i], err)
+		}
+		p.rhs = append(p.rhs, e)
+	}
+	for i, src := range d.Exact {
+		e, err := parseChecked(src, d.exactNames())
+		if err != nil {
+			return nil, fmt.Errorf("%w: exact solution of %s: %w", ErrExpression, d.Vars[i], err)
+		}
+		p.exact = append(p.exact, e)
+	}
+	return p, nil
+}
+
+func parseChecked(src string, known []string) (expr.Expr, error) {
+	e, err := expr.Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	if err := expr.Check(e, src, known...); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// clone returns a deep copy, so that a caller cannot change a built-in.
+func (d Definition) clone() Definition {
+	d.Vars, d.RHS, d.Exact, d.Unknown = slices.Clone(d.Vars), slices.Clone(d.RHS), slices.Clone(d.Exact), slices.Clone(d.Unknown)
+	d.Y0, d.DY0 = slices.Clone(d.Y0), slices.Clone(d.DY0)
+	d.Params = maps.Clone(d.Params)
+	return d
+}
+
+func (d *Definition) check() error {
+	m := len(d.Vars)
+	switch {
+	case m == 0:
+		return errors.New("no state variables")
+	case d.Order != 1 && d.Order != 2:
+		return fmt.Errorf("order %d: want 1 or 2", d.Order)
+	case len(d.RHS) != m:
+		return fmt.Errorf("%d variables need %d right-hand sides, have %d", m, m, len(d.RHS))
+	case len(d.Y0) != m:
+		return fmt.Errorf("%d variables need %d initial values, have %d", m, m, len(d.Y0))
+	case d.Order == 2 && len(d.DY0) != m:
+		return fmt.Errorf("a second-order problem in %d variables needs %d initial slopes, have %d", m, m, len(d.DY0))
+	case d.Order == 1 && len(d.DY0) != 0:
+		return errors.New("initial slopes are only for second-order problems")
+	case len(d.Exact) != 0 && len(d.Exact) != m:
+		return fmt.Errorf("%d variables need %d exact solutions, have %d", m, m, len(d.Exact))
+	case !finite(d.T0) || !finite(d.T1) || d.T1 <= d.T0:
+		return fmt.Errorf("domain [%g, %g] is not an interval", d.T0, d.T1)
+	case d.Points < 2:
+		return fmt.Errorf("%d collocation points: need at least 2", d.Points)
+	}
+	for _, v := range append(append([]float64(nil), d.Y0...), d.DY0...) {
+		if !finite(v) {
+			return fmt.Errorf("initial value %g is not finite", v)
+		}
+	}
+	seen := map[string]string{"pi": "the constant pi"}
+	claim := func(name, what string) error {
+		if !isIdent(name) {
+			return fmt.Errorf("%s %q is not a name", what, name)
+		}
+		if expr.IsFunc(name) {
+			return fmt.Errorf("%s %q is a function name", what, name)
+		}
+		if prev, ok := seen[name]; ok {
+			return fmt.Errorf("%s %q is already %s", what, name, prev)
+		}
+		seen[name] = what + " " + name
+		return nil
+	}
+	if err := claim(d.Indep, "independent variable"); err != nil {
+		return err
+	}
+	for _, v := range d.Vars {
+		if err := claim(v, "variable"); err != nil {
+			return err
+		}
+	}
+	if d.Order == 2 {
+		for _, v := range d.Vars {
+			if err := claim("d"+v, "derivative"); err != nil {
+				return err
+			}
+		}
+	}
+	for _, k := range sortedKeys(d.Params) {
+		if err := claim(k, "parameter"); err != nil {
+			return err
+		}
+		if !finite(d.Params[k]) {
+			return fmt.Errorf("parameter %s = %g is not finite", k, d.Params[k])
+		}
+	}
+	for _, k := range d.Unknown {
+		if _, ok := d.Params[k]; !ok {
+			return fmt.Errorf("unknown parameter %q has no starting value", k)
+		}
+	}
+	return nil
+}
+
+// rhsNames lists the names a right-hand side may use.
+func (d *Definition) rhsNames() []string {
+	names := append([]string{d.Indep}, d.Vars...)
+	if d.Order == 2 {
+		for _, v := range d.Vars {
+			names = append(names, "d"+v)
+		}
+	}
+	return append(names, sortedKeys(d.Params)...)
+}
+
+// exactNames lists the names an exact solution may use.
+func (d *Definition) exactNames() []string {
+	return append([]string{d.Indep}, sortedKeys(d.Params)...)
+}
+
+// RightHandSide returns the parsed right-hand side of variable i.
+func (p *Problem) RightHandSide(i int) expr.Expr { return p.rhs[i] }
+
+// HasExact reports whether the problem carries an exact solution.
+func (p *Problem) HasExact() bool { return len(p.exact) > 0 }
+
+// Equation returns the equations as a reader expects them, e.g.
+// "dy/dt = -y" or "y'' = -9*y".
+func (p *Problem) Equation() string {
+	eqs := make([]string, len(p.Vars))
+	for i, v := range p.Vars {
+		lhs := "d" + v + "/d" + p.Indep
+		if p.Order == 2 {
+			lhs = "d2" + v + "/d" + p.Indep + "2"
+		}
+		eqs[i] = lhs + " = " + p.RHS[i]
+	}
+	return strings.Join(eqs, ", ")
+}
+
+// InitialConditions returns the initial conditions as text, e.g. "y(0) = 1".
+func (p *Problem) InitialConditions() string {
+	var ics []string
+	for i, v := range p.Vars {
+		ics = append(ics, fmt.Sprintf("%s(%g) = %g", v, p.T0, p.Y0[i]))
+	}
+	for i, v := range p.Vars {
+		if p.Order == 2 {
+			ics = append(ics, fmt.Sprintf("%s'(%g) = %g", v, p.T0, p.DY0[i]))
+		}
+	}
+	return strings.Join(ics, ", ")
+}
+
+// Grid returns n equally spaced points on [T0, T1], both ends included.
+func (p *Problem) Grid(n int) []float64 {
+	ts := make([]float64, n)
+	for i := range ts {
+		// T0 + i*h drifts; interpolating from both ends keeps T1 exact.
+		f := float64(i) / float64(n-1)
+		ts[i] = p.T0*(1-f) + p.T1*f
+	}
+	return ts
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		letter := r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
+		if !letter && (i == 0 || r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func sortedKeys(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

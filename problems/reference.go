@@ -1,0 +1,145 @@
+package problems
+
+import (
+	"fmt"
+
+	"pinn/problems/expr"
+	"pinn/problems/ode"
+)
+
+// ReferenceTolerance is the relative and absolute tolerance of the reference
+// integrator.
+const ReferenceTolerance = 1e-10
+
+// Solution holds a solution sampled at times T: Y[i][k] and DY[i][k] are
+// variable i and its first derivative at T[k].
+type Solution struct {
+	T  []float64
+	Y  [][]float64
+	DY [][]float64
+}
+
+// Reference returns the problem's answer at ts (ascending, within the
+// domain): the exact solution where the problem has one, else the
+// Dormand-Prince 5(4) integrator at tolerance 1e-10. Derivatives come from the
+// integrator (the state of a second-order problem includes them) or, for a
+// first-order problem, from the right-hand side at the exact solution.
+// params gives the parameter values to use; nil means the problem's own.
+func (p *Problem) Reference(ts []float64, params map[string]float64) (*Solution, error) {
+	if params == nil {
+		params = p.Params
+	}
+	m := len(p.Vars)
+	sol := &Solution{T: ts, Y: make([][]float64, m), DY: make([][]float64, m)}
+	for i := range m {
+		sol.Y[i] = make([]float64, len(ts))
+		sol.DY[i] = make([]float64, len(ts))
+	}
+	needIntegration := !p.HasExact() || p.Order == 2
+	if needIntegration {
+		states, err := p.integrate(ts, params)
+		if err != nil {
+			return nil, err
+		}
+		for k, s := range states {
+			for i := range m {
+				sol.Y[i][k] = s[i]
+				if p.Order == 2 {
+					sol.DY[i][k] = s[m+i]
+				}
+			}
+		}
+	}
+	if p.HasExact() {
+		env := map[string]float64{}
+		for k, v := range params {
+			env[k] = v
+		}
+		for k, t := range ts {
+			env[p.Indep] = t
+			for i, e := range p.exact {
+				y, err := expr.Eval(e, env)
+				if err != nil {
+					return nil, fmt.Errorf("problems: exact solution of %s at %s = %g: %w", p.Vars[i], p.Indep, t, err)
+				}
+				sol.Y[i][k] = y
+			}
+		}
+	}
+	if p.Order == 1 {
+		f, err := p.firstOrderSystem(params)
+		if err != nil {
+			return nil, err
+		}
+		y, dy := make([]float64, m), make([]float64, m)
+		for k, t := range ts {
+			for i := range m {
+				y[i] = sol.Y[i][k]
+			}
+			f(t, y, dy)
+			for i := range m {
+				sol.DY[i][k] = dy[i]
+			}
+		}
+	}
+	return sol, nil
+}
+
+// integrate solves the problem as a first-order system (y, y') with the
+// reference integrator.
+func (p *Problem) integrate(ts []float64, params map[string]float64) ([][]float64, error) {
+	f, err := p.firstOrderSystem(params)
+	if err != nil {
+		return nil, err
+	}
+	y0 := append(append([]float64(nil), p.Y0...), p.DY0...)
+	states, err := ode.Solve(f, p.T0, y0, ts, &ode.Settings{RelTol: ReferenceTolerance, AbsTol: ReferenceTolerance})
+	if err != nil {
+		return nil, fmt.Errorf("problems: reference integration of %s: %w", p.Name, err)
+	}
+	return states, nil
+}
+
+// firstOrderSystem compiles the right-hand sides into ode.Func form. For a
+// second-order problem the state is (y, y') and the system is
+// (y, y')' = (y', f(t, y, y')).
+func (p *Problem) firstOrderSystem(params map[string]float64) (ode.Func, error) {
+	m := len(p.Vars)
+	slots := map[string]int{p.Indep: 0}
+	for i, v := range p.Vars {
+		slots[v] = 1 + i
+		if p.Order == 2 {
+			slots["d"+v] = 1 + m + i
+		}
+	}
+	base := len(slots)
+	names := sortedKeys(params)
+	for j, k := range names {
+		slots[k] = base + j
+	}
+	fs := make([]func([]float64) float64, m)
+	for i, e := range p.rhs {
+		f, err := expr.Compile(e, slots)
+		if err != nil {
+			return nil, fmt.Errorf("problems: right-hand side of %s: %w", p.Vars[i], err)
+		}
+		fs[i] = f
+	}
+	x := make([]float64, base+len(names))
+	for j, k := range names {
+		x[base+j] = params[k]
+	}
+	return func(t float64, y, dydt []float64) {
+		x[0] = t
+		copy(x[1:base], y)
+		for i, f := range fs {
+			v := f(x)
+			if p.Order == 2 {
+				dydt[i] = y[m+i]
+				dydt[m+i] = v
+			} else {
+				dydt[i] = v
+			}
+		}
+	}, nil
+}
