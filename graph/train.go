@@ -101,9 +101,19 @@ func (tr *Trainer) evaluate() error {
 		return err
 	}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		diverged := &DivergedError{Epoch: len(tr.history), Loss: loss}
+		if len(tr.history) == 0 {
+			return diverged
+		}
+		// Back to the last good weights, with their gradient in place so
+		// that the trainer is as it was before the step.
 		tr.lg.setParams(tr.lastGood)
 		tr.lg.takeGradient(make([]float64, len(tr.lastGood)))
-		return &DivergedError{Epoch: len(tr.history), Loss: loss}
+		if _, err := tr.lg.run(); err != nil {
+			return err
+		}
+		tr.fresh = true
+		return diverged
 	}
 	tr.history = append(tr.history, loss)
 	tr.fresh = true
@@ -136,12 +146,7 @@ func (tr *Trainer) Adam(epochs int, progress func(epoch int, loss float64)) erro
 func (tr *Trainer) Epochs() int { return max(len(tr.history)-1, 0) }
 
 // Loss returns the loss history: Loss()[k] is the loss after k epochs.
-func (tr *Trainer) Loss() []float64 {
-	if err := tr.evaluate(); err != nil && len(tr.history) == 0 {
-		return nil
-	}
-	return slices.Clone(tr.history)
-}
+func (tr *Trainer) Loss() []float64 { return slices.Clone(tr.history) }
 
 // Network returns a copy of the network with the current weights.
 func (tr *Trainer) Network() *Network {

@@ -8,11 +8,10 @@ import (
 	G "gorgonia.org/gorgonia"
 )
 
-// Evaluate returns a trained solution and its first derivative (symbolic) at
-// the points ts. ic must be the mode the network was trained with, since the
-// hard-constrained trial solution wraps the network; unknown gives learned
-// parameter values (they do not enter y, but a problem may name them).
-func Evaluate(p *problems.Problem, net *Network, ic ICMode, ts []float64) (*problems.Solution, error) {
+// Predict returns the solution a network gives and its first derivative
+// (symbolic) at the points ts. ic must be the mode the network was trained
+// with: the hard-constrained trial solution wraps the network.
+func Predict(p *problems.Problem, net *Network, ic ICMode, ts []float64) (*problems.Solution, error) {
 	cfg := Config{IC: ic, Derivative: Symbolic}.withDefaults(p.Order)
 	b, err := newBuilder(p, net, cfg, nil)
 	if err != nil {
@@ -36,7 +35,7 @@ func Evaluate(p *problems.Problem, net *Network, ic ICMode, ts []float64) (*prob
 	vm := G.NewTapeMachine(b.g)
 	defer vm.Close()
 	if err := vm.RunAll(); err != nil {
-		return nil, fmt.Errorf("graph: evaluate: %w", err)
+		return nil, fmt.Errorf("graph: predict: %w", err)
 	}
 	sol := &problems.Solution{T: ts, Y: make([][]float64, m), DY: make([][]float64, m)}
 	for i := range m {
