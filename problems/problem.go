@@ -196,7 +196,7 @@ func (p *Problem) RightHandSide(i int) expr.Expr { return p.rhs[i] }
 func (p *Problem) HasExact() bool { return len(p.exact) > 0 }
 
 // Equation returns the equations as a reader expects them, e.g.
-// "dy/dt = -y" or "y'' = -9*y".
+// "dy/dt = -y" or "y” = -9*y".
 func (p *Problem) Equation() string {
 	eqs := make([]string, len(p.Vars))
 	for i, v := range p.Vars {
@@ -206,18 +206,26 @@ func (p *Problem) Equation() string {
 		}
 		eqs[i] = lhs + " = " + p.RHS[i]
 	}
-	return strings.Join(eqs, ", ")
+	eq := strings.Join(eqs, ", ")
+	if len(p.Params) > 0 {
+		var ps []string
+		for _, k := range sortedKeys(p.Params) {
+			ps = append(ps, fmt.Sprintf("%s = %.6g", k, p.Params[k]))
+		}
+		eq += " with " + strings.Join(ps, ", ")
+	}
+	return eq
 }
 
 // InitialConditions returns the initial conditions as text, e.g. "y(0) = 1".
 func (p *Problem) InitialConditions() string {
 	var ics []string
 	for i, v := range p.Vars {
-		ics = append(ics, fmt.Sprintf("%s(%g) = %g", v, p.T0, p.Y0[i]))
+		ics = append(ics, fmt.Sprintf("%s(%.6g) = %.6g", v, p.T0, p.Y0[i]))
 	}
 	for i, v := range p.Vars {
 		if p.Order == 2 {
-			ics = append(ics, fmt.Sprintf("%s'(%g) = %g", v, p.T0, p.DY0[i]))
+			ics = append(ics, fmt.Sprintf("%s'(%.6g) = %.6g", v, p.T0, p.DY0[i]))
 		}
 	}
 	return strings.Join(ics, ", ")

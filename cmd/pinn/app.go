@@ -1,0 +1,184 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitFailure = 1 // a run failed (diverged, could not write, ...)
+	exitUsage   = 2 // bad usage or bad input
+)
+
+// usageError marks an error as the user's: bad usage or bad input, exit
+// status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// badInput returns a usage error with a formatted message.
+func badInput(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// run is the whole program: it parses args, runs the command, writes to
+// stdout and stderr and returns the exit status. No panic escapes it.
+func run(args []string, stdout, stderr io.Writer) (status int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "pinn: internal error: %v\n", r)
+			if os.Getenv("PINN_TRACE") != "" {
+				stderr.Write(debug.Stack())
+			}
+			status = exitFailure
+		}
+	}()
+	app := newApp(stdout, stderr)
+	err := app.Run(normalizeArgs(app, args))
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "pinn: %s\n", oneLine(err.Error()))
+	if errors.As(err, new(usageError)) {
+		return exitUsage
+	}
+	return exitFailure
+}
+
+// oneLine keeps an error message on one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func newApp(stdout, stderr io.Writer) *cli.App {
+	app := &cli.App{
+		Name:  "pinn",
+		Usage: "solve ordinary differential equations with physics-informed neural networks",
+		Description: "pinn trains a small neural network y(t) so that it satisfies an ODE and its initial\n" +
+			"conditions. The network and the equation are Gorgonia graphs; dy/dt comes from symbolic\n" +
+			"differentiation (or, to compare, forward tangents and finite differences).",
+		Writer:         stdout,
+		ErrWriter:      stderr,
+		ExitErrHandler: func(*cli.Context, error) {}, // run maps errors to exit statuses
+		OnUsageError:   onUsageError,
+		Commands:       []*cli.Command{listCommand, trainCommand},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return badInput("unknown command %q (run pinn help)", c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
+		},
+		HideHelpCommand: false,
+	}
+	for _, c := range app.Commands {
+		setUsageErrors(c)
+	}
+	return app
+}
+
+// setUsageErrors makes flag errors of c and its subcommands usage errors
+// with a one-line message instead of the full help text.
+func setUsageErrors(c *cli.Command) {
+	c.OnUsageError = onUsageError
+	for _, s := range c.Subcommands {
+		setUsageErrors(s)
+	}
+}
+
+func onUsageError(c *cli.Context, err error, _ bool) error {
+	return usageError{err}
+}
+
+// normalizeArgs moves a command's flags in front of its positional
+// arguments: urfave/cli v2 stops reading flags at the first argument, so
+// "pinn train decay --epochs 10" would silently ignore --epochs. Boolean flags
+// take no value; "--" ends the flags.
+func normalizeArgs(app *cli.App, args []string) []string {
+	if len(args) < 2 {
+		return args
+	}
+	out := []string{args[0]}
+	rest := args[1:]
+	var cmd *cli.Command
+	cmds := app.Commands
+	for len(rest) > 0 {
+		next := findCommand(cmds, rest[0])
+		if next == nil {
+			break
+		}
+		cmd, cmds = next, next.Subcommands
+		out, rest = append(out, rest[0]), rest[1:]
+	}
+	if cmd == nil {
+		return args
+	}
+	var flags, positional []string
+	for i := 0; i < len(rest); i++ {
+		a := rest[i]
+		switch {
+		case a == "--":
+			positional = append(positional, rest[i+1:]...)
+			i = len(rest)
+		case strings.HasPrefix(a, "-") && len(a) > 1 && !isNumber(a):
+			flags = append(flags, a)
+			name := strings.TrimLeft(a, "-")
+			if !strings.Contains(name, "=") && takesValue(cmd, name) && i+1 < len(rest) {
+				i++
+				flags = append(flags, rest[i])
+			}
+		default:
+			positional = append(positional, a)
+		}
+	}
+	out = append(out, flags...)
+	if len(positional) > 0 {
+		out = append(append(out, "--"), positional...)
+	}
+	return out
+}
+
+func findCommand(cmds []*cli.Command, name string) *cli.Command {
+	for _, c := range cmds {
+		if c.HasName(name) {
+			return c
+		}
+	}
+	return nil
+}
+
+// takesValue reports whether the command's flag called name reads a value.
+func takesValue(cmd *cli.Command, name string) bool {
+	for _, f := range cmd.Flags {
+		for _, n := range f.Names() {
+			if n == name {
+				_, isBool := f.(*cli.BoolFlag)
+				return !isBool
+			}
+		}
+	}
+	return false
+}
+
+// isNumber reports whether a looks like a negative number, an argument
+// rather than a flag.
+func isNumber(a string) bool {
+	var f float64
+	_, err := fmt.Sscan(a, &f)
+	return err == nil
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

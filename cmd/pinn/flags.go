@@ -1,0 +1,92 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"pinn/graph"
+
+	"github.com/urfave/cli/v2"
+)
+
+// networkFlags configure the network and the loss; trainFlags the optimiser.
+var (
+	networkFlags = []cli.Flag{
+		&cli.StringFlag{Name: "hidden", Value: "8,8", Usage: "hidden layer widths, comma-separated"},
+		&cli.StringFlag{Name: "activation", Value: string(graph.Tanh), Usage: "hidden activation: " + names(graph.Activations)},
+		&cli.StringFlag{Name: "output-activation", Value: string(graph.Identity), Usage: "output activation: " + names(graph.Activations)},
+		&cli.StringFlag{Name: "derivative", Value: string(graph.Symbolic), Usage: "how dy/dt is taken: " + names(graph.Derivatives)},
+		&cli.Float64Flag{Name: "fd-step", Usage: "finite-difference step h (default 6e-6, 1e-4 for second-order problems)"},
+		&cli.StringFlag{Name: "ic", Value: string(graph.SoftIC), Usage: "initial conditions: soft (in the loss) or hard (built into the trial solution)"},
+	}
+	trainFlags = []cli.Flag{
+		&cli.IntFlag{Name: "points", Usage: "number of collocation points (default: the problem's grid)"},
+		&cli.IntFlag{Name: "epochs", Value: 3000, Usage: "Adam epochs"},
+		&cli.Float64Flag{Name: "lr", Value: 0.01, Usage: "Adam learning rate"},
+		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of every random choice"},
+	}
+)
+
+func names[T ~string](xs []T) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = string(x)
+	}
+	return strings.Join(s, ", ")
+}
+
+// parseConfig reads the network and loss flags.
+func parseConfig(c *cli.Context) (graph.Config, error) {
+	var cfg graph.Config
+	var err error
+	if cfg.Hidden, err = parseWidths(c.String("hidden")); err != nil {
+		return cfg, err
+	}
+	if cfg.Activation, err = graph.ParseActivation(c.String("activation")); err != nil {
+		return cfg, usageError{fmt.Errorf("--activation: %w", err)}
+	}
+	if cfg.OutputActivation, err = graph.ParseActivation(c.String("output-activation")); err != nil {
+		return cfg, usageError{fmt.Errorf("--output-activation: %w", err)}
+	}
+	if cfg.Derivative, err = graph.ParseDerivative(c.String("derivative")); err != nil || cfg.Derivative == graph.WRTPrediction {
+		return cfg, badInput("--derivative: unknown derivative %q (want one of %s)", c.String("derivative"), names(graph.Derivatives))
+	}
+	if cfg.IC, err = graph.ParseICMode(c.String("ic")); err != nil {
+		return cfg, usageError{fmt.Errorf("--ic: %w", err)}
+	}
+	cfg.FDStep = c.Float64("fd-step")
+	if c.IsSet("fd-step") && !(cfg.FDStep > 0 && !math.IsInf(cfg.FDStep, 0)) {
+		return cfg, badInput("--fd-step must be a positive number, got %v", cfg.FDStep)
+	}
+	return cfg, nil
+}
+
+// parseOptions reads the training flags.
+func parseOptions(c *cli.Context) (graph.Options, error) {
+	o := graph.Options{Seed: c.Uint64("seed"), Points: c.Int("points"), Epochs: c.Int("epochs"), LearningRate: c.Float64("lr")}
+	if c.IsSet("points") && o.Points < 2 {
+		return o, badInput("--points must be at least 2, got %d", o.Points)
+	}
+	if o.Epochs <= 0 {
+		return o, badInput("--epochs must be positive, got %d", o.Epochs)
+	}
+	if !(o.LearningRate > 0) || math.IsInf(o.LearningRate, 0) {
+		return o, badInput("--lr must be a positive finite number, got %v", o.LearningRate)
+	}
+	return o, nil
+}
+
+// parseWidths reads "8,8" into hidden layer widths.
+func parseWidths(s string) ([]int, error) {
+	var ws []int
+	for _, f := range strings.Split(s, ",") {
+		w, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || w < 1 || w > 4096 {
+			return nil, badInput("--hidden: %q is not a list of widths from 1 to 4096, like 8,8", s)
+		}
+		ws = append(ws, w)
+	}
+	return ws, nil
+}

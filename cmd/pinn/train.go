@@ -1,0 +1,194 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"pinn/experiments"
+	"pinn/experiments/report"
+	"pinn/graph"
+	"pinn/problems"
+
+	"github.com/urfave/cli/v2"
+)
+
+var trainCommand = &cli.Command{
+	Name:      "train",
+	Usage:     "train a network on a built-in problem",
+	ArgsUsage: "PROBLEM",
+	Description: "Trains a network on PROBLEM (see pinn list) with Adam and scores it against the exact\n" +
+		"solution on the collocation grid.\n\n" +
+		"Examples:\n" +
+		"   pinn train forum-final\n" +
+		"   pinn train decay --hidden 16,16 --derivative fd-central --epochs 2000 --out runs/decay\n" +
+		"   pinn train forum-final --output-activation tanh --lr 0.1 --epochs 100 --json",
+	Flags:  concatFlags(networkFlags, trainFlags, outputFlags),
+	Action: runTrain,
+}
+
+// outputFlags say where results go.
+var outputFlags = []cli.Flag{
+	&cli.StringFlag{Name: "out", Usage: "write solution.csv, loss.csv, result.json and plots into `DIR`"},
+	&cli.BoolFlag{Name: "json", Usage: "print one JSON object instead of text"},
+}
+
+func concatFlags(groups ...[]cli.Flag) []cli.Flag {
+	var fs []cli.Flag
+	for _, g := range groups {
+		fs = append(fs, g...)
+	}
+	return fs
+}
+
+// problemArg returns the built-in problem the command's single argument names.
+func problemArg(c *cli.Context) (*problems.Problem, error) {
+	if c.NArg() != 1 {
+		return nil, badInput("%s needs one PROBLEM (one of %s), got %d arguments", c.Command.Name, strings.Join(problems.Names(), ", "), c.NArg())
+	}
+	p, err := problems.Builtin(c.Args().First())
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return p, nil
+}
+
+// outDir checks --out before any work is done.
+func outDir(c *cli.Context) (string, error) {
+	dir := c.String("out")
+	if dir == "" {
+		return "", nil
+	}
+	if err := report.CheckWritable(dir); err != nil {
+		return "", badInput("--out %s is not writable: %v", dir, err)
+	}
+	return dir, nil
+}
+
+func runTrain(c *cli.Context) error {
+	p, err := problemArg(c)
+	if err != nil {
+		return err
+	}
+	cfg, err := parseConfig(c)
+	if err != nil {
+		return err
+	}
+	cfg.ScaleInput = p.ScaleInput
+	opts, err := parseOptions(c)
+	if err != nil {
+		return err
+	}
+	dir, err := outDir(c)
+	if err != nil {
+		return err
+	}
+	update, finish := newProgress(c.App.Writer, c.App.ErrWriter, p.Name, opts.Epochs, !c.Bool("json"))
+	opts.Progress = update
+	res, fitErr := graph.Fit(p, cfg, opts)
+	finish()
+	if res == nil {
+		return fitErr
+	}
+	r := newTrainReport(res, fitErr)
+	if dir != "" {
+		if err := experiments.WriteFit(dir, res); err != nil {
+			return fmt.Errorf("writing %s: %w", dir, err)
+		}
+		if err := report.WriteJSON(filepath.Join(dir, "result.json"), r); err != nil {
+			return fmt.Errorf("writing %s: %w", dir, err)
+		}
+	}
+	if c.Bool("json") {
+		enc := json.NewEncoder(c.App.Writer)
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	} else {
+		r.writeText(c.App.Writer, res)
+		if dir != "" {
+			fmt.Fprintf(c.App.Writer, "wrote        %s\n", filepath.Join(dir, "{solution.csv,loss.csv,result.json,solution.png,loss.png}"))
+		}
+	}
+	return fitErr
+}
+
+// trainReport is the summary of a training run, as --json prints it and
+// result.json stores it.
+type trainReport struct {
+	Problem          string        `json:"problem"`
+	Equation         string        `json:"equation"`
+	Derivative       string        `json:"derivative"`
+	Activation       string        `json:"activation"`
+	OutputActivation string        `json:"output_activation"`
+	Hidden           []int         `json:"hidden"`
+	Params           int           `json:"parameters"`
+	IC               string        `json:"ic"`
+	FDStep           report.Number `json:"fd_step,omitempty"`
+	Points           int           `json:"points"`
+	Epochs           int           `json:"epochs"`
+	LearningRate     report.Number `json:"lr"`
+	Seed             uint64        `json:"seed"`
+	FinalLoss        report.Number `json:"final_loss"`
+	RelL2            report.Number `json:"rel_l2"`
+	MaxAbsErr        report.Number `json:"max_abs_err"`
+	MaxAbsDerivErr   report.Number `json:"max_abs_deriv_err"`
+	Reference        string        `json:"reference"`
+	Seconds          report.Number `json:"seconds"`
+	USPerEpoch       report.Number `json:"us_per_epoch"`
+	Diverged         string        `json:"diverged,omitempty"`
+}
+
+func newTrainReport(res *graph.Result, fitErr error) trainReport {
+	cfg, p := res.Config, res.Problem
+	r := trainReport{
+		Problem: p.Name, Equation: p.Equation(), Derivative: string(cfg.Derivative),
+		Activation: string(cfg.Activation), OutputActivation: string(cfg.OutputActivation),
+		Hidden: cfg.Hidden, Params: res.Network.NumParams(), IC: string(cfg.IC),
+		Points: len(res.Points), Epochs: len(res.Loss) - 1, LearningRate: report.Number(res.Options.LearningRate),
+		Seed: res.Options.Seed, RelL2: report.Number(res.Score.RelL2),
+		MaxAbsErr: report.Number(res.Score.MaxAbsErr), MaxAbsDerivErr: report.Number(res.Score.MaxAbsDerivErr),
+		Reference: "exact", Seconds: report.Number(res.Seconds), USPerEpoch: report.Number(res.PerEpoch * 1e6),
+	}
+	if cfg.Derivative == graph.FDCentral || cfg.Derivative == graph.FDForward {
+		r.FDStep = report.Number(cfg.FDStep)
+	}
+	if len(res.Loss) > 0 {
+		r.FinalLoss = report.Number(res.Loss[len(res.Loss)-1])
+	}
+	if !p.HasExact() {
+		r.Reference = "Dormand-Prince 5(4), tolerance 1e-10"
+	}
+	var div *graph.DivergedError
+	if errors.As(fitErr, &div) {
+		r.Diverged = div.Error()
+	}
+	return r
+}
+
+func (r trainReport) writeText(w io.Writer, res *graph.Result) {
+	p := res.Problem
+	fmt.Fprintf(w, "problem      %s: %s, %s, %s in [%g, %g]\n", r.Problem, r.Equation, p.InitialConditions(), p.Indep, p.T0, p.T1)
+	widths := make([]string, len(res.Network.Widths))
+	for i, n := range res.Network.Widths {
+		widths[i] = fmt.Sprint(n)
+	}
+	fmt.Fprintf(w, "network      %s %s, output %s, %d parameters, %s initial conditions\n",
+		strings.Join(widths, "-"), r.Activation, r.OutputActivation, r.Params, r.IC)
+	deriv := r.Derivative
+	if r.FDStep != 0 {
+		deriv += fmt.Sprintf(" (h = %g)", float64(r.FDStep))
+	}
+	fmt.Fprintf(w, "derivative   %s\n", deriv)
+	fmt.Fprintf(w, "training     %d epochs of Adam (lr %g), seed %d, %d points: %.2f s, %.0f us/epoch\n",
+		r.Epochs, float64(r.LearningRate), r.Seed, r.Points, float64(r.Seconds), float64(r.USPerEpoch))
+	if r.Diverged != "" {
+		fmt.Fprintf(w, "diverged     %s\n", r.Diverged)
+	}
+	fmt.Fprintf(w, "final loss   %.4e\n", float64(r.FinalLoss))
+	fmt.Fprintf(w, "error        rel_l2 %.3e, max |y - %s| %.3e, max |dy/d%s - exact| %.3e (on the %d collocation points)\n",
+		float64(r.RelL2), r.Reference, float64(r.MaxAbsErr), p.Indep, float64(r.MaxAbsDerivErr), r.Points)
+}
