@@ -106,3 +106,26 @@ func TestDivergenceKeepsLastGoodWeights(t *testing.T) {
 		t.Errorf("kept weights give loss %v, the history ends with %v", l, res.Loss[len(res.Loss)-1])
 	}
 }
+
+// TestHiddenActivity checks the hidden values of a 1-2-1 ReLU network
+// against the formula max(w t + b, 0); exact, as it is the same arithmetic.
+func TestHiddenActivity(t *testing.T) {
+	net := &Network{Widths: []int{1, 2, 1}, Activation: ReLU, OutputActivation: Identity,
+		Weights: [][]float64{{1.5, -2}, {1, 1}}, Biases: [][]float64{{-0.5, 0.25}, {0}}, InputScale: 1}
+	p, err := problems.Builtin("decay")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := []float64{0, 0.2, 0.5, 1}
+	h, err := HiddenActivity(p, net, ts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j, wb := range [][2]float64{{1.5, -0.5}, {-2, 0.25}} {
+		for k, tk := range ts {
+			if want := math.Max(wb[0]*tk+wb[1], 0); h[0][j][k] != want {
+				t.Errorf("unit %d at t=%g: %g, want %g", j, tk, h[0][j][k], want)
+			}
+		}
+	}
+}
