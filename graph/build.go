@@ -21,8 +21,7 @@ type builder struct {
 	wOut    []*G.Node // output layer, one column per variable
 	bOut    []*G.Node
 	unknown []*G.Node // unknown parameters, in p.Unknown order
-	env     map[string]*G.Node
-	inputs  int // counter that keeps input names unique
+	inputs  int       // counter that keeps input names unique
 }
 
 // newBuilder starts a graph holding the network's weights and the problem's
@@ -35,7 +34,7 @@ func newBuilder(p *problems.Problem, net *Network, cfg Config, unknown map[strin
 	if net.Outputs() != len(p.Vars) {
 		return nil, fmt.Errorf("graph: network has %d outputs, problem %s has %d variables", net.Outputs(), p.Name, len(p.Vars))
 	}
-	b := &builder{g: G.NewGraph(), p: p, cfg: cfg, net: net, env: map[string]*G.Node{}}
+	b := &builder{g: G.NewGraph(), p: p, cfg: cfg, net: net}
 	last := net.Layers() - 1
 	for l := 0; l < last; l++ {
 		in, out := net.Widths[l], net.Widths[l+1]
@@ -51,9 +50,6 @@ func newBuilder(p *problems.Problem, net *Network, cfg Config, unknown map[strin
 		b.wOut = append(b.wOut, b.matrix(fmt.Sprintf("W%d_%s", last+1, v), in, 1, col))
 		b.bOut = append(b.bOut, b.matrix(fmt.Sprintf("b%d_%s", last+1, v), 1, 1, net.Biases[last][i:i+1]))
 	}
-	for k, v := range p.Params {
-		b.env[k] = G.NewConstant(v)
-	}
 	for _, k := range p.Unknown {
 		v, ok := unknown[k]
 		if !ok {
@@ -61,7 +57,6 @@ func newBuilder(p *problems.Problem, net *Network, cfg Config, unknown map[strin
 		}
 		n := G.NewScalar(b.g, tensor.Float64, G.WithName("unknown_"+k), G.WithValue(v))
 		b.unknown = append(b.unknown, n)
-		b.env[k] = n
 	}
 	return b, nil
 }

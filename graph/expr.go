@@ -9,12 +9,29 @@ import (
 	G "gorgonia.org/gorgonia"
 )
 
-// buildExpr turns a parsed expression into nodes. env maps each free name to
-// its node (a column of values or a scalar); parts without free names are
-// evaluated once and enter the graph as constants.
-func buildExpr(e expr.Expr, env map[string]*G.Node) (*G.Node, error) {
-	if len(expr.Names(e)) == 0 {
-		v, err := expr.Eval(e, nil)
+// exprEnv gives the names of an expression their meaning in a graph: nodes
+// (t, the state variables, unknown parameters) or numbers (known
+// parameters; pi is built in).
+type exprEnv struct {
+	nodes  map[string]*G.Node
+	consts map[string]float64
+}
+
+// constant reports whether every name in e is a number.
+func (env exprEnv) constant(e expr.Expr) bool {
+	for _, n := range expr.Names(e) {
+		if _, ok := env.consts[n]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// buildExpr turns a parsed expression into nodes. Parts that depend on no
+// node are evaluated once and enter the graph as constants.
+func buildExpr(e expr.Expr, env exprEnv) (*G.Node, error) {
+	if env.constant(e) {
+		v, err := expr.Eval(e, env.consts)
 		if err != nil {
 			return nil, err
 		}
@@ -22,7 +39,7 @@ func buildExpr(e expr.Expr, env map[string]*G.Node) (*G.Node, error) {
 	}
 	switch e := e.(type) {
 	case *expr.Name:
-		n, ok := env[e.Name]
+		n, ok := env.nodes[e.Name]
 		if !ok {
 			return nil, fmt.Errorf("graph: no value for %q", e.Name)
 		}
@@ -100,9 +117,9 @@ func buildExpr(e expr.Expr, env map[string]*G.Node) (*G.Node, error) {
 // power builds x^y. A constant integer exponent becomes products (so that a
 // negative base is fine and no logarithm enters the graph), 0.5 a square
 // root; anything else is Gorgonia's Pow.
-func power(x *G.Node, y expr.Expr, env map[string]*G.Node) (*G.Node, error) {
-	if len(expr.Names(y)) == 0 {
-		p, err := expr.Eval(y, nil)
+func power(x *G.Node, y expr.Expr, env exprEnv) (*G.Node, error) {
+	if env.constant(y) {
+		p, err := expr.Eval(y, env.consts)
 		if err != nil {
 			return nil, err
 		}

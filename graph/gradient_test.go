@@ -113,3 +113,47 @@ func TestLossGradientMatchesFiniteDifferences(t *testing.T) {
 		}
 	}
 }
+
+// TestSystemGradientMatchesFiniteDifferences checks the loss gradient of a
+// two-variable system with an unknown parameter learned from observations
+// (so the data misfit and the parameter's gradient are checked too), for
+// every derivative mode and both initial-condition modes.
+func TestSystemGradientMatchesFiniteDifferences(t *testing.T) {
+	p, err := problems.New(problems.Definition{Name: "system", Vars: []string{"x", "y"}, Order: 1,
+		RHS: []string{"k*x - x*y", "-1.5*y + x*y^2/2"}, Params: map[string]float64{"k": 0.8}, Unknown: []string{"k"},
+		T0: 0.2, T1: 1.4, Y0: []float64{1, 0.5}, Points: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs := &problems.Observations{T: []float64{0.4, 0.9, 1.3}, Y: [][]float64{{1.1, 1.2, 1.25}, {0.45, 0.4, 0.38}}}
+	ts := []float64{0.25, 0.5, 0.75, 1.0, 1.2, 1.4}
+	for _, mode := range Derivatives {
+		for _, ic := range []ICMode{SoftIC, HardIC} {
+			t.Run(fmt.Sprintf("derivative=%s/ic=%s", mode, ic), func(t *testing.T) {
+				net := testNetwork(t, 2, Tanh, Identity, 11)
+				cfg := Config{Derivative: mode, IC: ic, FDStep: 0.1, DataWeight: 3, ScaleInput: true}
+				net.ScaleInput(p.T0, p.T1)
+				tr, err := NewTrainer(p, net, cfg, ts, obs, 0.01)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkGradient(t, tr)
+			})
+		}
+	}
+}
+
+// TestWRTPredictionGradient checks the thread's mistaken loss too, whose
+// "derivative" is all ones.
+func TestWRTPredictionGradient(t *testing.T) {
+	p := testProblem(t, 1)
+	for _, act := range []Activation{ReLU, Rectify, Tanh} {
+		t.Run(string(act), func(t *testing.T) {
+			tr, err := NewTrainer(p, testNetwork(t, 1, act, act, 3), Config{Derivative: WRTPrediction}, []float64{0.6, 0.9, 1.2, 1.5}, nil, 0.01)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGradient(t, tr)
+		})
+	}
+}

@@ -68,33 +68,48 @@ func buildLoss(p *problems.Problem, net *Network, unknown map[string]float64, cf
 	return lg, nil
 }
 
-// residualLoss builds reduce((D y_i - f_i(t, y, y'))^2) for each variable.
-func (b *builder) residualLoss(r residualPoints) (G.Nodes, error) {
-	env := map[string]*G.Node{b.p.Indep: r.t}
-	for k, v := range b.env {
-		env[k] = v
+// residuals builds D y_i - f_i(t, y, y') for each variable.
+func (b *builder) residuals(r residualPoints) (G.Nodes, error) {
+	env := exprEnv{nodes: map[string]*G.Node{b.p.Indep: r.t}, consts: map[string]float64{}}
+	for k, v := range b.p.Params {
+		env.consts[k] = v
+	}
+	for i, k := range b.p.Unknown {
+		delete(env.consts, k)
+		env.nodes[k] = b.unknown[i]
 	}
 	for i, v := range b.p.Vars {
-		env[v] = r.y[i]
+		env.nodes[v] = r.y[i]
 		if b.p.Order == 2 {
-			env["d"+v] = r.dy[i]
+			env.nodes["d"+v] = r.dy[i]
 		}
 	}
 	lhs := r.dy
 	if b.p.Order == 2 {
 		lhs = r.ddy
 	}
-	terms := make(G.Nodes, len(b.p.Vars))
+	res := make(G.Nodes, len(b.p.Vars))
 	for i := range b.p.Vars {
 		f, err := buildExpr(b.p.RightHandSide(i), env)
 		if err != nil {
 			return nil, err
 		}
-		res, err := G.Sub(lhs[i], f)
-		if err != nil {
+		if res[i], err = G.Sub(lhs[i], f); err != nil {
 			return nil, err
 		}
-		sq, err := G.Square(res)
+	}
+	return res, nil
+}
+
+// residualLoss builds reduce((D y_i - f_i(t, y, y'))^2) for each variable.
+func (b *builder) residualLoss(r residualPoints) (G.Nodes, error) {
+	res, err := b.residuals(r)
+	if err != nil {
+		return nil, err
+	}
+	terms := make(G.Nodes, len(res))
+	for i, ri := range res {
+		sq, err := G.Square(ri)
 		if err != nil {
 			return nil, err
 		}

@@ -45,7 +45,10 @@ type Trainer struct {
 	history []float64
 	// fresh says the learnable nodes hold the gradient at the current
 	// weights and history ends with the loss there.
-	fresh    bool
+	fresh bool
+	// moved says the collocation points changed since the last entry of
+	// history, which the next evaluation replaces.
+	moved    bool
 	lastGood []float64
 }
 
@@ -67,14 +70,15 @@ func NewTrainer(p *problems.Problem, net *Network, cfg Config, ts []float64, obs
 	return tr, nil
 }
 
-// SetPoints moves the collocation points; the optimiser's state is kept.
+// SetPoints moves the collocation points; the optimiser's state is kept,
+// and the loss after the epochs so far is taken again on the new points.
 func (tr *Trainer) SetPoints(ts []float64) error {
 	if tr.cfg.withDefaults(tr.p.Order).Derivative == FDForward && !slices.IsSorted(ts) {
 		ts = slices.Sorted(slices.Values(ts))
 	}
+	tr.fresh, tr.moved = false, len(tr.history) > 0
 	if tr.lg != nil && tr.lg.t.Shape()[0] == len(ts) {
 		copy(tr.lg.t.Value().Data().([]float64), ts)
-		tr.fresh = false
 		return nil
 	}
 	if tr.lg != nil {
@@ -84,7 +88,7 @@ func (tr *Trainer) SetPoints(ts []float64) error {
 	if err != nil {
 		return err
 	}
-	tr.lg, tr.fresh = lg, false
+	tr.lg = lg
 	tr.lastGood = make([]float64, lg.numParams())
 	lg.getParams(tr.lastGood)
 	return nil
@@ -115,8 +119,12 @@ func (tr *Trainer) evaluate() error {
 		tr.fresh = true
 		return diverged
 	}
-	tr.history = append(tr.history, loss)
-	tr.fresh = true
+	if tr.moved {
+		tr.history[len(tr.history)-1] = loss
+	} else {
+		tr.history = append(tr.history, loss)
+	}
+	tr.fresh, tr.moved = true, false
 	return nil
 }
 

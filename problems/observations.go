@@ -1,5 +1,15 @@
 package problems
 
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+)
+
 // Observations are measured values of the state variables, the data of an
 // inverse problem.
 type Observations struct {
@@ -7,4 +17,58 @@ type Observations struct {
 	T []float64
 	// Y[i][k] is variable i at T[k].
 	Y [][]float64
+}
+
+// ReadObservations reads a CSV table with a header row naming the
+// independent variable and every state variable (in any order; other
+// columns are refused) and one row per observation.
+func (p *Problem) ReadObservations(r io.Reader) (*Observations, error) {
+	cr := csv.NewReader(r)
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, errors.New("the file is empty: want a header row naming " + strings.Join(append([]string{p.Indep}, p.Vars...), ", "))
+	}
+	if err != nil {
+		return nil, err
+	}
+	cols := make([]int, 1+len(p.Vars)) // column of t, then of each variable
+	for i, name := range append([]string{p.Indep}, p.Vars...) {
+		cols[i] = slices.Index(header, name)
+		if cols[i] < 0 {
+			return nil, fmt.Errorf("the header %q has no column %q", strings.Join(header, ","), name)
+		}
+	}
+	for _, h := range header {
+		if h != p.Indep && !slices.Contains(p.Vars, h) {
+			return nil, fmt.Errorf("the header has a column %q that is neither %s nor a variable", h, p.Indep)
+		}
+	}
+	obs := &Observations{Y: make([][]float64, len(p.Vars))}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		line, _ := cr.FieldPos(0)
+		vals := make([]float64, len(cols))
+		for i, c := range cols {
+			v, err := strconv.ParseFloat(strings.TrimSpace(rec[c]), 64)
+			if err != nil || !finite(v) {
+				return nil, fmt.Errorf("line %d, column %s: %q is not a finite number", line, header[c], rec[c])
+			}
+			vals[i] = v
+		}
+		obs.T = append(obs.T, vals[0])
+		for i := range p.Vars {
+			obs.Y[i] = append(obs.Y[i], vals[1+i])
+		}
+	}
+	if len(obs.T) == 0 {
+		return nil, errors.New("the file has a header but no observations")
+	}
+	return obs, nil
 }

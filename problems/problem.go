@@ -233,13 +233,7 @@ func (p *Problem) InitialConditions() string {
 
 // Grid returns n equally spaced points on [T0, T1], both ends included.
 func (p *Problem) Grid(n int) []float64 {
-	ts := make([]float64, n)
-	for i := range ts {
-		// T0 + i*h drifts; interpolating from both ends keeps T1 exact.
-		f := float64(i) / float64(n-1)
-		ts[i] = p.T0*(1-f) + p.T1*f
-	}
-	return ts
+	return p.NewSampler(SampleGrid, nil).Points(n)
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

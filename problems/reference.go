@@ -2,6 +2,7 @@ package problems
 
 import (
 	"fmt"
+	"maps"
 
 	"pinn/problems/expr"
 	"pinn/problems/ode"
@@ -24,11 +25,10 @@ type Solution struct {
 // Dormand-Prince 5(4) integrator at tolerance 1e-10. Derivatives come from the
 // integrator (the state of a second-order problem includes them) or, for a
 // first-order problem, from the right-hand side at the exact solution.
-// params gives the parameter values to use; nil means the problem's own.
+// params overrides parameter values (an inverse problem's learned or true
+// ones); nil keeps the problem's own.
 func (p *Problem) Reference(ts []float64, params map[string]float64) (*Solution, error) {
-	if params == nil {
-		params = p.Params
-	}
+	params = mergeParams(p.Params, params)
 	m := len(p.Vars)
 	sol := &Solution{T: ts, Y: make([][]float64, m), DY: make([][]float64, m)}
 	for i := range m {
@@ -83,6 +83,16 @@ func (p *Problem) Reference(ts []float64, params map[string]float64) (*Solution,
 		}
 	}
 	return sol, nil
+}
+
+// mergeParams returns base with the values of over in place of its own.
+func mergeParams(base, over map[string]float64) map[string]float64 {
+	all := maps.Clone(base)
+	if all == nil {
+		all = map[string]float64{}
+	}
+	maps.Copy(all, over)
+	return all
 }
 
 // integrate solves the problem as a first-order system (y, y') with the

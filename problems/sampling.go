@@ -1,0 +1,86 @@
+package problems
+
+import (
+	"fmt"
+	"math/bits"
+	"math/rand/v2"
+	"slices"
+)
+
+// Sampling says how collocation points are placed in the domain.
+type Sampling string
+
+// The samplings.
+const (
+	// SampleGrid places n equally spaced points, both ends included.
+	SampleGrid Sampling = "grid"
+	// SampleUniform draws n points uniformly at random.
+	SampleUniform Sampling = "uniform"
+	// SampleSobol takes the next n points of the one-dimensional Sobol
+	// sequence (the base-2 van der Corput sequence), which fills the domain
+	// more evenly than random points.
+	SampleSobol Sampling = "sobol"
+)
+
+// Samplings lists the samplings.
+var Samplings = []Sampling{SampleGrid, SampleUniform, SampleSobol}
+
+// ParseSampling returns the sampling with the given name.
+func ParseSampling(name string) (Sampling, error) {
+	if i := slices.Index(Samplings, Sampling(name)); i >= 0 {
+		return Samplings[i], nil
+	}
+	return "", fmt.Errorf("unknown sampling %q (want grid, uniform or sobol)", name)
+}
+
+// Sampler draws collocation points in [T0, T1]; each call of Points gives a
+// fresh set (the same grid every time for SampleGrid).
+type Sampler struct {
+	kind   Sampling
+	t0, t1 float64
+	rng    *rand.Rand
+	next   uint64 // index of the next Sobol point
+}
+
+// NewSampler returns a sampler of the problem's domain; rng drives
+// SampleUniform.
+func (p *Problem) NewSampler(kind Sampling, rng *rand.Rand) *Sampler {
+	return &Sampler{kind: kind, t0: p.T0, t1: p.T1, rng: rng, next: 1}
+}
+
+// Points returns n points in ascending order.
+func (s *Sampler) Points(n int) []float64 {
+	ts := make([]float64, n)
+	switch s.kind {
+	case SampleUniform:
+		for i := range ts {
+			ts[i] = s.at(s.rng.Float64())
+		}
+		slices.Sort(ts)
+	case SampleSobol:
+		for i := range ts {
+			ts[i] = s.at(vanDerCorput(s.next))
+			s.next++
+		}
+		slices.Sort(ts)
+	default:
+		for i := range ts {
+			f := float64(i) / float64(n-1)
+			ts[i] = s.t0*(1-f) + s.t1*f
+		}
+	}
+	return ts
+}
+
+// at maps u in [0, 1) onto the domain.
+func (s *Sampler) at(u float64) float64 { return s.t0 + (s.t1-s.t0)*u }
+
+// vanDerCorput returns the i-th point of the base-2 van der Corput sequence:
+// the binary digits of i mirrored about the binary point,
+//
+//	i = sum_k b_k 2^k  ->  x_i = sum_k b_k 2^(-k-1)
+//
+// which is also the first dimension of the Sobol sequence.
+func vanDerCorput(i uint64) float64 {
+	return float64(bits.Reverse64(i)>>11) / (1 << 53)
+}
