@@ -109,15 +109,15 @@ func (d *Definition) check() error {
 	case d.Order != 1 && d.Order != 2:
 		return fmt.Errorf("order %d: want 1 or 2", d.Order)
 	case len(d.RHS) != m:
-		return fmt.Errorf("%d variables need %d right-hand sides, have %d", m, m, len(d.RHS))
+		return fmt.Errorf("%s need %s, have %d", count(m, "variable"), count(m, "right-hand side"), len(d.RHS))
 	case len(d.Y0) != m:
-		return fmt.Errorf("%d variables need %d initial values, have %d", m, m, len(d.Y0))
+		return fmt.Errorf("%s need %s, have %d", count(m, "variable"), count(m, "initial value"), len(d.Y0))
 	case d.Order == 2 && len(d.DY0) != m:
-		return fmt.Errorf("a second-order problem in %d variables needs %d initial slopes, have %d", m, m, len(d.DY0))
+		return fmt.Errorf("a second-order problem in %s needs %s, have %d", count(m, "variable"), count(m, "initial slope"), len(d.DY0))
 	case d.Order == 1 && len(d.DY0) != 0:
 		return errors.New("initial slopes are only for second-order problems")
 	case len(d.Exact) != 0 && len(d.Exact) != m:
-		return fmt.Errorf("%d variables need %d exact solutions, have %d", m, m, len(d.Exact))
+		return fmt.Errorf("%s need %s, have %d", count(m, "variable"), count(m, "exact solution"), len(d.Exact))
 	case !finite(d.T0) || !finite(d.T1) || d.T1 <= d.T0:
 		return fmt.Errorf("domain [%g, %g] is not an interval", d.T0, d.T1)
 	case d.Points < 2:
@@ -234,6 +234,14 @@ func (p *Problem) InitialConditions() string {
 // Grid returns n equally spaced points on [T0, T1], both ends included.
 func (p *Problem) Grid(n int) []float64 {
 	return p.NewSampler(SampleGrid, nil).Points(n)
+}
+
+// count returns "1 thing" or "n things".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
