@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -58,6 +57,11 @@ type Options struct {
 	// (0 means Points/10) of largest residual among 10 x Points candidates;
 	// 0 never does.
 	RefineEvery, RefinePoints int
+	// Stages, above 1, marches in time: training runs on the growing
+	// windows [t0, t0 + k (t1 - t0) / Stages], k = 1 ... Stages, in turn,
+	// each with its share of the epochs and iterations, so that the early
+	// solution is learned before the later one that depends on it; 0 means 1.
+	Stages int
 	// Observations are the data of an inverse problem, or nil.
 	Observations *problems.Observations
 	// Progress, if not nil, is called after every epoch (and L-BFGS
@@ -93,6 +97,9 @@ func (o Options) withDefaults(p *problems.Problem) Options {
 	if o.Sampling == "" {
 		o.Sampling = problems.SampleGrid
 	}
+	if o.Stages == 0 {
+		o.Stages = 1
+	}
 	if o.RefinePoints == 0 {
 		o.RefinePoints = max(o.Points/10, 1)
 	}
@@ -107,11 +114,11 @@ type Result struct {
 	Network *Network
 	// Unknown holds the learned values of an inverse problem's parameters.
 	Unknown map[string]float64
-	// Loss[k] is the loss after k steps: Adam epochs, then L-BFGS iterations.
+	// Loss[k] is the loss after k steps (Adam epochs and L-BFGS iterations).
 	Loss []float64
 	// AdamEpochs is how many of those steps were Adam's.
 	AdamEpochs int
-	// Points are the last collocation points.
+	// Points are the collocation points at the end.
 	Points []float64
 	// Seconds is the training time; PerEpoch the time of one Adam epoch.
 	Seconds, PerEpoch float64
@@ -139,8 +146,8 @@ func Fit(p *problems.Problem, cfg Config, opts Options) (*Result, error) {
 	if opts.Points < 2 {
 		return nil, fmt.Errorf("graph: %d collocation points: need at least 2", opts.Points)
 	}
-	if opts.Epochs < 0 || opts.LBFGSIterations < 0 {
-		return nil, fmt.Errorf("graph: %d epochs and %d L-BFGS iterations", opts.Epochs, opts.LBFGSIterations)
+	if opts.Epochs < 0 || opts.LBFGSIterations < 0 || opts.Stages < 1 {
+		return nil, fmt.Errorf("graph: %d epochs, %d L-BFGS iterations, %d stages", opts.Epochs, opts.LBFGSIterations, opts.Stages)
 	}
 	rng := NewRand(opts.Seed)
 	net, err := NewNetwork(cfg.Hidden, len(p.Vars), cfg.Activation, cfg.OutputActivation, rng)
@@ -150,26 +157,41 @@ func Fit(p *problems.Problem, cfg Config, opts Options) (*Result, error) {
 	if cfg.ScaleInput {
 		net.ScaleInput(p.T0, p.T1)
 	}
-	sampler := p.NewSampler(opts.Sampling, rng)
-	res := &Result{Problem: p, Config: cfg, Options: opts, Points: sampler.Points(opts.Points)}
-	tr, err := NewTrainer(p, net, cfg, res.Points, opts.Observations, opts.LearningRate)
+	c := &collocation{p: p, opts: opts, sampler: p.NewSampler(opts.Sampling, rng)}
+	c.points = c.sampler.Points(opts.Points)
+	c.end = c.stageEnd(1)
+	tr, err := NewTrainer(p, net, cfg, c.inWindow(), opts.Observations, opts.LearningRate)
 	if err != nil {
 		return nil, err
 	}
+	res := &Result{Problem: p, Config: cfg, Options: opts}
 	start := time.Now()
-	trainErr := fitAdam(tr, sampler, res, opts)
-	res.AdamEpochs = tr.Epochs()
-	if res.AdamEpochs > 0 {
-		res.PerEpoch = time.Since(start).Seconds() / float64(res.AdamEpochs)
-	}
-	if trainErr == nil {
-		trainErr = tr.LBFGS(opts.LBFGSIterations, opts.LBFGSTolerance, opts.Progress)
+	var adamTime time.Duration
+	var trainErr error
+	for stage := 1; stage <= opts.Stages && trainErr == nil; stage++ {
+		if stage > 1 {
+			c.end = c.stageEnd(stage)
+			if trainErr = tr.SetPoints(c.inWindow()); trainErr != nil {
+				break
+			}
+		}
+		t := time.Now()
+		trainErr = c.adam(tr, share(opts.Epochs, stage, opts.Stages))
+		adamTime += time.Since(t)
+		if trainErr == nil {
+			trainErr = tr.LBFGS(share(opts.LBFGSIterations, stage, opts.Stages), opts.LBFGSTolerance, opts.Progress)
+		}
 	}
 	res.Seconds = time.Since(start).Seconds()
+	res.AdamEpochs = tr.AdamEpochs()
+	if res.AdamEpochs > 0 {
+		res.PerEpoch = adamTime.Seconds() / float64(res.AdamEpochs)
+	}
 	var diverged *DivergedError
 	if trainErr != nil && !errors.As(trainErr, &diverged) {
 		return nil, trainErr
 	}
+	res.Points = c.points
 	res.Network, res.Unknown, res.Loss = tr.Network(), tr.Unknown(), tr.Loss()
 	if res.Score, err = EvaluateWith(p, res.Network, cfg.IC, res.Unknown, p.Grid(opts.Points)); err != nil {
 		return nil, err
@@ -177,77 +199,8 @@ func Fit(p *problems.Problem, cfg Config, opts Options) (*Result, error) {
 	return res, trainErr
 }
 
-// fitAdam runs the Adam epochs, resampling and refining the collocation
-// points on the way.
-func fitAdam(tr *Trainer, sampler *problems.Sampler, res *Result, opts Options) error {
-	for done := 0; done < opts.Epochs; {
-		n := opts.Epochs - done
-		for _, every := range []int{opts.ResampleEvery, opts.RefineEvery} {
-			if every > 0 {
-				n = min(n, every-done%every)
-			}
-		}
-		if err := tr.Adam(n, opts.Progress); err != nil {
-			return err
-		}
-		done += n
-		if done == opts.Epochs {
-			break
-		}
-		points := res.Points
-		if opts.ResampleEvery > 0 && done%opts.ResampleEvery == 0 {
-			points = sampler.Points(opts.Points)
-		}
-		if opts.RefineEvery > 0 && done%opts.RefineEvery == 0 {
-			worst, err := worstPoints(tr, sampler, points, opts)
-			if err != nil {
-				return err
-			}
-			points = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(points), worst...))))
-		}
-		if !slices.Equal(points, res.Points) {
-			res.Points = points
-			if err := tr.SetPoints(points); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// worstPoints returns the RefinePoints points of largest squared residual
-// (summed over the variables) among 10 x Points fresh candidates that are not
-// collocation points yet.
-func worstPoints(tr *Trainer, sampler *problems.Sampler, current []float64, opts Options) ([]float64, error) {
-	candidates := sampler.Points(10 * opts.Points)
-	if opts.Sampling == problems.SampleGrid {
-		candidates = tr.p.Grid(10 * opts.Points)
-	}
-	candidates = slices.DeleteFunc(candidates, func(t float64) bool {
-		_, found := slices.BinarySearch(current, t)
-		return found
-	})
-	r, err := Residuals(tr.p, tr.Network(), tr.cfg.IC, tr.Unknown(), candidates)
-	if err != nil {
-		return nil, err
-	}
-	score := make([]float64, len(candidates))
-	for _, ri := range r {
-		for k, v := range ri {
-			score[k] += v * v
-		}
-	}
-	order := make([]int, len(candidates))
-	for k := range order {
-		order[k] = k
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(score[b], score[a]) })
-	worst := make([]float64, min(opts.RefinePoints, len(order)))
-	for k := range worst {
-		worst[k] = candidates[order[k]]
-	}
-	return worst, nil
-}
+// share is stage s's part of a budget split over k stages.
+func share(total, s, k int) int { return total*s/k - total*(s-1)/k }
 
 // Evaluate scores a trained network on problem p at the points ts. ic must
 // be the mode the network was trained with.

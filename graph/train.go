@@ -35,14 +35,15 @@ func (e *DivergedError) Unwrap() error { return ErrDiverged }
 // Trainer fits a network to a problem: it owns the loss graph, the optimiser
 // state and the loss history. Loss()[k] is the loss after k epochs.
 type Trainer struct {
-	p       *problems.Problem
-	cfg     Config
-	net     *Network
-	unknown map[string]float64
-	obs     *problems.Observations
-	lg      *lossGraph
-	adam    *G.AdamSolver
-	history []float64
+	p         *problems.Problem
+	cfg       Config
+	net       *Network
+	unknown   map[string]float64
+	obs       *problems.Observations
+	lg        *lossGraph
+	adam      *G.AdamSolver
+	history   []float64
+	adamSteps int
 	// fresh says the learnable nodes hold the gradient at the current
 	// weights and history ends with the loss there.
 	fresh bool
@@ -139,6 +140,7 @@ func (tr *Trainer) Adam(epochs int, progress func(epoch int, loss float64)) erro
 		if err := tr.adam.Step(G.NodesToValueGrads(tr.lg.params)); err != nil {
 			return fmt.Errorf("graph: adam step: %w", err)
 		}
+		tr.adamSteps++
 		tr.fresh = false
 		if err := tr.evaluate(); err != nil {
 			return err
@@ -149,6 +151,9 @@ func (tr *Trainer) Adam(epochs int, progress func(epoch int, loss float64)) erro
 	}
 	return nil
 }
+
+// AdamEpochs is the number of Adam steps taken so far.
+func (tr *Trainer) AdamEpochs() int { return tr.adamSteps }
 
 // Epochs is the number of optimisation steps taken so far.
 func (tr *Trainer) Epochs() int { return max(len(tr.history)-1, 0) }

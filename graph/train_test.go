@@ -214,3 +214,34 @@ func TestResampleMovesPoints(t *testing.T) {
 		t.Errorf("losses should agree up to epoch 19 and differ from the resampling after epoch 20 on")
 	}
 }
+
+// TestMarchingWindows checks the time windows of a marching Fit: stage s of
+// k trains on the points in [t0, t0 + s (t1 - t0) / k], and the epochs are
+// shared out whole.
+func TestMarchingWindows(t *testing.T) {
+	p, err := problems.Builtin("decay") // t in [0, 2], grid 0:0.1:2
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &collocation{p: p, opts: Options{Stages: 4}, points: p.Grid(21)}
+	for s, want := range []int{6, 11, 16, 21} { // t <= 0.5, 1, 1.5, 2
+		c.end = c.stageEnd(s + 1)
+		if got := c.inWindow(); len(got) != want || got[len(got)-1] > c.end {
+			t.Errorf("stage %d (end %g): %d points ending at %g, want %d", s+1, c.end, len(got), got[len(got)-1], want)
+		}
+	}
+	total := 0
+	for s := 1; s <= 7; s++ {
+		total += share(100, s, 7)
+	}
+	if total != 100 {
+		t.Errorf("7 shares of 100 epochs add up to %d", total)
+	}
+	res, err := Fit(p, Config{}, Options{Seed: 1, Epochs: 40, Stages: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.AdamEpochs != 40 || len(res.Loss) != 41 || len(res.Points) != 21 {
+		t.Errorf("marching Fit: %d Adam epochs, %d losses, %d points; want 40, 41, 21", res.AdamEpochs, len(res.Loss), len(res.Points))
+	}
+}

@@ -1,0 +1,106 @@
+package graph
+
+import (
+	"cmp"
+	"slices"
+
+	"pinn/problems"
+)
+
+// collocation manages the collocation points of a Fit: drawing them,
+// drawing them again, refining them where the residual is largest, and
+// restricting them to the current time window when marching.
+type collocation struct {
+	p       *problems.Problem
+	opts    Options
+	sampler *problems.Sampler
+	points  []float64 // all points, ascending
+	end     float64   // the window is [T0, end]
+}
+
+// stageEnd is the end of stage s's window.
+func (c *collocation) stageEnd(s int) float64 {
+	if s == c.opts.Stages {
+		return c.p.T1
+	}
+	return c.p.T0 + (c.p.T1-c.p.T0)*float64(s)/float64(c.opts.Stages)
+}
+
+// inWindow returns the points in the current window, at least two.
+func (c *collocation) inWindow() []float64 {
+	n, _ := slices.BinarySearch(c.points, c.end)
+	if n < len(c.points) && c.points[n] == c.end {
+		n++
+	}
+	return c.points[:max(n, min(2, len(c.points)))]
+}
+
+// adam runs epochs of Adam, resampling and refining the points on the way.
+func (c *collocation) adam(tr *Trainer, epochs int) error {
+	for done := 0; done < epochs; {
+		n := epochs - done
+		for _, every := range []int{c.opts.ResampleEvery, c.opts.RefineEvery} {
+			if every > 0 {
+				n = min(n, every-done%every)
+			}
+		}
+		if err := tr.Adam(n, c.opts.Progress); err != nil {
+			return err
+		}
+		if done += n; done == epochs {
+			break
+		}
+		points := c.points
+		if c.opts.ResampleEvery > 0 && done%c.opts.ResampleEvery == 0 {
+			points = c.sampler.Points(c.opts.Points)
+		}
+		if c.opts.RefineEvery > 0 && done%c.opts.RefineEvery == 0 {
+			worst, err := c.worst(tr, points)
+			if err != nil {
+				return err
+			}
+			points = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(points), worst...))))
+		}
+		if !slices.Equal(points, c.points) {
+			c.points = points
+			if err := tr.SetPoints(c.inWindow()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// worst returns the RefinePoints points of largest squared residual (summed
+// over the variables) among 10 x Points fresh candidates in the window that
+// are not collocation points yet.
+func (c *collocation) worst(tr *Trainer, current []float64) ([]float64, error) {
+	candidates := c.sampler.Points(10 * c.opts.Points)
+	if c.opts.Sampling == problems.SampleGrid {
+		candidates = c.p.Grid(10 * c.opts.Points)
+	}
+	candidates = slices.DeleteFunc(candidates, func(t float64) bool {
+		_, found := slices.BinarySearch(current, t)
+		return found || t > c.end
+	})
+	r, err := Residuals(c.p, tr.Network(), tr.cfg.IC, tr.Unknown(), candidates)
+	if err != nil {
+		return nil, err
+	}
+	score := make([]float64, len(candidates))
+	for _, ri := range r {
+		for k, v := range ri {
+			score[k] += v * v
+		}
+	}
+	order := make([]int, len(candidates))
+	for k := range order {
+		order[k] = k
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(score[b], score[a]) })
+	worst := make([]float64, min(c.opts.RefinePoints, len(order)))
+	for k := range worst {
+		worst[k] = candidates[order[k]]
+	}
+	return worst, nil
+}
