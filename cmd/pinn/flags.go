@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"pinn/graph"
+	"pinn/problems"
 
 	"github.com/urfave/cli/v2"
 )
@@ -20,11 +21,20 @@ var (
 		&cli.StringFlag{Name: "derivative", Value: string(graph.Symbolic), Usage: "how dy/dt is taken: " + names(graph.Derivatives)},
 		&cli.Float64Flag{Name: "fd-step", Usage: "finite-difference step h (default 6e-6, 1e-4 for second-order problems)"},
 		&cli.StringFlag{Name: "ic", Value: string(graph.SoftIC), Usage: "initial conditions: soft (in the loss) or hard (built into the trial solution)"},
+		&cli.BoolFlag{Name: "scale-input", Usage: "map the domain onto [-1, 1] before the first layer (default: on, but off for decay and forum-final; --scale-input=false turns it off)"},
 	}
 	trainFlags = []cli.Flag{
 		&cli.IntFlag{Name: "points", Usage: "number of collocation points (default: the problem's grid)"},
+		&cli.StringFlag{Name: "sampling", Value: string(problems.SampleGrid), Usage: "collocation points: grid, uniform (random) or sobol"},
+		&cli.IntFlag{Name: "resample", Usage: "draw fresh collocation points every `K` Adam epochs"},
+		&cli.IntFlag{Name: "refine", Usage: "every `K` Adam epochs, add the points of largest residual"},
+		&cli.IntFlag{Name: "refine-points", Usage: "how many points each refinement adds (default: a tenth of --points)"},
+		&cli.IntFlag{Name: "stages", Value: 1, Usage: "march in time: train on `K` growing windows [t0, t0 + k(t1-t0)/K] in turn, each with its share of the epochs"},
+		&cli.StringFlag{Name: "optimizer", Value: string(graph.Adam), Usage: "adam, lbfgs, or adam+lbfgs (Adam, then L-BFGS)"},
 		&cli.IntFlag{Name: "epochs", Value: 3000, Usage: "Adam epochs"},
 		&cli.Float64Flag{Name: "lr", Value: 0.01, Usage: "Adam learning rate"},
+		&cli.IntFlag{Name: "lbfgs-iters", Value: 5000, Usage: "most L-BFGS iterations"},
+		&cli.Float64Flag{Name: "lbfgs-tol", Value: 1e-12, Usage: "stop L-BFGS when 100 iterations lower the loss by less than this fraction"},
 		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of every random choice"},
 	}
 )
@@ -65,17 +75,44 @@ func parseConfig(c *cli.Context) (graph.Config, error) {
 
 // parseOptions reads the training flags.
 func parseOptions(c *cli.Context) (graph.Options, error) {
-	o := graph.Options{Seed: c.Uint64("seed"), Points: c.Int("points"), Epochs: c.Int("epochs"), LearningRate: c.Float64("lr")}
+	o := graph.Options{Seed: c.Uint64("seed"), Points: c.Int("points"), Epochs: c.Int("epochs"), LearningRate: c.Float64("lr"),
+		LBFGSIterations: c.Int("lbfgs-iters"), LBFGSTolerance: c.Float64("lbfgs-tol"),
+		ResampleEvery: c.Int("resample"), RefineEvery: c.Int("refine"), RefinePoints: c.Int("refine-points"), Stages: c.Int("stages")}
+	var err error
+	if o.Optimizer, err = graph.ParseOptimizer(c.String("optimizer")); err != nil {
+		return o, usageError{fmt.Errorf("--optimizer: %w", err)}
+	}
+	if o.Sampling, err = problems.ParseSampling(c.String("sampling")); err != nil {
+		return o, usageError{fmt.Errorf("--sampling: %w", err)}
+	}
 	if c.IsSet("points") && o.Points < 2 {
 		return o, badInput("--points must be at least 2, got %d", o.Points)
 	}
-	if o.Epochs <= 0 {
-		return o, badInput("--epochs must be positive, got %d", o.Epochs)
+	for _, f := range []string{"epochs", "lbfgs-iters", "stages"} {
+		if c.Int(f) <= 0 {
+			return o, badInput("--%s must be positive, got %d", f, c.Int(f))
+		}
+	}
+	for _, f := range []string{"resample", "refine", "refine-points"} {
+		if c.Int(f) < 0 {
+			return o, badInput("--%s must not be negative, got %d", f, c.Int(f))
+		}
 	}
 	if !(o.LearningRate > 0) || math.IsInf(o.LearningRate, 0) {
 		return o, badInput("--lr must be a positive finite number, got %v", o.LearningRate)
 	}
+	if !(o.LBFGSTolerance > 0) || math.IsInf(o.LBFGSTolerance, 0) {
+		return o, badInput("--lbfgs-tol must be a positive finite number, got %v", o.LBFGSTolerance)
+	}
 	return o, nil
+}
+
+// scaleInput reads --scale-input, whose default is the problem's.
+func scaleInput(c *cli.Context, def bool) bool {
+	if c.IsSet("scale-input") {
+		return c.Bool("scale-input")
+	}
+	return def
 }
 
 // parseWidths reads "8,8" into hidden layer widths.
