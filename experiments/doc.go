@@ -1,4 +1,17 @@
 // Package experiments runs named, table-driven studies of physics-informed
-// networks (reproducing the forum thread, comparing derivative modes) and
-// writes what they find: CSV tables, JSON, Markdown and plots.
+// networks and writes what they find.
+//
+// An Experiment is data: a problem, a network, a loss, Adam's settings and
+// the seeds it runs over. Experiments lists them, among them the forum
+// thread's findings (Thread); RunAll trains every seed of every experiment
+// on a pool of workers and collects each experiment's numbers into a
+// Finding, with a verdict and an explanation computed from those numbers.
+// A Comparison trains one network with each way of taking dy/dt and studies
+// the finite-difference step on the symbolic-trained network:
+//
+//	forward:  (y(t+h) - y(t)) / h        error ~ h/2 |y''| + eps |y| / h
+//	central:  (y(t+h) - y(t-h)) / 2h     error ~ h^2/6 |y'''| + eps |y| / h
+//
+// The report writers print findings and comparisons as text, JSON, or a
+// Markdown report with CSV tables and PNG plots.
 package experiments

@@ -71,14 +71,14 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		ErrWriter:      stderr,
 		ExitErrHandler: func(*cli.Context, error) {}, // run maps errors to exit statuses
 		OnUsageError:   onUsageError,
-		Commands:       []*cli.Command{listCommand, trainCommand},
+		Commands:       []*cli.Command{listCommand, trainCommand, solveCommand, evalCommand, reproduceCommand, compareCommand, experimentsCommand},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return badInput("unknown command %q (run pinn help)", c.Args().First())
 			}
 			return cli.ShowAppHelp(c)
 		},
-		HideHelpCommand: false,
+		DisableSliceFlagSeparator: true, // --rhs "pow(y, 2)" must reach the parser whole
 	}
 	for _, c := range app.Commands {
 		setUsageErrors(c)

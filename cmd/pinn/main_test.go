@@ -45,6 +45,13 @@ func TestBadInput(t *testing.T) {
 		{[]string{"train", "decay", "--ic", "medium"}, `--ic: unknown initial-condition mode "medium"`},
 		{[]string{"train", "decay", "--hidden", "8,x"}, `--hidden: "8,x" is not a list of widths`},
 		{[]string{"train", "decay", "--fd-step", "-1"}, "--fd-step must be a positive number, got -1"},
+		{[]string{"train", "decay", "--optimizer", "sgd"}, `--optimizer: unknown optimizer "sgd"`},
+		{[]string{"train", "decay", "--sampling", "lhs"}, `--sampling: unknown sampling "lhs"`},
+		{[]string{"train", "decay", "--lbfgs-iters", "0"}, "--lbfgs-iters must be positive, got 0"},
+		{[]string{"train", "decay", "--lbfgs-tol", "0"}, "--lbfgs-tol must be a positive finite number, got 0"},
+		{[]string{"train", "decay", "--stages", "0"}, "--stages must be positive, got 0"},
+		{[]string{"train", "decay", "--resample", "-5"}, "--resample must not be negative, got -5"},
+		{[]string{"train", "decay", "--save", filepath.Join(file, "m.json")}, "--save"},
 		{[]string{"train", "decay", "--out", filepath.Join(file, "sub")}, "is not writable"},
 		{[]string{"train", "decay", "--epochs", "ten"}, `invalid value "ten" for flag -epochs`},
 		{[]string{"train", "decay", "--bogus"}, "flag provided but not defined: -bogus"},
@@ -172,5 +179,26 @@ func TestTrainDiverges(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "loss.csv")); err != nil {
 		t.Errorf("kept nothing: %v", err)
+	}
+}
+
+// TestTrainOptimizerFlags checks that the optimiser and collocation flags
+// reach the run: L-BFGS iterations follow the Adam epochs, and the points
+// are Sobol points.
+func TestTrainOptimizerFlags(t *testing.T) {
+	out, errOut, status := runPinn("train", "oscillator", "--optimizer", "adam+lbfgs", "--epochs", "30", "--lbfgs-iters", "20",
+		"--sampling", "sobol", "--points", "40", "--ic", "hard", "--stages", "2", "--json")
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	var r map[string]any
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r["optimizer"] != "adam+lbfgs" || r["epochs"] != 30.0 || r["sampling"] != "sobol" || r["points"] != 40.0 || r["ic"] != "hard" {
+		t.Errorf("JSON does not reflect the flags: %s", out)
+	}
+	if it, _ := r["lbfgs_iterations"].(float64); it < 1 || it > 20 {
+		t.Errorf("lbfgs_iterations = %v, want 1 to 20", r["lbfgs_iterations"])
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"strings"
 
@@ -33,6 +34,7 @@ var trainCommand = &cli.Command{
 // outputFlags say where results go.
 var outputFlags = []cli.Flag{
 	&cli.StringFlag{Name: "out", Usage: "write solution.csv, loss.csv, result.json and plots into `DIR`"},
+	&cli.StringFlag{Name: "save", Usage: "save the trained model (for pinn eval) as `FILE`.json"},
 	&cli.BoolFlag{Name: "json", Usage: "print one JSON object instead of text"},
 }
 
@@ -73,27 +75,46 @@ func runTrain(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	return fitAndReport(c, p, nil, nil)
+}
+
+// fitAndReport trains on p as the flags say and reports: text or JSON on
+// stdout, files in --out, the model in --save. obs holds an inverse
+// problem's data and trueParams the known true values of its unknowns.
+func fitAndReport(c *cli.Context, p *problems.Problem, obs *problems.Observations, trueParams map[string]float64) error {
 	cfg, err := parseConfig(c)
 	if err != nil {
 		return err
 	}
-	cfg.ScaleInput = p.ScaleInput
+	cfg.ScaleInput = scaleInput(c, p.ScaleInput)
 	opts, err := parseOptions(c)
 	if err != nil {
 		return err
 	}
+	opts.Observations = obs
 	dir, err := outDir(c)
 	if err != nil {
 		return err
 	}
-	update, finish := newProgress(c.App.Writer, c.App.ErrWriter, p.Name, opts.Epochs, !c.Bool("json"))
+	save, err := savePath(c)
+	if err != nil {
+		return err
+	}
+	total := opts.Epochs
+	if opts.Optimizer != graph.Adam {
+		total += opts.LBFGSIterations
+	}
+	if opts.Optimizer == graph.LBFGS {
+		total = opts.LBFGSIterations
+	}
+	update, finish := newProgress(c.App.Writer, c.App.ErrWriter, p.Name, total, !c.Bool("json"))
 	opts.Progress = update
 	res, fitErr := graph.Fit(p, cfg, opts)
 	finish()
 	if res == nil {
 		return fitErr
 	}
-	r := newTrainReport(res, fitErr)
+	r := newTrainReport(res, fitErr, trueParams)
 	if dir != "" {
 		if err := experiments.WriteFit(dir, res); err != nil {
 			return fmt.Errorf("writing %s: %w", dir, err)
@@ -102,9 +123,16 @@ func runTrain(c *cli.Context) error {
 			return fmt.Errorf("writing %s: %w", dir, err)
 		}
 	}
+	if save != "" {
+		if err := report.WriteFile(save, func(w io.Writer) error {
+			_, err := graph.NewModel(res).WriteTo(w)
+			return err
+		}); err != nil {
+			return fmt.Errorf("saving the model: %w", err)
+		}
+	}
 	if c.Bool("json") {
-		enc := json.NewEncoder(c.App.Writer)
-		if err := enc.Encode(r); err != nil {
+		if err := json.NewEncoder(c.App.Writer).Encode(r); err != nil {
 			return err
 		}
 	} else {
@@ -112,8 +140,23 @@ func runTrain(c *cli.Context) error {
 		if dir != "" {
 			fmt.Fprintf(c.App.Writer, "wrote        %s\n", filepath.Join(dir, "{solution.csv,loss.csv,result.json,solution.png,loss.png}"))
 		}
+		if save != "" {
+			fmt.Fprintf(c.App.Writer, "saved        %s (pinn eval %s)\n", save, save)
+		}
 	}
 	return fitErr
+}
+
+// savePath checks --save before any work is done.
+func savePath(c *cli.Context) (string, error) {
+	path := c.String("save")
+	if path == "" {
+		return "", nil
+	}
+	if err := report.CheckWritable(filepath.Dir(path)); err != nil {
+		return "", badInput("--save %s: %v", path, err)
+	}
+	return path, nil
 }
 
 // trainReport is the summary of a training run, as --json prints it and
@@ -125,12 +168,15 @@ type trainReport struct {
 	Activation       string        `json:"activation"`
 	OutputActivation string        `json:"output_activation"`
 	Hidden           []int         `json:"hidden"`
-	Params           int           `json:"parameters"`
+	Weights          int           `json:"parameters"`
 	IC               string        `json:"ic"`
 	FDStep           report.Number `json:"fd_step,omitempty"`
 	Points           int           `json:"points"`
+	Sampling         string        `json:"sampling"`
+	Optimizer        string        `json:"optimizer"`
 	Epochs           int           `json:"epochs"`
 	LearningRate     report.Number `json:"lr"`
+	LBFGSIterations  int           `json:"lbfgs_iterations"`
 	Seed             uint64        `json:"seed"`
 	FinalLoss        report.Number `json:"final_loss"`
 	RelL2            report.Number `json:"rel_l2"`
@@ -140,15 +186,26 @@ type trainReport struct {
 	Seconds          report.Number `json:"seconds"`
 	USPerEpoch       report.Number `json:"us_per_epoch"`
 	Diverged         string        `json:"diverged,omitempty"`
+	// Params reports an inverse problem's learned parameters.
+	Params map[string]learnedParam `json:"params,omitempty"`
 }
 
-func newTrainReport(res *graph.Result, fitErr error) trainReport {
+// learnedParam is an unknown parameter's learned value, with its error when
+// the true value is known.
+type learnedParam struct {
+	Learned report.Number  `json:"learned"`
+	True    *report.Number `json:"true,omitempty"`
+	AbsErr  *report.Number `json:"abs_err,omitempty"`
+}
+
+func newTrainReport(res *graph.Result, fitErr error, trueParams map[string]float64) trainReport {
 	cfg, p := res.Config, res.Problem
 	r := trainReport{
 		Problem: p.Name, Equation: p.Equation(), Derivative: string(cfg.Derivative),
 		Activation: string(cfg.Activation), OutputActivation: string(cfg.OutputActivation),
-		Hidden: cfg.Hidden, Params: res.Network.NumParams(), IC: string(cfg.IC),
-		Points: len(res.Points), Epochs: len(res.Loss) - 1, LearningRate: report.Number(res.Options.LearningRate),
+		Hidden: cfg.Hidden, Weights: res.Network.NumParams(), IC: string(cfg.IC),
+		Points: res.Options.Points, Sampling: string(res.Options.Sampling), Optimizer: string(res.Options.Optimizer),
+		Epochs: res.AdamEpochs, LBFGSIterations: len(res.Loss) - 1 - res.AdamEpochs, LearningRate: report.Number(res.Options.LearningRate),
 		Seed: res.Options.Seed, RelL2: report.Number(res.Score.RelL2),
 		MaxAbsErr: report.Number(res.Score.MaxAbsErr), MaxAbsDerivErr: report.Number(res.Score.MaxAbsDerivErr),
 		Reference: "exact", Seconds: report.Number(res.Seconds), USPerEpoch: report.Number(res.PerEpoch * 1e6),
@@ -166,6 +223,17 @@ func newTrainReport(res *graph.Result, fitErr error) trainReport {
 	if errors.As(fitErr, &div) {
 		r.Diverged = div.Error()
 	}
+	for _, k := range p.Unknown {
+		lp := learnedParam{Learned: report.Number(res.Unknown[k])}
+		if v, ok := trueParams[k]; ok {
+			t, e := report.Number(v), report.Number(math.Abs(res.Unknown[k]-v))
+			lp.True, lp.AbsErr = &t, &e
+		}
+		if r.Params == nil {
+			r.Params = map[string]learnedParam{}
+		}
+		r.Params[k] = lp
+	}
 	return r
 }
 
@@ -177,18 +245,37 @@ func (r trainReport) writeText(w io.Writer, res *graph.Result) {
 		widths[i] = fmt.Sprint(n)
 	}
 	fmt.Fprintf(w, "network      %s %s, output %s, %d parameters, %s initial conditions\n",
-		strings.Join(widths, "-"), r.Activation, r.OutputActivation, r.Params, r.IC)
+		strings.Join(widths, "-"), r.Activation, r.OutputActivation, r.Weights, r.IC)
 	deriv := r.Derivative
 	if r.FDStep != 0 {
 		deriv += fmt.Sprintf(" (h = %g)", float64(r.FDStep))
 	}
 	fmt.Fprintf(w, "derivative   %s\n", deriv)
-	fmt.Fprintf(w, "training     %d epochs of Adam (lr %g), seed %d, %d points: %.2f s, %.0f us/epoch\n",
-		r.Epochs, float64(r.LearningRate), r.Seed, r.Points, float64(r.Seconds), float64(r.USPerEpoch))
+	var steps []string
+	if r.Epochs > 0 {
+		steps = append(steps, fmt.Sprintf("%d epochs of Adam (lr %g, %.0f us/epoch)", r.Epochs, float64(r.LearningRate), float64(r.USPerEpoch)))
+	}
+	if r.LBFGSIterations > 0 {
+		steps = append(steps, fmt.Sprintf("%d iterations of L-BFGS", r.LBFGSIterations))
+	}
+	fmt.Fprintf(w, "training     %s; seed %d, %d %s points: %.2f s\n",
+		strings.Join(steps, ", then "), r.Seed, r.Points, r.Sampling, float64(r.Seconds))
 	if r.Diverged != "" {
 		fmt.Fprintf(w, "diverged     %s\n", r.Diverged)
 	}
 	fmt.Fprintf(w, "final loss   %.4e\n", float64(r.FinalLoss))
-	fmt.Fprintf(w, "error        rel_l2 %.3e, max |y - %s| %.3e, max |dy/d%s - exact| %.3e (on the %d collocation points)\n",
-		float64(r.RelL2), r.Reference, float64(r.MaxAbsErr), p.Indep, float64(r.MaxAbsDerivErr), r.Points)
+	ref := "exact"
+	if !p.HasExact() {
+		ref = "reference"
+	}
+	fmt.Fprintf(w, "error        rel_l2 %.3e, max |y - %s| %.3e, max |dy/d%s - %s| %.3e (on a grid of %d points)\n",
+		float64(r.RelL2), ref, float64(r.MaxAbsErr), p.Indep, ref, float64(r.MaxAbsDerivErr), r.Points)
+	for _, k := range p.Unknown {
+		lp := r.Params[k]
+		fmt.Fprintf(w, "learned      %s = %.6g", k, float64(lp.Learned))
+		if lp.True != nil {
+			fmt.Fprintf(w, " (true %g, error %.3g)", float64(*lp.True), float64(*lp.AbsErr))
+		}
+		fmt.Fprintln(w)
+	}
 }

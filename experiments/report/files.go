@@ -37,21 +37,26 @@ func WriteFile(path string, write func(w io.Writer) error) (err error) {
 
 // WriteCSV writes a table of numbers under a header row.
 func WriteCSV(path string, header []string, rows [][]float64) error {
+	recs := make([][]string, len(rows))
+	for i, row := range rows {
+		recs[i] = make([]string, len(row))
+		for j, v := range row {
+			recs[i][j] = strconv.FormatFloat(v, 'g', -1, 64)
+		}
+	}
+	return WriteRecords(path, header, recs)
+}
+
+// WriteRecords writes a table of text fields under a header row.
+func WriteRecords(path string, header []string, rows [][]string) error {
 	return WriteFile(path, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		if err := cw.Write(header); err != nil {
 			return err
 		}
-		rec := make([]string, len(header))
-		for _, row := range rows {
-			for j, v := range row {
-				rec[j] = strconv.FormatFloat(v, 'g', -1, 64)
-			}
-			if err := cw.Write(rec[:len(row)]); err != nil {
-				return err
-			}
+		if err := cw.WriteAll(rows); err != nil {
+			return err
 		}
-		cw.Flush()
 		return cw.Error()
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -18,6 +19,9 @@ type Curve struct {
 	X, Y []float64
 	// Dashed draws the line dashed (exact solutions, references).
 	Dashed bool
+	// Color, if not nil, replaces the palette's colour, so that many curves
+	// (one per seed) can share one colour and one legend entry.
+	Color color.Color
 }
 
 // Plot describes a line plot.
@@ -29,6 +33,9 @@ type Plot struct {
 	Curves     []Curve
 	// Marks are points drawn as circles (a best step, say).
 	Marks []Curve
+	// LegendBottom and LegendLeft move the legend from the top right
+	// corner, off curves that pass there.
+	LegendBottom, LegendLeft bool
 }
 
 // palette is the colour of each curve in turn.
@@ -43,19 +50,22 @@ var palette = []color.Color{
 	color.RGBA{R: 0x7f, G: 0x7f, B: 0x7f, A: 0xff},
 }
 
+// Color returns the colour the palette gives the i-th curve.
+func Color(i int) color.Color { return palette[i%len(palette)] }
+
 // WritePNG draws the plot into a 6 x 4 inch PNG at path.
 func (pl Plot) WritePNG(path string) error {
 	p := plot.New()
 	p.Title.Text = pl.Title
 	p.X.Label.Text, p.Y.Label.Text = pl.XLabel, pl.YLabel
 	if pl.LogX {
-		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: 1}
+		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, logTicks{}
 	}
 	if pl.LogY {
-		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: 1}
+		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, logTicks{}
 	}
 	p.Add(plotter.NewGrid())
-	p.Legend.Top = true
+	p.Legend.Top, p.Legend.Left = !pl.LegendBottom, pl.LegendLeft
 	for i, c := range pl.Curves {
 		xys := pl.points(c)
 		if len(xys) == 0 {
@@ -66,6 +76,9 @@ func (pl Plot) WritePNG(path string) error {
 			return fmt.Errorf("plot %q: %s: %w", pl.Title, c.Name, err)
 		}
 		l.Color = palette[i%len(palette)]
+		if c.Color != nil {
+			l.Color = c.Color
+		}
 		l.Width = vg.Points(1.5)
 		if c.Dashed {
 			l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
@@ -83,9 +96,23 @@ func (pl Plot) WritePNG(path string) error {
 		s.Shape = draw.CircleGlyph{}
 		s.Radius = vg.Points(4)
 		s.Color = color.Black
+		if c.Color != nil {
+			s.Color = c.Color
+		}
 		p.Add(s)
 		if c.Name != "" {
 			p.Legend.Add(c.Name, s)
+		}
+	}
+	// A log axis over a single value (a loss stuck at 1 from the start)
+	// would be widened to [v-1, v+1], which can reach 0; widen it by a
+	// factor instead.
+	for _, a := range []struct {
+		log  bool
+		axis *plot.Axis
+	}{{pl.LogX, &p.X}, {pl.LogY, &p.Y}} {
+		if a.log && a.axis.Min == a.axis.Max && a.axis.Min > 0 {
+			a.axis.Min, a.axis.Max = a.axis.Min/2, a.axis.Max*2
 		}
 	}
 	w, err := p.WriterTo(6*vg.Inch, 4*vg.Inch, "png")
@@ -111,4 +138,27 @@ func (pl Plot) points(c Curve) plotter.XYs {
 		xys = append(xys, plotter.XY{X: x, Y: y})
 	}
 	return xys
+}
+
+// logTicks labels the powers of ten, as plot.LogTicks does; within a range
+// under two decades every tick inside it, and under one decade (a loss stuck
+// at 2, say) evenly spaced values, where powers of ten alone would leave the
+// axis bare.
+type logTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (logTicks) Ticks(min, max float64) []plot.Tick {
+	if max/min < 10 {
+		return plot.DefaultTicks{}.Ticks(min, max)
+	}
+	ticks := plot.LogTicks{Prec: 1}.Ticks(min, max)
+	if max/min >= 100 {
+		return ticks
+	}
+	for i, t := range ticks {
+		if t.Value >= min && t.Value <= max {
+			ticks[i].Label = strconv.FormatFloat(t.Value, 'g', 3, 64)
+		}
+	}
+	return ticks
 }

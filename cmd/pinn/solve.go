@@ -1,0 +1,189 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"pinn/problems"
+
+	"github.com/urfave/cli/v2"
+)
+
+var solveCommand = &cli.Command{
+	Name:  "solve",
+	Usage: "solve an ODE typed on the command line",
+	Description: "Reads the equation as text and trains a network to solve it. One --rhs per variable gives\n" +
+		"its derivative (its second derivative with --order 2) in terms of t, the variables, their first\n" +
+		"derivatives d<name> (order 2), and the --param names. Expressions use + - * / ^ (power),\n" +
+		"parentheses, pow(a, b), sin cos tan exp log sqrt tanh abs, and pi. Runs are scored against --exact,\n" +
+		"or else a Dormand-Prince 5(4) integrator at tolerance 1e-10.\n\n" +
+		"Examples:\n" +
+		"   pinn solve --rhs \"t - y\" --t0 0 --t1 2 --y0 1 --exact \"t - 1 + 2*exp(-t)\"\n" +
+		"   pinn solve --order 2 --rhs \"-9*y\" --t0 0 --t1 2 --y0 0 --dy0 3 --exact \"sin(3*t)\"\n" +
+		"   pinn solve --vars x,y --rhs \"a*x - b*x*y\" --rhs \"-c*y + d*x*y\" --param a=1.5,b=1,c=3,d=1 --y0 1,1 --t1 5\n" +
+		"   pinn solve --rhs \"-k*y\" --param k=? --data decay.csv --true k=2 --y0 1 --t1 2",
+	Flags:  concatFlags(equationFlags, networkFlags, trainFlags, outputFlags),
+	Action: runSolve,
+}
+
+// equationFlags describe the problem of pinn solve.
+var equationFlags = []cli.Flag{
+	&cli.StringSliceFlag{Name: "rhs", Usage: "right-hand side of one variable's equation, once per variable (commas inside are kept)"},
+	&cli.StringFlag{Name: "vars", Value: "y", Usage: "state variable names, comma-separated"},
+	&cli.IntFlag{Name: "order", Value: 1, Usage: "1: --rhs gives dy/dt; 2: --rhs gives d2y/dt2"},
+	&cli.Float64Flag{Name: "t0", Value: 0, Usage: "start of the domain (where the initial conditions hold)"},
+	&cli.Float64Flag{Name: "t1", Value: 1, Usage: "end of the domain"},
+	&cli.StringFlag{Name: "y0", Usage: "initial values, comma-separated, one per variable"},
+	&cli.StringFlag{Name: "dy0", Usage: "initial slopes for --order 2, comma-separated"},
+	&cli.StringSliceFlag{Name: "param", Usage: "parameters NAME=VALUE, comma-separated or repeated; NAME=? (or NAME=?START) marks an unknown to learn from --data"},
+	&cli.StringSliceFlag{Name: "exact", Usage: "exact solution of one variable, once per variable"},
+	&cli.StringFlag{Name: "data", Usage: "observations for unknown parameters: a CSV `FILE` with columns t and one per variable"},
+	&cli.StringFlag{Name: "true", Usage: "true values NAME=VALUE of unknown parameters, to report the error of the learned ones"},
+}
+
+// solvePoints is the default number of collocation points of pinn solve.
+const solvePoints = 101
+
+func runSolve(c *cli.Context) error {
+	if c.NArg() > 0 {
+		return badInput("solve takes no arguments, got %q (quote each expression: --rhs \"t - y\")", c.Args().First())
+	}
+	d, err := definitionFromFlags(c)
+	if err != nil {
+		return err
+	}
+	p, err := problems.New(d)
+	if err != nil {
+		return usageError{err}
+	}
+	trueParams, _, err := parseParams(c.String("true"))
+	if err != nil {
+		return usageError{fmt.Errorf("--true: %w", err)}
+	}
+	for k := range trueParams {
+		if !slices.Contains(p.Unknown, k) {
+			return badInput("--true: %q is not an unknown parameter (mark it --param %s=?)", k, k)
+		}
+	}
+	obs, err := readData(c, p)
+	if err != nil {
+		return err
+	}
+	return fitAndReport(c, p, obs, trueParams)
+}
+
+// definitionFromFlags builds the problem the equation flags describe.
+func definitionFromFlags(c *cli.Context) (problems.Definition, error) {
+	d := problems.Definition{Name: "solve", Summary: "an equation from the command line",
+		Order: c.Int("order"), RHS: c.StringSlice("rhs"), Exact: c.StringSlice("exact"),
+		T0: c.Float64("t0"), T1: c.Float64("t1"), Points: solvePoints, ScaleInput: true}
+	if len(d.RHS) == 0 {
+		return d, badInput("solve needs the equation: --rhs EXPR, once per variable")
+	}
+	for _, v := range strings.Split(c.String("vars"), ",") {
+		d.Vars = append(d.Vars, strings.TrimSpace(v))
+	}
+	var err error
+	if d.Y0, err = floatList(c, "y0"); err != nil {
+		return d, err
+	}
+	if c.IsSet("dy0") {
+		if d.DY0, err = floatList(c, "dy0"); err != nil {
+			return d, err
+		}
+	}
+	var params map[string]float64
+	for _, s := range c.StringSlice("param") {
+		ps, unknown, err := parseParams(s)
+		if err != nil {
+			return d, usageError{fmt.Errorf("--param: %w", err)}
+		}
+		for k, v := range ps {
+			if _, dup := params[k]; dup {
+				return d, badInput("--param: %s is given twice", k)
+			}
+			if params == nil {
+				params = map[string]float64{}
+			}
+			params[k] = v
+		}
+		d.Unknown = append(d.Unknown, unknown...)
+	}
+	d.Params = params
+	return d, nil
+}
+
+// floatList reads a comma-separated list of finite numbers from a flag.
+func floatList(c *cli.Context, flag string) ([]float64, error) {
+	s := c.String(flag)
+	if strings.TrimSpace(s) == "" {
+		return nil, badInput("--%s needs a value per variable, like --%s 1 or --%s 1,0", flag, flag, flag)
+	}
+	var xs []float64
+	for _, f := range strings.Split(s, ",") {
+		x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, badInput("--%s: %q is not a finite number", flag, strings.TrimSpace(f))
+		}
+		xs = append(xs, x)
+	}
+	return xs, nil
+}
+
+// parseParams reads "a=1.5,b=1,k=?": known values, and the names marked
+// unknown ("?" starts them at 1, "?0.5" at 0.5), in the order given.
+func parseParams(s string) (map[string]float64, []string, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil, nil
+	}
+	params := map[string]float64{}
+	var unknown []string
+	for _, f := range strings.Split(s, ",") {
+		name, value, ok := strings.Cut(strings.TrimSpace(f), "=")
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		if !ok || name == "" {
+			return nil, nil, fmt.Errorf("%q is not NAME=VALUE", f)
+		}
+		if _, dup := params[name]; dup {
+			return nil, nil, fmt.Errorf("%s is given twice", name)
+		}
+		if rest, isUnknown := strings.CutPrefix(value, "?"); isUnknown {
+			unknown = append(unknown, name)
+			value = rest
+			if value == "" {
+				value = "1"
+			}
+		}
+		x, err := strconv.ParseFloat(value, 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, nil, fmt.Errorf("%s=%s: %q is not a finite number", name, value, value)
+		}
+		params[name] = x
+	}
+	return params, unknown, nil
+}
+
+// readData reads --data, which an inverse problem needs.
+func readData(c *cli.Context, p *problems.Problem) (*problems.Observations, error) {
+	path := c.String("data")
+	switch {
+	case path == "" && len(p.Unknown) > 0:
+		return nil, badInput("unknown parameters %s need observations: --data FILE.csv", strings.Join(p.Unknown, ", "))
+	case path == "":
+		return nil, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, badInput("--data: %v", err)
+	}
+	defer f.Close()
+	obs, err := p.ReadObservations(f)
+	if err != nil {
+		return nil, badInput("--data %s: %v", path, err)
+	}
+	return obs, nil
+}

@@ -1,0 +1,194 @@
+package experiments
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"pinn/graph"
+	"pinn/problems"
+)
+
+// Comparison trains one network from one seed with each way of taking
+// dy/dt, then studies the finite-difference step on the network the
+// symbolic derivative trained.
+type Comparison struct {
+	// Name identifies the comparison on the command line.
+	Name string
+	// Title says in a line what it compares.
+	Title string
+	// Problem is the built-in problem solved.
+	Problem string
+	// Config is the network and the loss; each mode sets Derivative and
+	// FDStep. Hidden, Activation and OutputActivation must be set.
+	Config graph.Config
+	// Points is the number of collocation points; 0 means the problem's grid.
+	Points int
+	// Epochs, LearningRate and Seed are every mode's.
+	Epochs       int
+	LearningRate float64
+	Seed         uint64
+	// FDSteps are the steps fd-central trains with, one mode each; nil means
+	// DefaultFDSteps and the default step for the problem's order.
+	FDSteps []float64
+	// StudySteps are the steps of the step study; nil means DefaultStudySteps.
+	StudySteps []float64
+}
+
+// DefaultFDSteps are the steps fd-central trains with, besides the default
+// step graph.DefaultFDStep.
+var DefaultFDSteps = []float64{1e-1, 1e-2, 1e-3, 1e-4}
+
+// DefaultStudySteps are the steps h of the step study: 1e-1 down to 1e-12.
+var DefaultStudySteps = []float64{1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12}
+
+// threadFinal is the network of the thread's final code: 1-8-8-1 tanh with
+// a tanh output.
+var threadFinal = graph.Config{Hidden: []int{8, 8}, Activation: graph.Tanh, OutputActivation: graph.Tanh}
+
+// Comparisons is the table of named derivative comparisons.
+var Comparisons = []Comparison{
+	{
+		Name:    "derivatives-forum-final",
+		Title:   "every derivative mode on the thread's final problem and network (1-8-8-1 tanh, tanh output)",
+		Problem: "forum-final", Config: threadFinal,
+		Epochs: 2000, LearningRate: 0.01, Seed: 1,
+	},
+	{
+		Name: "derivatives-decay",
+		// A tanh output could reach y(0) = 1 only at infinity.
+		Title:   "every derivative mode on dy/dt = -y (1-8-8-1 tanh, linear output)",
+		Problem: "decay", Config: with(threadFinal, func(c *graph.Config) { c.OutputActivation = graph.Identity }),
+		Epochs: 2000, LearningRate: 0.01, Seed: 1,
+	},
+}
+
+// LookupComparison returns the comparison with the given name.
+func LookupComparison(name string) (Comparison, error) {
+	i := slices.IndexFunc(Comparisons, func(c Comparison) bool { return c.Name == name })
+	if i < 0 {
+		return Comparison{}, fmt.Errorf("%w %q", ErrUnknown, name)
+	}
+	return Comparisons[i], nil
+}
+
+// StepError is the step study at one h: the largest difference over the
+// collocation points between a finite-difference dy/dt and the symbolic one.
+type StepError struct {
+	H       float64
+	Forward float64 // (y(t+h) - y(t)) / h
+	Central float64 // (y(t+h) - y(t-h)) / 2h
+}
+
+// ComparisonResult is what a comparison measured.
+type ComparisonResult struct {
+	// Comparison is what ran, on Problem at the collocation points Points.
+	Comparison Comparison
+	Problem    *problems.Problem
+	Points     []float64
+	// Modes holds one single-seed finding per derivative mode.
+	Modes []*Finding
+	// Steps is the step study, and BestForward and BestCentral index its
+	// smallest errors.
+	Steps                    []StepError
+	BestForward, BestCentral int
+}
+
+// modes returns one experiment per derivative mode.
+func (c *Comparison) modes(p *problems.Problem) []Experiment {
+	steps := c.FDSteps
+	if steps == nil {
+		steps = slices.Clone(DefaultFDSteps)
+		if h := graph.DefaultFDStep(p.Order); !slices.Contains(steps, h) {
+			steps = append(steps, h)
+		}
+	}
+	mode := func(d graph.Derivative, h float64) Experiment {
+		cfg := with(c.Config, func(cfg *graph.Config) { cfg.Derivative, cfg.FDStep = d, h })
+		name := string(d)
+		if d == graph.FDCentral {
+			name = fmt.Sprintf("%s h=%g", d, h)
+		}
+		return Experiment{Name: name, Title: c.Title, Problem: c.Problem, Config: cfg, Points: c.Points,
+			Epochs: c.Epochs, LearningRate: c.LearningRate, Seeds: 1}
+	}
+	es := []Experiment{mode(graph.Symbolic, 0), mode(graph.Forward, 0), mode(graph.FDForward, 0)}
+	for _, h := range steps {
+		es = append(es, mode(graph.FDCentral, h))
+	}
+	return es
+}
+
+// Compare runs a comparison. The modes train one after another, so that
+// their times per epoch are comparable; progress, if not nil, is called
+// after each.
+func Compare(c Comparison, progress func(done, total int)) (*ComparisonResult, error) {
+	p, err := problems.Builtin(c.Problem)
+	if err != nil {
+		return nil, err
+	}
+	modes := c.modes(p)
+	fs, err := RunAll(modes, Options{Seeds: []uint64{c.Seed}, Workers: 1, Progress: progress})
+	if err != nil {
+		return nil, err
+	}
+	r := &ComparisonResult{Comparison: c, Problem: p, Points: fs[0].Points, Modes: fs}
+	steps := c.StudySteps
+	if steps == nil {
+		steps = DefaultStudySteps
+	}
+	sym := &fs[0].Seeds[0]
+	if r.Steps, err = StepStudy(p, sym.Network, c.Config.IC, r.Points, steps); err != nil {
+		return nil, err
+	}
+	for i, s := range r.Steps {
+		if s.Forward < r.Steps[r.BestForward].Forward {
+			r.BestForward = i
+		}
+		if s.Central < r.Steps[r.BestCentral].Central {
+			r.BestCentral = i
+		}
+	}
+	return r, nil
+}
+
+// StepStudy measures, for each step h, the largest difference over the
+// points ts between the finite-difference dy/dt of the network and its
+// symbolic dy/dt (all variables). The difference is truncation error, which
+// falls with h (like h forward, h^2 central), plus round-off, which grows
+// like eps |y| / h.
+func StepStudy(p *problems.Problem, net *graph.Network, ic graph.ICMode, ts []float64, steps []float64) ([]StepError, error) {
+	at := func(shift float64) (*problems.Solution, error) {
+		s := make([]float64, len(ts))
+		for k, t := range ts {
+			s[k] = t + shift
+		}
+		return graph.Predict(p, net, ic, s)
+	}
+	sym, err := at(0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]StepError, len(steps))
+	for j, h := range steps {
+		plus, err := at(h)
+		if err != nil {
+			return nil, err
+		}
+		minus, err := at(-h)
+		if err != nil {
+			return nil, err
+		}
+		e := StepError{H: h}
+		for i := range sym.Y {
+			for k := range ts {
+				fwd := (plus.Y[i][k] - sym.Y[i][k]) / h
+				cen := (plus.Y[i][k] - minus.Y[i][k]) / (2 * h)
+				e.Forward = math.Max(e.Forward, math.Abs(fwd-sym.DY[i][k]))
+				e.Central = math.Max(e.Central, math.Abs(cen-sym.DY[i][k]))
+			}
+		}
+		out[j] = e
+	}
+	return out, nil
+}

@@ -1,0 +1,173 @@
+package experiments
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"pinn/graph"
+)
+
+// Scheme names a finite-difference scheme whose discrete solution a run is
+// also scored against.
+type Scheme string
+
+// The schemes a run can be scored against.
+const (
+	// NoScheme scores a run against the exact solution only.
+	NoScheme Scheme = ""
+	// BackwardEuler is (y_k - y_{k-1}) / h = f(t_k, y_k): the forum thread's
+	// finite-difference loss is zero exactly on its solution.
+	BackwardEuler Scheme = "backward-euler"
+)
+
+// Experiment is one named study: a problem, a network, a loss, Adam's
+// settings and the seeds it runs over, with what to measure and how to
+// explain it. Every seed starts from its own Glorot-uniform weights. Its
+// metrics cover every variable; its plots, tables and scheme the first.
+type Experiment struct {
+	// Name identifies the experiment on the command line.
+	Name string
+	// Title says in a line what the experiment is.
+	Title string
+	// Quote is what the forum thread says about it, in its own words; ""
+	// for experiments the thread does not run.
+	Quote string
+	// Claim is the thread's claim in a few words, for summary tables.
+	Claim string
+	// Problem is the built-in problem solved.
+	Problem string
+	// Config is the network and the loss. Hidden, Activation and
+	// OutputActivation must be set: they are what the experiment is about.
+	Config graph.Config
+	// Points is the number of collocation points; 0 means the problem's grid.
+	Points int
+	// Epochs and LearningRate are Adam's.
+	Epochs       int
+	LearningRate float64
+	// Seeds is how many seeds (1, 2, ...) a run uses unless told otherwise.
+	Seeds int
+	// Checkpoints are epochs, before the last, at which the loss and rel_l2
+	// are recorded (as loss_at_N and rel_l2_at_N).
+	Checkpoints []int
+	// Activity measures the fraction of exactly-zero parameter gradients and
+	// of dead hidden units (zero at every point), before and after training.
+	Activity bool
+	// Scheme, if set, also scores each run against that scheme's solution on
+	// the collocation grid.
+	Scheme Scheme
+	// Columns are the metric keys the text and Markdown tables show.
+	Columns []string
+	// Table shows the first seed's solution at every point (t, exact,
+	// predicted), as the thread's final code prints it.
+	Table bool
+	// Explain returns the one-line verdict and the explanation of a finding,
+	// computed from its numbers; nil gives medians only.
+	Explain func(f *Finding) (verdict, explanation string)
+}
+
+// ErrUnknown is wrapped by Lookup's error for a name no experiment has.
+var ErrUnknown = errors.New("experiments: unknown experiment")
+
+// Lookup returns the experiment with the given name.
+func Lookup(name string) (Experiment, error) {
+	i := slices.IndexFunc(Experiments, func(e Experiment) bool { return e.Name == name })
+	if i < 0 {
+		return Experiment{}, fmt.Errorf("%w %q (want one of %s)", ErrUnknown, name, strings.Join(Names(), ", "))
+	}
+	return Experiments[i], nil
+}
+
+// Names lists the experiments, then the comparisons, by name.
+func Names() []string {
+	var names []string
+	for _, e := range Experiments {
+		names = append(names, e.Name)
+	}
+	for _, c := range Comparisons {
+		names = append(names, c.Name)
+	}
+	return names
+}
+
+// check reports what makes e unrunnable.
+func (e *Experiment) check() error {
+	c := e.Config
+	switch {
+	case len(c.Hidden) == 0 || c.Activation == "" || c.OutputActivation == "":
+		return fmt.Errorf("experiments: %s: Hidden, Activation and OutputActivation must be set", e.Name)
+	case e.Epochs < 1:
+		return fmt.Errorf("experiments: %s: %d epochs", e.Name, e.Epochs)
+	case !(e.LearningRate > 0):
+		return fmt.Errorf("experiments: %s: learning rate %g", e.Name, e.LearningRate)
+	}
+	for _, k := range e.Checkpoints {
+		if k < 0 || k >= e.Epochs {
+			return fmt.Errorf("experiments: %s: checkpoint %d outside 0..%d", e.Name, k, e.Epochs-1)
+		}
+	}
+	return nil
+}
+
+// Network describes the architecture, with one output per state variable,
+// as the thread would: 1-16-16-1 relu, relu output.
+func (e *Experiment) Network(outputs int) string {
+	c := e.Config
+	return fmt.Sprintf("%s %s, %s output", widths(c.Hidden, outputs), c.Activation, outputName(c.OutputActivation))
+}
+
+func widths(hidden []int, outputs int) string {
+	s := []string{"1"}
+	for _, w := range hidden {
+		s = append(s, fmt.Sprint(w))
+	}
+	return strings.Join(append(s, fmt.Sprint(outputs)), "-")
+}
+
+func outputName(a graph.Activation) string {
+	if a == graph.Identity {
+		return "linear"
+	}
+	return string(a)
+}
+
+// Loss describes the loss as a formula in the independent variable indep.
+func (e *Experiment) Loss(indep string) string {
+	c := e.Config
+	reduce := "mean"
+	if c.SumResidual {
+		reduce = "sum"
+	}
+	d := "dy/d" + indep
+	switch c.Derivative {
+	case graph.WRTPrediction:
+		d = "d"
+	case graph.FDForward:
+		d = "diff(y)/diff(" + indep + ")"
+	}
+	s := fmt.Sprintf("%s((%s - f(%s, y))^2) + (y(%s0) - y0)^2", reduce, d, indep, indep)
+	if c.IC == graph.HardIC {
+		s = fmt.Sprintf("%s((%s - f(%s, y))^2), initial condition built in", reduce, d, indep)
+	}
+	if c.Derivative == graph.WRTPrediction {
+		s += ", d = 1"
+	}
+	return s
+}
+
+// DerivativeName says how dy/dt is taken, in words, in the independent
+// variable indep.
+func (e *Experiment) DerivativeName(indep string) string {
+	switch e.Config.Derivative {
+	case graph.WRTPrediction:
+		return "the thread's mistake: gradient of sum(y) with respect to y (all ones)"
+	case graph.FDForward:
+		return "finite differences on the grid, at the right-hand points"
+	case graph.FDCentral:
+		return fmt.Sprintf("central differences, h = %g", e.Config.FDStep)
+	case graph.Forward:
+		return "forward tangents through the layers"
+	}
+	return "symbolic (Gorgonia differentiates y with respect to " + indep + ")"
+}

@@ -1,0 +1,154 @@
+package experiments
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"testing"
+)
+
+// short returns an experiment of the table cut to a few epochs, for tests.
+func short(t *testing.T, name string, epochs int) Experiment {
+	t.Helper()
+	e, err := Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Epochs = epochs
+	return e
+}
+
+// TestWorkersDoNotChangeResults runs the same experiments on one and on
+// three workers: the JSON of the findings must be byte for byte the same.
+func TestWorkersDoNotChangeResults(t *testing.T) {
+	es := []Experiment{short(t, "final-code", 30), short(t, "relu-zero-gradients-linear-output", 60)}
+	var out [2][]byte
+	for i, workers := range []int{1, 3} {
+		var calls []int
+		fs, err := RunAll(es, Options{Seeds: SeedRange(4), Workers: workers, Progress: func(done, total int) {
+			calls = append(calls, done)
+			if total != 8 {
+				t.Errorf("progress total %d, want 8 runs", total)
+			}
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(calls) != 8 || calls[7] != 8 {
+			t.Errorf("progress calls %v, want 1 to 8", calls)
+		}
+		if out[i], err = json.Marshal(FindingsReport{fs}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(out[0], out[1]) {
+		t.Errorf("1 and 3 workers give different findings:\n%s\n%s", out[0], out[1])
+	}
+}
+
+// TestMeasuringDoesNotChangeTraining checks that checkpoints (training in
+// chunks) and activity measurements (extra runs of the graph) leave the
+// loss history bit for bit as one uninterrupted run.
+func TestMeasuringDoesNotChangeTraining(t *testing.T) {
+	plain := short(t, "relu-zero-gradients-linear-output", 40)
+	plain.Activity, plain.Checkpoints = false, nil
+	measured := plain
+	measured.Activity, measured.Checkpoints = true, []int{0, 7, 25}
+	var losses [2][]float64
+	for i, e := range []Experiment{plain, measured} {
+		f, err := Run(e, Options{Seeds: []uint64{5}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		losses[i] = f.Seeds[0].Loss
+	}
+	if len(losses[0]) != 41 || len(losses[1]) != 41 {
+		t.Fatalf("histories of %d and %d losses, want 41", len(losses[0]), len(losses[1]))
+	}
+	for k := range losses[0] {
+		if losses[0][k] != losses[1][k] {
+			t.Fatalf("epoch %d: loss %v plain, %v measured", k, losses[0][k], losses[1][k])
+		}
+	}
+}
+
+// TestExperimentsTable checks the table itself: unique names, every entry
+// runnable, the thread's findings present.
+func TestExperimentsTable(t *testing.T) {
+	seen := map[string]bool{}
+	for _, n := range Names() {
+		if seen[n] {
+			t.Errorf("name %s twice", n)
+		}
+		seen[n] = true
+	}
+	for _, e := range Experiments {
+		if err := e.check(); err != nil {
+			t.Error(err)
+		}
+		if e.Title == "" || e.Claim == "" || e.Explain == nil {
+			t.Errorf("%s lacks a title, claim or explanation", e.Name)
+		}
+		for _, k := range e.Columns {
+			if label(k) == k && meaning(k) == "" {
+				t.Errorf("%s: column %s has no label", e.Name, k)
+			}
+		}
+	}
+	for _, n := range append([]string{"original-bug", "relu-zero-gradients", "finite-difference-fix", "final-code"}, Thread...) {
+		if _, err := Lookup(n); err != nil {
+			t.Error(err)
+		}
+	}
+	if _, err := Lookup("nope"); !errors.Is(err, ErrUnknown) {
+		t.Errorf("Lookup(nope) = %v, want ErrUnknown", err)
+	}
+}
+
+// TestRunRefuses checks the errors of experiments that cannot run.
+func TestRunRefuses(t *testing.T) {
+	good := short(t, "final-code", 5)
+	tests := []struct {
+		name   string
+		change func(e *Experiment)
+		opts   Options
+	}{
+		{"no hidden layers", func(e *Experiment) { e.Config.Hidden = nil }, Options{}},
+		{"no epochs", func(e *Experiment) { e.Epochs = 0 }, Options{}},
+		{"checkpoint past the end", func(e *Experiment) { e.Checkpoints = []int{5} }, Options{}},
+		{"unknown problem", func(e *Experiment) { e.Problem = "nope" }, Options{}},
+		{"no seeds", func(e *Experiment) { e.Seeds = 0 }, Options{}},
+		{"no learning rate", func(e *Experiment) { e.LearningRate = 0 }, Options{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := good
+			tt.change(&e)
+			if _, err := Run(e, tt.opts); err == nil {
+				t.Error("ran")
+			}
+		})
+	}
+}
+
+// TestDivergedRunIsKept drives Adam at an absurd learning rate: the run is
+// kept with fewer epochs and marked, not turned into an error.
+func TestDivergedRunIsKept(t *testing.T) {
+	e := short(t, "final-code", 50)
+	e.Config.OutputActivation, e.Config.Activation = "none", "none"
+	e.LearningRate, e.Checkpoints = 1e100, []int{40}
+	f, err := Run(e, Options{Seeds: []uint64{1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := f.Seeds[0]
+	if r.Diverged == "" || r.Epochs >= 40 {
+		t.Fatalf("diverged %q after %d epochs", r.Diverged, r.Epochs)
+	}
+	if b, err := json.Marshal(r); err != nil || !bytes.Contains(b, []byte(`"loss_at_40":null`)) {
+		t.Errorf("JSON %s, %v: want loss_at_40 null", b, err)
+	}
+	if f.Verdict == "" || f.Explanation == "" {
+		t.Error("no explanation for a diverged run")
+	}
+}
