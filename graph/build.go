@@ -10,6 +10,10 @@ import (
 	"gorgonia.org/tensor"
 )
 
+// errNoPoints refuses an empty set of points: Gorgonia cannot run on empty
+// tensors (it panics in a goroutine of its own, where nothing can recover).
+var errNoPoints = errors.New("graph: no points to evaluate at")
+
 // builder assembles one graph: the network's weights as learnable nodes, the
 // trial solution, its derivatives and the loss.
 type builder struct {

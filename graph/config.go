@@ -74,7 +74,7 @@ func DefaultFDStep(order int) float64 {
 // Config says how a problem is solved: the network, the derivative and the
 // loss. The zero value of each field means its default.
 type Config struct {
-	// Hidden lists the hidden layer widths; nil means 8, 8 (the thread's).
+	// Hidden lists the hidden layer widths; nil means 16, 16.
 	Hidden []int
 	// Activation follows each hidden layer; "" means Tanh.
 	Activation Activation
@@ -105,7 +105,7 @@ func (c Config) withDefaults(order int) Config {
 		c.FDStep = DefaultFDStep(order)
 	}
 	if c.Hidden == nil {
-		c.Hidden = []int{8, 8}
+		c.Hidden = []int{16, 16}
 	}
 	if c.Activation == "" {
 		c.Activation = Tanh

@@ -43,7 +43,7 @@ type Options struct {
 	Epochs int
 	// LearningRate is Adam's step size; 0 means 0.01.
 	LearningRate float64
-	// LBFGSIterations bounds L-BFGS; 0 means 5000.
+	// LBFGSIterations bounds L-BFGS; 0 means 20000.
 	LBFGSIterations int
 	// LBFGSTolerance stops L-BFGS when 100 iterations lower the loss by less
 	// than this fraction; 0 means 1e-12.
@@ -86,7 +86,7 @@ func (o Options) withDefaults(p *problems.Problem) Options {
 		o.LearningRate = 0.01
 	}
 	if o.LBFGSIterations == 0 {
-		o.LBFGSIterations = 5000
+		o.LBFGSIterations = 20000
 	}
 	if o.Optimizer == Adam {
 		o.LBFGSIterations = 0

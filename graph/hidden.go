@@ -12,6 +12,9 @@ import (
 // out[l][j][k] is unit j of hidden layer l+1 at ts[k]. It shows, for
 // example, which ReLU units are dead (zero at every point).
 func HiddenActivity(p *problems.Problem, net *Network, ts []float64) ([][][]float64, error) {
+	if len(ts) == 0 {
+		return nil, errNoPoints
+	}
 	b, err := newBuilder(p, net, Config{}.withDefaults(p.Order), nil)
 	if err != nil {
 		return nil, err

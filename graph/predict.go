@@ -12,6 +12,9 @@ import (
 // (symbolic) at the points ts. ic must be the mode the network was trained
 // with: the hard-constrained trial solution wraps the network.
 func Predict(p *problems.Problem, net *Network, ic ICMode, ts []float64) (*problems.Solution, error) {
+	if len(ts) == 0 {
+		return nil, errNoPoints
+	}
 	cfg := Config{IC: ic, Derivative: Symbolic}.withDefaults(p.Order)
 	b, err := newBuilder(p, net, cfg, nil)
 	if err != nil {

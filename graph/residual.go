@@ -12,6 +12,9 @@ import (
 // the points ts, with symbolic derivatives: out[i][k] is variable i's at
 // ts[k]. unknown gives the unknown parameters' values (nil: the problem's).
 func Residuals(p *problems.Problem, net *Network, ic ICMode, unknown map[string]float64, ts []float64) ([][]float64, error) {
+	if len(ts) == 0 {
+		return nil, errNoPoints
+	}
 	b, err := newBuilder(p, net, Config{IC: ic, Derivative: Symbolic}.withDefaults(p.Order), unknown)
 	if err != nil {
 		return nil, err

@@ -74,6 +74,9 @@ func NewTrainer(p *problems.Problem, net *Network, cfg Config, ts []float64, obs
 // SetPoints moves the collocation points; the optimiser's state is kept,
 // and the loss after the epochs so far is taken again on the new points.
 func (tr *Trainer) SetPoints(ts []float64) error {
+	if len(ts) == 0 {
+		return errNoPoints
+	}
 	if tr.cfg.withDefaults(tr.p.Order).Derivative == FDForward && !slices.IsSorted(ts) {
 		ts = slices.Sorted(slices.Values(ts))
 	}

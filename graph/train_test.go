@@ -245,3 +245,25 @@ func TestMarchingWindows(t *testing.T) {
 		t.Errorf("marching Fit: %d Adam epochs, %d losses, %d points; want 40, 41, 21", res.AdamEpochs, len(res.Loss), len(res.Points))
 	}
 }
+
+// TestNoPoints checks that empty point sets are refused with an error:
+// Gorgonia would panic on them in a goroutine where nothing can recover.
+func TestNoPoints(t *testing.T) {
+	p, err := problems.Builtin("decay")
+	if err != nil {
+		t.Fatal(err)
+	}
+	net := testNetwork(t, 1, Tanh, Identity, 1)
+	if _, err := Predict(p, net, SoftIC, nil); err == nil {
+		t.Error("Predict with no points: no error")
+	}
+	if _, err := Residuals(p, net, SoftIC, nil, nil); err == nil {
+		t.Error("Residuals with no points: no error")
+	}
+	if _, err := HiddenActivity(p, net, nil); err == nil {
+		t.Error("HiddenActivity with no points: no error")
+	}
+	if _, err := NewTrainer(p, net, Config{}, nil, nil, 0.01); err == nil {
+		t.Error("NewTrainer with no points: no error")
+	}
+}

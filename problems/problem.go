@@ -210,7 +210,11 @@ func (p *Problem) Equation() string {
 	if len(p.Params) > 0 {
 		var ps []string
 		for _, k := range sortedKeys(p.Params) {
-			ps = append(ps, fmt.Sprintf("%s = %.6g", k, p.Params[k]))
+			if slices.Contains(p.Unknown, k) {
+				ps = append(ps, k+" unknown")
+			} else {
+				ps = append(ps, fmt.Sprintf("%s = %.6g", k, p.Params[k]))
+			}
 		}
 		eq += " with " + strings.Join(ps, ", ")
 	}

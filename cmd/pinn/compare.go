@@ -35,7 +35,7 @@ var compareCommand = &cli.Command{
 		&cli.StringFlag{Name: "output-activation", Value: string(graph.Tanh), Usage: "output activation (the thread's final code has tanh): " + names(graph.Activations)},
 		&cli.StringFlag{Name: "ic", Value: string(graph.SoftIC), Usage: "initial conditions: soft (in the loss) or hard (built into the trial solution)"},
 		&cli.StringFlag{Name: "steps", Usage: "the steps h fd-central trains with, comma-separated (default 0.1,0.01,0.001,0.0001 and the default step, 6e-6 or 1e-4 for second-order problems)"},
-		&cli.IntFlag{Name: "points", Usage: "number of collocation points (default: the problem's grid)"},
+		&cli.IntFlag{Name: "points", Usage: "number of collocation points", DefaultText: "the problem's grid"},
 		&cli.IntFlag{Name: "epochs", Value: 2000, Usage: "Adam epochs"},
 		&cli.Float64Flag{Name: "lr", Value: 0.01, Usage: "Adam learning rate"},
 		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the initial weights, the same for every mode"},

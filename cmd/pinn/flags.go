@@ -15,25 +15,25 @@ import (
 // networkFlags configure the network and the loss; trainFlags the optimiser.
 var (
 	networkFlags = []cli.Flag{
-		&cli.StringFlag{Name: "hidden", Value: "8,8", Usage: "hidden layer widths, comma-separated"},
+		&cli.StringFlag{Name: "hidden", Value: "16,16", Usage: "hidden layer widths, comma-separated"},
 		&cli.StringFlag{Name: "activation", Value: string(graph.Tanh), Usage: "hidden activation: " + names(graph.Activations)},
 		&cli.StringFlag{Name: "output-activation", Value: string(graph.Identity), Usage: "output activation: " + names(graph.Activations)},
 		&cli.StringFlag{Name: "derivative", Value: string(graph.Symbolic), Usage: "how dy/dt is taken: " + names(graph.Derivatives)},
-		&cli.Float64Flag{Name: "fd-step", Usage: "finite-difference step h (default 6e-6, 1e-4 for second-order problems)"},
+		&cli.Float64Flag{Name: "fd-step", Usage: "finite-difference step h of fd-central", DefaultText: "6e-6, 1e-4 for second-order problems"},
 		&cli.StringFlag{Name: "ic", Value: string(graph.SoftIC), Usage: "initial conditions: soft (in the loss) or hard (built into the trial solution)"},
-		&cli.BoolFlag{Name: "scale-input", Usage: "map the domain onto [-1, 1] before the first layer (default: on, but off for decay and forum-final; --scale-input=false turns it off)"},
+		&cli.BoolFlag{Name: "scale-input", Usage: "map the domain onto [-1, 1] before the first layer (--scale-input=false turns it off)", DefaultText: "on, but off for decay and forum-final"},
 	}
 	trainFlags = []cli.Flag{
-		&cli.IntFlag{Name: "points", Usage: "number of collocation points (default: the problem's grid)"},
+		&cli.IntFlag{Name: "points", Usage: "number of collocation points", DefaultText: "the problem's grid"},
 		&cli.StringFlag{Name: "sampling", Value: string(problems.SampleGrid), Usage: "collocation points: grid, uniform (random) or sobol"},
-		&cli.IntFlag{Name: "resample", Usage: "draw fresh collocation points every `K` Adam epochs"},
-		&cli.IntFlag{Name: "refine", Usage: "every `K` Adam epochs, add the points of largest residual"},
-		&cli.IntFlag{Name: "refine-points", Usage: "how many points each refinement adds (default: a tenth of --points)"},
+		&cli.IntFlag{Name: "resample", Usage: "draw fresh collocation points every `K` Adam epochs", DefaultText: "never"},
+		&cli.IntFlag{Name: "refine", Usage: "every `K` Adam epochs, add the points of largest residual", DefaultText: "never"},
+		&cli.IntFlag{Name: "refine-points", Usage: "how many points each refinement adds", DefaultText: "a tenth of --points"},
 		&cli.IntFlag{Name: "stages", Value: 1, Usage: "march in time: train on `K` growing windows [t0, t0 + k(t1-t0)/K] in turn, each with its share of the epochs"},
 		&cli.StringFlag{Name: "optimizer", Value: string(graph.Adam), Usage: "adam, lbfgs, or adam+lbfgs (Adam, then L-BFGS)"},
 		&cli.IntFlag{Name: "epochs", Value: 3000, Usage: "Adam epochs"},
 		&cli.Float64Flag{Name: "lr", Value: 0.01, Usage: "Adam learning rate"},
-		&cli.IntFlag{Name: "lbfgs-iters", Value: 5000, Usage: "most L-BFGS iterations"},
+		&cli.IntFlag{Name: "lbfgs-iters", Value: 20000, Usage: "most L-BFGS iterations"},
 		&cli.Float64Flag{Name: "lbfgs-tol", Value: 1e-12, Usage: "stop L-BFGS when 100 iterations lower the loss by less than this fraction"},
 		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of every random choice"},
 	}

@@ -114,6 +114,12 @@ func fitAndReport(c *cli.Context, p *problems.Problem, obs *problems.Observation
 	if res == nil {
 		return fitErr
 	}
+	if len(trueParams) > 0 {
+		// Score against the reference of the true parameters, which made the data.
+		if res.Score, err = graph.EvaluateWith(p, res.Network, res.Config.IC, trueParams, p.Grid(res.Options.Points)); err != nil {
+			return err
+		}
+	}
 	r := newTrainReport(res, fitErr, trueParams)
 	if dir != "" {
 		if err := experiments.WriteFit(dir, res); err != nil {
@@ -272,7 +278,7 @@ func (r trainReport) writeText(w io.Writer, res *graph.Result) {
 		float64(r.RelL2), ref, float64(r.MaxAbsErr), p.Indep, ref, float64(r.MaxAbsDerivErr), r.Points)
 	for _, k := range p.Unknown {
 		lp := r.Params[k]
-		fmt.Fprintf(w, "learned      %s = %.6g", k, float64(lp.Learned))
+		fmt.Fprintf(w, "learned      %s = %.9g", k, float64(lp.Learned))
 		if lp.True != nil {
 			fmt.Fprintf(w, " (true %g, error %.3g)", float64(*lp.True), float64(*lp.AbsErr))
 		}

@@ -1,0 +1,54 @@
+package graph
+
+import (
+	"testing"
+
+	"pinn/problems"
+)
+
+// accuracyGoals are the rel_l2 goals of the default adam+lbfgs settings with
+// hard initial conditions, per built-in problem.
+var accuracyGoals = []struct {
+	problem string
+	goal    float64
+}{
+	{"decay", 1e-6},
+	{"forum-final", 1e-6},
+	{"oscillator", 1e-5},
+	{"damped-oscillator", 1e-5},
+	{"lotka-volterra", 1e-4},
+}
+
+// BenchmarkAccuracyGoals is the accuracy study behind the README's table:
+// each built-in problem trained with the default settings of
+//
+//	pinn train PROBLEM --optimizer adam+lbfgs --ic hard
+//
+// reporting rel_l2 against the exact solution (or the reference integrator)
+// and whether it meets the goal. It takes minutes; run it once with
+//
+//	go test ./graph -run '^$' -bench AccuracyGoals -benchtime 1x
+func BenchmarkAccuracyGoals(b *testing.B) {
+	for _, g := range accuracyGoals {
+		b.Run(g.problem, func(b *testing.B) {
+			p, err := problems.Builtin(g.problem)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for range b.N {
+				res, err := Fit(p, Config{IC: HardIC, ScaleInput: p.ScaleInput}, Options{Seed: 1, Optimizer: AdamThenLBFGS})
+				if err != nil {
+					b.Fatal(err)
+				}
+				met := 0.0
+				if res.Score.RelL2 <= g.goal {
+					met = 1
+				}
+				b.ReportMetric(res.Score.RelL2, "rel_l2")
+				b.ReportMetric(g.goal, "goal")
+				b.ReportMetric(met, "met")
+				b.ReportMetric(float64(len(res.Loss)-1-res.AdamEpochs), "lbfgs_iters")
+			}
+		})
+	}
+}
