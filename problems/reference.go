@@ -59,6 +59,9 @@ func (p *Problem) Reference(ts []float64, params map[string]float64) (*Solution,
 			env[p.Indep] = t
 			for i, e := range p.exact {
 				y, err := expr.Eval(e, env)
+				if err == nil && !finite(y) {
+					err = fmt.Errorf("it is %g", y)
+				}
 				if err != nil {
 					return nil, fmt.Errorf("problems: exact solution of %s at %s = %g: %w", p.Vars[i], p.Indep, t, err)
 				}

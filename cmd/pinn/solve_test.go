@@ -63,6 +63,9 @@ func TestSolveBadEquations(t *testing.T) {
 		{[]string{"--rhs", "-k*y", "--y0", "1", "--param", "k=?"}, "need observations: --data"},
 		{[]string{"--rhs", "-y", "--y0", "1", "--vars", "sin"}, `variable "sin" is a function name`},
 		{[]string{"--rhs", "-y", "--y0", "1", "--data", "no-such-file.csv"}, "no-such-file.csv"},
+		{[]string{"--rhs", "2^y", "--y0", "1"}, "step size underflow at t = 0.72"},
+		{[]string{"--rhs", "1/0", "--y0", "1"}, "non-finite derivative at t = 0"},
+		{[]string{"--rhs", "y^2", "--y0", "1", "--t1", "2", "--exact", "1/(1-t)", "--points", "11"}, "exact solution of y at t = 1: it is +Inf"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -99,6 +100,14 @@ func fitAndReport(c *cli.Context, p *problems.Problem, obs *problems.Observation
 	save, err := savePath(c)
 	if err != nil {
 		return err
+	}
+	if len(p.Unknown) == 0 || len(trueParams) > 0 {
+		// Every run is scored against the reference: make sure there is one
+		// before training, not after.
+		points := cmp.Or(opts.Points, p.Points)
+		if _, err := p.Reference(p.Grid(points), trueParams); err != nil {
+			return badInput("%v (does the solution blow up in [%g, %g]?)", err, p.T0, p.T1)
+		}
 	}
 	total := opts.Epochs
 	if opts.Optimizer != graph.Adam {
