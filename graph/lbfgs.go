@@ -62,7 +62,7 @@ func (tr *Trainer) LBFGS(iterations int, tol float64, progress func(epoch int, l
 		}),
 	}
 	x0 := tr.Parameters()
-	result, err := optimize.Minimize(problem, x0, settings, lbfgsMethod())
+	result, err := optimize.Minimize(problem, x0, settings, &optimize.LBFGS{})
 	if runErr != nil {
 		return runErr
 	}
@@ -81,9 +81,6 @@ func (tr *Trainer) LBFGS(iterations int, tol float64, progress func(epoch int, l
 	// optimiser has stalled at round-off: the best point is the answer.
 	return nil
 }
-
-// lbfgsMethod is the L-BFGS variant used (a test hook while tuning).
-var lbfgsMethod = func() optimize.Method { return &optimize.LBFGS{} }
 
 // refresh reruns the graph at the current weights so that the gradient in
 // the learnable nodes is theirs; the loss history is left alone.
