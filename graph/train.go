@@ -109,7 +109,11 @@ func (tr *Trainer) evaluate() error {
 		return err
 	}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
-		diverged := &DivergedError{Epoch: len(tr.history), Loss: loss}
+		epoch := len(tr.history) // the step just taken
+		if tr.moved {
+			epoch-- // no step: the points moved
+		}
+		diverged := &DivergedError{Epoch: epoch, Loss: loss}
 		if len(tr.history) == 0 {
 			return diverged
 		}
