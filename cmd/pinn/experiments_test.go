@@ -80,19 +80,7 @@ func TestStudiesBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			out, errOut, status := runPinn(tt.args...)
-			if status != exitUsage {
-				t.Errorf("status %d, want %d (stderr %q)", status, exitUsage, errOut)
-			}
-			if !strings.Contains(errOut, tt.msg) {
-				t.Errorf("stderr %q does not say %q", errOut, tt.msg)
-			}
-			if lines := strings.Count(errOut, "\n"); lines != 1 {
-				t.Errorf("stderr has %d lines, want 1: %q", lines, errOut)
-			}
-			if out != "" {
-				t.Errorf("stdout %q, want nothing", out)
-			}
+			checkBadInput(t, tt.msg, tt.args...)
 		})
 	}
 }

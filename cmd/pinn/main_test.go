@@ -17,6 +17,25 @@ func runPinn(args ...string) (string, string, int) {
 	return out.String(), errOut.String(), status
 }
 
+// checkBadInput runs the program with args and checks the answer to bad
+// input: status 2, nothing on stdout and one line on stderr saying msg.
+func checkBadInput(t *testing.T, msg string, args ...string) {
+	t.Helper()
+	out, errOut, status := runPinn(args...)
+	if status != exitUsage {
+		t.Errorf("status %d, want %d (stderr %q)", status, exitUsage, errOut)
+	}
+	if !strings.Contains(errOut, msg) {
+		t.Errorf("stderr %q does not say %q", errOut, msg)
+	}
+	if lines := strings.Count(errOut, "\n"); lines != 1 {
+		t.Errorf("stderr has %d lines, want 1: %q", lines, errOut)
+	}
+	if out != "" {
+		t.Errorf("stdout %q, want nothing", out)
+	}
+}
+
 // TestBadInput runs each bad input the issue lists: status 2 and a one-line
 // message naming what was wrong.
 func TestBadInput(t *testing.T) {
@@ -60,19 +79,7 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			out, errOut, status := runPinn(tt.args...)
-			if status != exitUsage {
-				t.Errorf("status %d, want %d (stderr %q)", status, exitUsage, errOut)
-			}
-			if !strings.Contains(errOut, tt.msg) {
-				t.Errorf("stderr %q does not say %q", errOut, tt.msg)
-			}
-			if lines := strings.Count(errOut, "\n"); lines != 1 {
-				t.Errorf("stderr has %d lines, want 1: %q", lines, errOut)
-			}
-			if out != "" {
-				t.Errorf("stdout %q, want nothing", out)
-			}
+			checkBadInput(t, tt.msg, tt.args...)
 		})
 	}
 }

@@ -69,10 +69,7 @@ func TestSolveBadEquations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			_, errOut, status := runPinn(append([]string{"solve", "--epochs", "5"}, tt.args...)...)
-			if status != exitUsage || !strings.Contains(errOut, tt.msg) || strings.Count(errOut, "\n") != 1 {
-				t.Errorf("status %d, stderr %q; want 2 and one line saying %q", status, errOut, tt.msg)
-			}
+			checkBadInput(t, tt.msg, append([]string{"solve", "--epochs", "5"}, tt.args...)...)
 		})
 	}
 }
@@ -186,10 +183,7 @@ func TestEvalBadFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			_, errOut, status := runPinn(append([]string{"eval"}, tt.args...)...)
-			if status != exitUsage || !strings.Contains(errOut, tt.msg) || strings.Count(errOut, "\n") != 1 {
-				t.Errorf("status %d, stderr %q; want 2 and one line saying %q", status, errOut, tt.msg)
-			}
+			checkBadInput(t, tt.msg, append([]string{"eval"}, tt.args...)...)
 		})
 	}
 }
