@@ -19,7 +19,8 @@ var benchSizes = []struct{ points, width, layers int }{
 // BenchmarkEpoch times one Adam epoch (forward pass, derivatives, loss,
 // gradient, update) of forum-final, y' = -2y on [1, 5], with a tanh network
 // (tanh output too, as the anchor scripts), for each size and derivative
-// mode. The graph is built before the timer starts.
+// mode, with each executor side by side. The graph is built before the timer
+// starts.
 func BenchmarkEpoch(b *testing.B) {
 	p, err := problems.Builtin("forum-final")
 	if err != nil {
@@ -27,25 +28,27 @@ func BenchmarkEpoch(b *testing.B) {
 	}
 	for _, s := range benchSizes {
 		for _, mode := range Derivatives {
-			b.Run(fmt.Sprintf("size=%dx%dx%d/derivative=%s", s.points, s.width, s.layers, mode), func(b *testing.B) {
-				cfg := Config{Hidden: slices.Repeat([]int{s.width}, s.layers), Activation: Tanh, OutputActivation: Tanh, Derivative: mode}
-				net, err := NewNetwork(cfg.Hidden, 1, Tanh, Tanh, NewRand(1))
-				if err != nil {
-					b.Fatal(err)
-				}
-				tr, err := NewTrainer(p, net, cfg, p.Grid(s.points), nil, 0.01)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if err := tr.Adam(1, nil); err != nil { // the first run allocates
-					b.Fatal(err)
-				}
-				b.ReportAllocs()
-				b.ResetTimer()
-				if err := tr.Adam(b.N, nil); err != nil {
-					b.Fatal(err)
-				}
-			})
+			for _, exec := range Executors {
+				b.Run(fmt.Sprintf("size=%dx%dx%d/derivative=%s/executor=%s", s.points, s.width, s.layers, mode, exec), func(b *testing.B) {
+					cfg := Config{Hidden: slices.Repeat([]int{s.width}, s.layers), Activation: Tanh, OutputActivation: Tanh, Derivative: mode, Executor: exec}
+					net, err := NewNetwork(cfg.Hidden, 1, Tanh, Tanh, NewRand(1))
+					if err != nil {
+						b.Fatal(err)
+					}
+					tr, err := NewTrainer(p, net, cfg, p.Grid(s.points), nil, 0.01)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := tr.Adam(1, nil); err != nil { // the first run allocates
+						b.Fatal(err)
+					}
+					b.ReportAllocs()
+					b.ResetTimer()
+					if err := tr.Adam(b.N, nil); err != nil {
+						b.Fatal(err)
+					}
+				})
+			}
 		}
 	}
 }

@@ -40,6 +40,33 @@ func ParseDerivative(name string) (Derivative, error) {
 	return "", fmt.Errorf("unknown derivative %q (want one of %s)", name, joinNames(Derivatives))
 }
 
+// Executor says what runs the differentiated loss graph while training.
+type Executor string
+
+// The executors.
+const (
+	// Compiled runs the graph with the package's own machine: kernels into
+	// buffers allocated once, tile by tile over the collocation points, in
+	// parallel (see machine).
+	Compiled Executor = "compiled"
+	// Tape runs it with Gorgonia's TapeMachine and AdamSolver, the
+	// straightforward path the compiled one is checked against.
+	Tape Executor = "tape"
+)
+
+// Executors lists the executors.
+var Executors = []Executor{Compiled, Tape}
+
+// ParseExecutor returns the executor with the given name.
+func ParseExecutor(name string) (Executor, error) {
+	for _, e := range Executors {
+		if string(e) == name {
+			return e, nil
+		}
+	}
+	return "", fmt.Errorf("unknown executor %q (want one of %s)", name, joinNames(Executors))
+}
+
 // ICMode says how the initial conditions are met.
 type ICMode string
 
@@ -96,6 +123,8 @@ type Config struct {
 	SumResidual bool
 	// ScaleInput maps [t0, t1] onto [-1, 1] before the first layer.
 	ScaleInput bool
+	// Executor runs the loss graph while training; "" means Compiled.
+	Executor Executor
 }
 
 // withDefaults returns c with every zero field replaced by its default, for a
@@ -124,6 +153,9 @@ func (c Config) withDefaults(order int) Config {
 	}
 	if c.DataWeight == 0 {
 		c.DataWeight = 1
+	}
+	if c.Executor == "" {
+		c.Executor = Compiled
 	}
 	return c
 }

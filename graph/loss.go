@@ -17,7 +17,11 @@ type lossGraph struct {
 	params    G.Nodes // learnable nodes, see builder.learnables
 	loss      *G.Node
 	lossValue G.Value
-	vm        G.VM
+	vm        G.VM     // the Tape executor
+	m         *machine // the Compiled executor
+	// acc accumulates the Compiled executor's gradient, as the dual values
+	// of the learnable nodes do the Tape executor's.
+	acc []float64
 }
 
 // buildLoss builds the loss of problem p for the network (and the unknown
@@ -60,11 +64,19 @@ func buildLoss(p *problems.Problem, net *Network, unknown map[string]float64, cf
 	if lg.loss, err = sumAll(terms); err != nil {
 		return nil, err
 	}
-	if _, err := grads(lg.loss, lg.params...); err != nil {
+	gs, err := grads(lg.loss, lg.params...)
+	if err != nil {
 		return nil, fmt.Errorf("graph: gradient of the loss: %w", err)
 	}
-	G.Read(lg.loss, &lg.lossValue)
-	lg.vm = G.NewTapeMachine(b.g, G.BindDualValues(lg.params...))
+	if cfg.Executor == Tape {
+		G.Read(lg.loss, &lg.lossValue)
+		lg.vm = G.NewTapeMachine(b.g, G.BindDualValues(lg.params...))
+		return lg, nil
+	}
+	if lg.m, err = compileMachine(b.g, lg.loss, gs, len(ts)); err != nil {
+		return nil, err
+	}
+	lg.acc = make([]float64, lg.numParams())
 	return lg, nil
 }
 
@@ -208,6 +220,21 @@ func sumAll(terms G.Nodes) (*G.Node, error) {
 // run computes the loss and leaves the gradient in the learnable nodes' dual
 // values (added to what is there: the caller zeroes it).
 func (lg *lossGraph) run() (float64, error) {
+	if lg.m != nil {
+		loss, err := lg.m.run()
+		if err != nil {
+			return math.NaN(), err
+		}
+		off := 0
+		for k := range lg.params {
+			g := lg.m.gradient(k)
+			for j, x := range g {
+				lg.acc[off+j] += x
+			}
+			off += len(g)
+		}
+		return loss, nil
+	}
 	defer lg.vm.Reset()
 	if err := lg.vm.RunAll(); err != nil {
 		return math.NaN(), err

@@ -17,8 +17,15 @@ type slot struct {
 // optimisers and tests see them as one flat vector in that order.
 func (lg *lossGraph) slots() []slot {
 	s := make([]slot, len(lg.params))
+	off := 0
 	for i, n := range lg.params {
-		gv, _ := n.Grad() // nil before the first run
+		var gv G.Value
+		if lg.m != nil {
+			size := n.Shape().TotalSize()
+			s[i].grad, off = lg.acc[off:off+size], off+size
+		} else {
+			gv, _ = n.Grad() // nil before the first run
+		}
 		switch v := n.Value().(type) {
 		case *tensor.Dense:
 			s[i].value = v.Data().([]float64)
@@ -27,7 +34,7 @@ func (lg *lossGraph) slots() []slot {
 			}
 		case *G.F64:
 			s[i].value = []float64{float64(*v)}
-			g, _ := gv.(*G.F64)
+			g, _ := gv.(*G.F64) // nil for the Compiled executor
 			if g != nil {
 				s[i].grad = []float64{float64(*g)}
 			}

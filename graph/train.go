@@ -41,7 +41,8 @@ type Trainer struct {
 	unknown   map[string]float64
 	obs       *problems.Observations
 	lg        *lossGraph
-	adam      *G.AdamSolver
+	adam      *G.AdamSolver // the Tape executor's
+	flatAdam  adam          // the Compiled executor's
 	history   []float64
 	adamSteps int
 	// fresh says the learnable nodes hold the gradient at the current
@@ -61,7 +62,7 @@ func NewTrainer(p *problems.Problem, net *Network, cfg Config, ts []float64, obs
 		return nil, fmt.Errorf("graph: learning rate %g is not a positive number", lr)
 	}
 	tr := &Trainer{p: p, cfg: cfg, net: net.Clone(), unknown: map[string]float64{}, obs: obs,
-		adam: G.NewAdamSolver(G.WithLearnRate(lr))}
+		adam: G.NewAdamSolver(G.WithLearnRate(lr)), flatAdam: adam{eta: lr}}
 	for _, k := range p.Unknown {
 		tr.unknown[k] = p.Params[k]
 	}
@@ -144,7 +145,9 @@ func (tr *Trainer) Adam(epochs int, progress func(epoch int, loss float64)) erro
 	}
 	for range epochs {
 		tr.lg.getParams(tr.lastGood)
-		if err := tr.adam.Step(G.NodesToValueGrads(tr.lg.params)); err != nil {
+		if tr.lg.m != nil {
+			tr.flatAdam.step(tr.lg.slots())
+		} else if err := tr.adam.Step(G.NodesToValueGrads(tr.lg.params)); err != nil {
 			return fmt.Errorf("graph: adam step: %w", err)
 		}
 		tr.adamSteps++

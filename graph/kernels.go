@@ -1,0 +1,311 @@
+package graph
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// kernel computes one node from its arguments' numbers. Every buffer is a
+// flat row-major slice; a kernel that runs on tiles sees only the rows of the
+// tile, so it derives row counts from the lengths it is given. Reductions
+// (kernels made by the reduce* functions) add into out; the machine zeroes
+// out before the first call.
+type kernel func(out []float64, args [][]float64)
+
+// unaryFuncs are the pointwise functions of Gorgonia's elemUnaryOp that the
+// machine runs itself, keyed by the op's name, each as Gorgonia (v0.9.18,
+// built without its fast-math tag) computes it in float64.
+var unaryFuncs = map[string]func(float64) float64{
+	"abs":   math.Abs,
+	"ceil":  math.Ceil,
+	"floor": math.Floor,
+	"sin":   math.Sin,
+	"cos":   math.Cos,
+	"exp":   math.Exp,
+	"ln":    math.Log,
+	"log2":  math.Log2,
+	"sqrt":  math.Sqrt,
+	"tanh":  math.Tanh,
+	"log1p": math.Log1p,
+	"expm1": math.Expm1,
+	"inv":   func(x float64) float64 { return 1 / x },
+	"cube":  func(x float64) float64 { return x * x * x },
+	"sigmoid": func(x float64) float64 {
+		switch {
+		case x < -709:
+			return 0
+		case x > 19:
+			return 1
+		}
+		return 1.0 / (1.0 + math.Exp(-x))
+	},
+	"softplus": func(x float64) float64 {
+		switch {
+		case x < -708:
+			return 0
+		case x > 16:
+			return x
+		}
+		return math.Log1p(math.Exp(x))
+	},
+}
+
+// unaryKernel returns the kernel of the named pointwise function, or nil.
+// The commonest ones get loops of their own, which the compiler inlines.
+func unaryKernel(name string) kernel {
+	switch name {
+	case "neg":
+		return func(out []float64, args [][]float64) {
+			a := args[0][:len(out)]
+			for i := range out {
+				out[i] = -a[i]
+			}
+		}
+	case "square":
+		return func(out []float64, args [][]float64) {
+			a := args[0][:len(out)]
+			for i := range out {
+				out[i] = a[i] * a[i]
+			}
+		}
+	case "tanh":
+		return func(out []float64, args [][]float64) {
+			a := args[0][:len(out)]
+			for i := range out {
+				out[i] = math.Tanh(a[i])
+			}
+		}
+	}
+	f, ok := unaryFuncs[name]
+	if !ok {
+		return nil
+	}
+	return func(out []float64, args [][]float64) {
+		a := args[0][:len(out)]
+		for i := range out {
+			out[i] = f(a[i])
+		}
+	}
+}
+
+// binaryFuncs are the pointwise functions of Gorgonia's elemBinOp that the
+// machine runs itself; comparisons give 1 or 0 (Gorgonia's retSame).
+var binaryFuncs = map[string]func(a, b float64) float64{
+	"^":  math.Pow,
+	"<":  func(a, b float64) float64 { return indicator(a < b) },
+	">":  func(a, b float64) float64 { return indicator(a > b) },
+	"<=": func(a, b float64) float64 { return indicator(a <= b) },
+	">=": func(a, b float64) float64 { return indicator(a >= b) },
+	"==": func(a, b float64) float64 { return indicator(a == b) },
+	"!=": func(a, b float64) float64 { return indicator(a != b) },
+}
+
+func indicator(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// binaryKernel returns the kernel of the named pointwise operator, or nil.
+// Either argument may hold a single number, which then stands for every
+// element (Gorgonia's scalar-tensor ops).
+func binaryKernel(name string) kernel {
+	switch name {
+	case "+":
+		return func(out []float64, args [][]float64) {
+			a, b := args[0], args[1]
+			switch {
+			case len(a) == 1 && len(out) > 1:
+				s := a[0]
+				for i, y := range b[:len(out)] {
+					out[i] = s + y
+				}
+			case len(b) == 1 && len(out) > 1:
+				s := b[0]
+				for i, x := range a[:len(out)] {
+					out[i] = x + s
+				}
+			default:
+				a, b = a[:len(out)], b[:len(out)]
+				for i := range out {
+					out[i] = a[i] + b[i]
+				}
+			}
+		}
+	case "-":
+		return func(out []float64, args [][]float64) {
+			a, b := args[0], args[1]
+			switch {
+			case len(a) == 1 && len(out) > 1:
+				s := a[0]
+				for i, y := range b[:len(out)] {
+					out[i] = s - y
+				}
+			case len(b) == 1 && len(out) > 1:
+				s := b[0]
+				for i, x := range a[:len(out)] {
+					out[i] = x - s
+				}
+			default:
+				a, b = a[:len(out)], b[:len(out)]
+				for i := range out {
+					out[i] = a[i] - b[i]
+				}
+			}
+		}
+	case "⊙":
+		return func(out []float64, args [][]float64) {
+			a, b := args[0], args[1]
+			switch {
+			case len(a) == 1 && len(out) > 1:
+				s := a[0]
+				for i, y := range b[:len(out)] {
+					out[i] = s * y
+				}
+			case len(b) == 1 && len(out) > 1:
+				s := b[0]
+				for i, x := range a[:len(out)] {
+					out[i] = x * s
+				}
+			default:
+				a, b = a[:len(out)], b[:len(out)]
+				for i := range out {
+					out[i] = a[i] * b[i]
+				}
+			}
+		}
+	case "÷":
+		return func(out []float64, args [][]float64) {
+			a, b := args[0], args[1]
+			switch {
+			case len(a) == 1 && len(out) > 1:
+				s := a[0]
+				for i, y := range b[:len(out)] {
+					out[i] = s / y
+				}
+			case len(b) == 1 && len(out) > 1:
+				s := b[0]
+				for i, x := range a[:len(out)] {
+					out[i] = x / s
+				}
+			default:
+				a, b = a[:len(out)], b[:len(out)]
+				for i := range out {
+					out[i] = a[i] / b[i]
+				}
+			}
+		}
+	}
+	f, ok := binaryFuncs[name]
+	if !ok {
+		return nil
+	}
+	return func(out []float64, args [][]float64) {
+		a, b := args[0], args[1]
+		for i := range out {
+			out[i] = f(a[min(i, len(a)-1)], b[min(i, len(b)-1)])
+		}
+	}
+}
+
+// copyKernel copies its first argument (Reshape, and Repeat once).
+func copyKernel(out []float64, args [][]float64) { copy(out, args[0]) }
+
+// repeatRowsKernel fills every row of out with the single row args[0].
+func repeatRowsKernel(out []float64, args [][]float64) {
+	row := args[0]
+	for i := 0; i < len(out); i += len(row) {
+		copy(out[i:i+len(row)], row)
+	}
+}
+
+// repeatColsKernel repeats each element of args[0] reps times along a row.
+func repeatColsKernel(reps int) kernel {
+	return func(out []float64, args [][]float64) {
+		for i, x := range args[0][:len(out)/reps] {
+			o := out[i*reps : (i+1)*reps]
+			for j := range o {
+				o[j] = x
+			}
+		}
+	}
+}
+
+// reduceAll adds the sum of every element of args[0] to out[0].
+func reduceAll(out []float64, args [][]float64) {
+	s := 0.0
+	for _, x := range args[0] {
+		s += x
+	}
+	out[0] += s
+}
+
+// reduceRows adds the column sums of the cols-wide matrix args[0] to out.
+func reduceRows(cols int) kernel {
+	return func(out []float64, args [][]float64) {
+		a := args[0]
+		for i := 0; i < len(a); i += cols {
+			for j, x := range a[i : i+cols] {
+				out[j] += x
+			}
+		}
+	}
+}
+
+// sumCols sums each row of the cols-wide matrix args[0] (Σ along axis 1).
+func sumCols(cols int) kernel {
+	return func(out []float64, args [][]float64) {
+		a := args[0]
+		for i := range out {
+			s := 0.0
+			for _, x := range a[i*cols : (i+1)*cols] {
+				s += x
+			}
+			out[i] = s
+		}
+	}
+}
+
+// matMul returns the kernel of out = op(A) op(B) for the Gorgonia matrix
+// product with the given transposes; A is k columns wide as stored, B is
+// ldb wide. With accumulate it adds into out (a reduction over A's rows, for
+// Aᵀ B).
+func matMul(transA, transB bool, k, ldb int, accumulate bool) kernel {
+	beta := 0.0
+	if accumulate {
+		beta = 1
+	}
+	tA, tB := blas.NoTrans, blas.NoTrans
+	if transA {
+		tA = blas.Trans
+	}
+	if transB {
+		tB = blas.Trans
+	}
+	impl := blas64.Implementation()
+	return func(out []float64, args [][]float64) {
+		a, b := args[0], args[1]
+		rowsA := len(a) / k
+		// C is m x n; the product runs over kk.
+		var m, n, kk int
+		if transA {
+			m, kk = k, rowsA
+		} else {
+			m, kk = rowsA, k
+		}
+		n = len(out) / m
+		if m == 0 || n == 0 {
+			return
+		}
+		if kk == 0 {
+			if !accumulate {
+				clear(out)
+			}
+			return
+		}
+		impl.Dgemm(tA, tB, m, n, kk, 1, a, k, b, ldb, beta, out, n)
+	}
+}
