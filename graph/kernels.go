@@ -11,8 +11,9 @@ import (
 // flat row-major slice; a kernel that runs on tiles sees only the rows of the
 // tile, so it derives row counts from the lengths it is given. Reductions
 // (kernels made by the reduce* functions) add into out; the machine zeroes
-// out before the first call.
-type kernel func(out []float64, args [][]float64)
+// out before the first call. scratch is the calling worker's own buffer,
+// which a kernel may grow and overwrite.
+type kernel func(out []float64, args [][]float64, scratch *[]float64)
 
 // unaryFuncs are the pointwise functions of Gorgonia's elemUnaryOp that the
 // machine runs itself, keyed by the op's name, each as Gorgonia (v0.9.18,
@@ -57,21 +58,21 @@ var unaryFuncs = map[string]func(float64) float64{
 func unaryKernel(name string) kernel {
 	switch name {
 	case "neg":
-		return func(out []float64, args [][]float64) {
+		return func(out []float64, args [][]float64, _ *[]float64) {
 			a := args[0][:len(out)]
 			for i := range out {
 				out[i] = -a[i]
 			}
 		}
 	case "square":
-		return func(out []float64, args [][]float64) {
+		return func(out []float64, args [][]float64, _ *[]float64) {
 			a := args[0][:len(out)]
 			for i := range out {
 				out[i] = a[i] * a[i]
 			}
 		}
 	case "tanh":
-		return func(out []float64, args [][]float64) {
+		return func(out []float64, args [][]float64, _ *[]float64) {
 			a := args[0][:len(out)]
 			for i := range out {
 				out[i] = math.Tanh(a[i])
@@ -82,7 +83,7 @@ func unaryKernel(name string) kernel {
 	if !ok {
 		return nil
 	}
-	return func(out []float64, args [][]float64) {
+	return func(out []float64, args [][]float64, _ *[]float64) {
 		a := args[0][:len(out)]
 		for i := range out {
 			out[i] = f(a[i])
@@ -115,7 +116,7 @@ func indicator(b bool) float64 {
 func binaryKernel(name string) kernel {
 	switch name {
 	case "+":
-		return func(out []float64, args [][]float64) {
+		return func(out []float64, args [][]float64, _ *[]float64) {
 			a, b := args[0], args[1]
 			switch {
 			case len(a) == 1 && len(out) > 1:
@@ -136,7 +137,7 @@ func binaryKernel(name string) kernel {
 			}
 		}
 	case "-":
-		return func(out []float64, args [][]float64) {
+		return func(out []float64, args [][]float64, _ *[]float64) {
 			a, b := args[0], args[1]
 			switch {
 			case len(a) == 1 && len(out) > 1:
@@ -157,7 +158,7 @@ func binaryKernel(name string) kernel {
 			}
 		}
 	case "⊙":
-		return func(out []float64, args [][]float64) {
+		return func(out []float64, args [][]float64, _ *[]float64) {
 			a, b := args[0], args[1]
 			switch {
 			case len(a) == 1 && len(out) > 1:
@@ -178,7 +179,7 @@ func binaryKernel(name string) kernel {
 			}
 		}
 	case "÷":
-		return func(out []float64, args [][]float64) {
+		return func(out []float64, args [][]float64, _ *[]float64) {
 			a, b := args[0], args[1]
 			switch {
 			case len(a) == 1 && len(out) > 1:
@@ -203,7 +204,7 @@ func binaryKernel(name string) kernel {
 	if !ok {
 		return nil
 	}
-	return func(out []float64, args [][]float64) {
+	return func(out []float64, args [][]float64, _ *[]float64) {
 		a, b := args[0], args[1]
 		for i := range out {
 			out[i] = f(a[min(i, len(a)-1)], b[min(i, len(b)-1)])
@@ -212,10 +213,10 @@ func binaryKernel(name string) kernel {
 }
 
 // copyKernel copies its first argument (Reshape, and Repeat once).
-func copyKernel(out []float64, args [][]float64) { copy(out, args[0]) }
+func copyKernel(out []float64, args [][]float64, _ *[]float64) { copy(out, args[0]) }
 
 // repeatRowsKernel fills every row of out with the single row args[0].
-func repeatRowsKernel(out []float64, args [][]float64) {
+func repeatRowsKernel(out []float64, args [][]float64, _ *[]float64) {
 	row := args[0]
 	for i := 0; i < len(out); i += len(row) {
 		copy(out[i:i+len(row)], row)
@@ -224,7 +225,7 @@ func repeatRowsKernel(out []float64, args [][]float64) {
 
 // repeatColsKernel repeats each element of args[0] reps times along a row.
 func repeatColsKernel(reps int) kernel {
-	return func(out []float64, args [][]float64) {
+	return func(out []float64, args [][]float64, _ *[]float64) {
 		for i, x := range args[0][:len(out)/reps] {
 			o := out[i*reps : (i+1)*reps]
 			for j := range o {
@@ -235,7 +236,7 @@ func repeatColsKernel(reps int) kernel {
 }
 
 // reduceAll adds the sum of every element of args[0] to out[0].
-func reduceAll(out []float64, args [][]float64) {
+func reduceAll(out []float64, args [][]float64, _ *[]float64) {
 	s := 0.0
 	for _, x := range args[0] {
 		s += x
@@ -245,7 +246,7 @@ func reduceAll(out []float64, args [][]float64) {
 
 // reduceRows adds the column sums of the cols-wide matrix args[0] to out.
 func reduceRows(cols int) kernel {
-	return func(out []float64, args [][]float64) {
+	return func(out []float64, args [][]float64, _ *[]float64) {
 		a := args[0]
 		for i := 0; i < len(a); i += cols {
 			for j, x := range a[i : i+cols] {
@@ -257,7 +258,7 @@ func reduceRows(cols int) kernel {
 
 // sumCols sums each row of the cols-wide matrix args[0] (Σ along axis 1).
 func sumCols(cols int) kernel {
-	return func(out []float64, args [][]float64) {
+	return func(out []float64, args [][]float64, _ *[]float64) {
 		a := args[0]
 		for i := range out {
 			s := 0.0
@@ -272,40 +273,29 @@ func sumCols(cols int) kernel {
 // matMul returns the kernel of out = op(A) op(B) for the Gorgonia matrix
 // product with the given transposes; A is k columns wide as stored, B is
 // ldb wide. With accumulate it adds into out (a reduction over A's rows, for
-// Aᵀ B).
+// Aᵀ B). A transposed operand is copied transposed into scratch first, so
+// that gemm always multiplies row-major matrices as stored.
 func matMul(transA, transB bool, k, ldb int, accumulate bool) kernel {
-	beta := 0.0
-	if accumulate {
-		beta = 1
-	}
-	tA, tB := blas.NoTrans, blas.NoTrans
-	if transA {
-		tA = blas.Trans
-	}
-	if transB {
-		tB = blas.Trans
-	}
-	impl := blas64.Implementation()
-	return func(out []float64, args [][]float64) {
+	return func(out []float64, args [][]float64, scratch *[]float64) {
 		a, b := args[0], args[1]
 		rowsA := len(a) / k
-		// C is m x n; the product runs over kk.
-		var m, n, kk int
-		if transA {
-			m, kk = k, rowsA
-		} else {
-			m, kk = rowsA, k
-		}
-		n = len(out) / m
-		if m == 0 || n == 0 {
-			return
-		}
-		if kk == 0 {
-			if !accumulate {
-				clear(out)
+		switch {
+		case !transA && !transB: // (rowsA x k) (k x ldb)
+			gemm(rowsA, ldb, k, a, k, b, ldb, out, ldb, accumulate)
+		case !transA && transB: // (rowsA x k) (ldb x k)ᵀ
+			n := len(b) / ldb
+			*scratch = transpose(*scratch, b, n, ldb)
+			gemm(rowsA, n, k, a, k, *scratch, n, out, n, accumulate)
+		case transA && !transB: // (rowsA x k)ᵀ (rowsA x ldb)
+			*scratch = transpose(*scratch, a, rowsA, k)
+			gemm(k, ldb, rowsA, *scratch, rowsA, b, ldb, out, ldb, accumulate)
+		default: // (rowsA x k)ᵀ (n x ldb)ᵀ, with n = rowsA
+			beta := 0.0
+			if accumulate {
+				beta = 1
 			}
-			return
+			n := len(b) / ldb
+			blas64.Implementation().Dgemm(blas.Trans, blas.Trans, k, n, rowsA, 1, a, k, b, ldb, beta, out, n)
 		}
-		impl.Dgemm(tA, tB, m, n, kk, 1, a, k, b, ldb, beta, out, n)
 	}
 }

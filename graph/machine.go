@@ -76,6 +76,7 @@ type machine struct {
 	loss    int
 	grads   []int
 	workers []*worker
+	scratch []float64 // for kernels run whole
 	err     error
 }
 
@@ -87,8 +88,9 @@ type scalarInput struct {
 
 // worker holds one goroutine's tile buffers.
 type worker struct {
-	slots [][]float64
-	args  [][]float64
+	slots   [][]float64
+	args    [][]float64
+	scratch []float64
 }
 
 // compileMachine builds the program that computes loss and the gradient
@@ -189,7 +191,7 @@ func (m *machine) classify(i int) error {
 	mn.fn = fn
 	if constant {
 		out := make([]float64, mn.size)
-		mn.fn(out, m.argsFull(i)) // a reduction adds into zeros
+		mn.fn(out, m.argsFull(i), &m.scratch) // a reduction adds into zeros
 		if m.err != nil {
 			return m.err
 		}
@@ -368,9 +370,9 @@ func (m *machine) sliceKernel(i int) kernel {
 		return nil
 	}
 	if len(mn.args) == 1 {
-		return func(out []float64, args [][]float64) { copy(out, args[0][lo:hi]) }
+		return func(out []float64, args [][]float64, _ *[]float64) { copy(out, args[0][lo:hi]) }
 	}
-	return func(out []float64, args [][]float64) {
+	return func(out []float64, args [][]float64, _ *[]float64) {
 		clear(out)
 		incr := args[1]
 		dst := out[lo:hi]
@@ -387,7 +389,7 @@ func (m *machine) generic(i int) kernel {
 	op := mn.node.Op()
 	var vals []G.Value
 	var bufs [][]float64
-	return func(out []float64, args [][]float64) {
+	return func(out []float64, args [][]float64, _ *[]float64) {
 		if vals == nil || !sameBuffers(bufs, args) {
 			vals, bufs = make([]G.Value, len(args)), args
 			for j, a := range args {
@@ -564,7 +566,7 @@ func (m *machine) run() (float64, error) {
 				if mn.accumulates {
 					clear(m.full[i])
 				}
-				mn.fn(m.full[i], m.argsFull(i))
+				mn.fn(m.full[i], m.argsFull(i), &m.scratch)
 			}
 		} else {
 			m.runTiles(stage)
@@ -653,9 +655,9 @@ func (m *machine) runTile(w *worker, stage []int, c, t int) {
 			}
 		}
 		if mn.kind == kindReduce {
-			mn.fn(m.partial[i][c*mn.size:(c+1)*mn.size], w.args)
+			mn.fn(m.partial[i][c*mn.size:(c+1)*mn.size], w.args, &w.scratch)
 		} else {
-			mn.fn(rowsOf(i, mn.cols), w.args)
+			mn.fn(rowsOf(i, mn.cols), w.args, &w.scratch)
 		}
 	}
 }

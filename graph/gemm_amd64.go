@@ -1,0 +1,15 @@
+//go:build !purego
+
+package graph
+
+import "golang.org/x/sys/cpu"
+
+// haveGemmKernel says the AVX2 and FMA micro-kernel can run here.
+var haveGemmKernel = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// gemm4x8 computes C[0:4][0:8] = A[0:4][0:k] B[0:k][0:8] (or adds it to C
+// with accumulate), row-major with leading dimensions lda, ldb and ldc, with
+// AVX2 fused multiply-adds (gemm_amd64.s).
+//
+//go:noescape
+func gemm4x8(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, accumulate bool)

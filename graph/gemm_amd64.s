@@ -1,0 +1,88 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// func gemm4x8(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, accumulate bool)
+//
+// C[0:4][0:8] (+)= A[0:4][0:k] B[0:k][0:8], row-major with leading
+// dimensions lda, ldb, ldc (in elements). Eight accumulators Y0-Y7 hold the
+// 4x8 block; each step of k loads one row of B (Y8, Y9), broadcasts one
+// element of each row of A and issues eight fused multiply-adds.
+TEXT ·gemm4x8(SB), NOSPLIT, $0-57
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R8
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R9
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R10
+	SHLQ $3, R8
+	SHLQ $3, R9
+	SHLQ $3, R10
+	LEAQ (SI)(R8*1), R11
+	LEAQ (R11)(R8*1), R12
+	LEAQ (R12)(R8*1), R13
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	TESTQ CX, CX
+	JE    store
+
+loop:
+	VMOVUPD      (DI), Y8
+	VMOVUPD      32(DI), Y9
+	VBROADCASTSD (SI), Y10
+	VFMADD231PD  Y8, Y10, Y0
+	VFMADD231PD  Y9, Y10, Y1
+	VBROADCASTSD (R11), Y11
+	VFMADD231PD  Y8, Y11, Y2
+	VFMADD231PD  Y9, Y11, Y3
+	VBROADCASTSD (R12), Y12
+	VFMADD231PD  Y8, Y12, Y4
+	VFMADD231PD  Y9, Y12, Y5
+	VBROADCASTSD (R13), Y13
+	VFMADD231PD  Y8, Y13, Y6
+	VFMADD231PD  Y9, Y13, Y7
+	ADDQ         $8, SI
+	ADDQ         $8, R11
+	ADDQ         $8, R12
+	ADDQ         $8, R13
+	ADDQ         R9, DI
+	DECQ         CX
+	JNZ          loop
+
+store:
+	MOVBLZX accumulate+56(FP), AX
+	TESTQ   AX, AX
+	JE      write
+	VADDPD  (DX), Y0, Y0
+	VADDPD  32(DX), Y1, Y1
+	LEAQ    (DX)(R10*1), BX
+	VADDPD  (BX), Y2, Y2
+	VADDPD  32(BX), Y3, Y3
+	ADDQ    R10, BX
+	VADDPD  (BX), Y4, Y4
+	VADDPD  32(BX), Y5, Y5
+	ADDQ    R10, BX
+	VADDPD  (BX), Y6, Y6
+	VADDPD  32(BX), Y7, Y7
+
+write:
+	VMOVUPD Y0, (DX)
+	VMOVUPD Y1, 32(DX)
+	ADDQ    R10, DX
+	VMOVUPD Y2, (DX)
+	VMOVUPD Y3, 32(DX)
+	ADDQ    R10, DX
+	VMOVUPD Y4, (DX)
+	VMOVUPD Y5, 32(DX)
+	ADDQ    R10, DX
+	VMOVUPD Y6, (DX)
+	VMOVUPD Y7, 32(DX)
+	VZEROUPPER
+	RET

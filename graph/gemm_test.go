@@ -1,0 +1,57 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// TestGemm compares gemm with a plain triple loop for shapes around the
+// kernel's 4x8 blocks (edges in both directions, k from 0 to 70, leading
+// dimensions wider than the matrices) and both write modes.
+//
+// Tolerance: each element is a sum of k products of numbers in [-1, 1]; the
+// fused multiply-adds and the loop round differently, by at most k eps per
+// element, so 1e-15 k (with k <= 70: 7e-14) bounds a correct kernel, while a
+// wrong index or a missed row gives errors of order 0.1.
+func TestGemm(t *testing.T) {
+	rng := NewRand(5)
+	fill := func(n int) []float64 {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = 2*rng.Float64() - 1
+		}
+		return x
+	}
+	for _, m := range []int{1, 3, 4, 7, 8, 13, 128} {
+		for _, n := range []int{1, 5, 8, 9, 16, 33, 64} {
+			for _, k := range []int{0, 1, 2, 8, 31, 70} {
+				for _, accumulate := range []bool{false, true} {
+					lda, ldb, ldc := k+1, n+2, n+3
+					a, b, c := fill(m*lda), fill(max(k, 1)*ldb), fill(m*ldc)
+					want := append([]float64(nil), c...)
+					for i := 0; i < m; i++ {
+						for j := 0; j < n; j++ {
+							s := 0.0
+							for p := 0; p < k; p++ {
+								s += a[i*lda+p] * b[p*ldb+j]
+							}
+							if accumulate {
+								want[i*ldc+j] += s
+							} else {
+								want[i*ldc+j] = s
+							}
+						}
+					}
+					gemm(m, n, k, a, lda, b, ldb, c, ldc, accumulate)
+					name := fmt.Sprintf("m=%d n=%d k=%d accumulate=%t", m, n, k, accumulate)
+					for i := range c {
+						if math.Abs(c[i]-want[i]) > 1e-15*float64(k+1) {
+							t.Fatalf("%s: element %d is %.17g, want %.17g", name, i, c[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	}
+}
