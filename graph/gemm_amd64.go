@@ -8,8 +8,9 @@ import "golang.org/x/sys/cpu"
 var haveGemmKernel = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 // gemm4x8 computes C[0:4][0:8] = A[0:4][0:k] B[0:k][0:8] (or adds it to C
-// with accumulate), row-major with leading dimensions lda, ldb and ldc, with
-// AVX2 fused multiply-adds (gemm_amd64.s).
+// with accumulate), where A(i, p) is a[i*arow + p*astep] and B and C are
+// row-major with leading dimensions ldb and ldc, with AVX2 fused
+// multiply-adds (gemm_amd64.s).
 //
 //go:noescape
-func gemm4x8(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, accumulate bool)
+func gemm4x8(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, accumulate bool)

@@ -2,21 +2,24 @@
 
 #include "textflag.h"
 
-// func gemm4x8(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, accumulate bool)
+// func gemm4x8(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, accumulate bool)
 //
-// C[0:4][0:8] (+)= A[0:4][0:k] B[0:k][0:8], row-major with leading
-// dimensions lda, ldb, ldc (in elements). Eight accumulators Y0-Y7 hold the
-// 4x8 block; each step of k loads one row of B (Y8, Y9), broadcasts one
-// element of each row of A and issues eight fused multiply-adds.
-TEXT ·gemm4x8(SB), NOSPLIT, $0-57
+// C[0:4][0:8] (+)= A[0:4][0:k] B[0:k][0:8] where A(i, p) is a[i*arow +
+// p*astep] and B, C are row-major with leading dimensions ldb, ldc (all in
+// elements). Eight accumulators Y0-Y7 hold the 4x8 block; each step of k
+// loads one row of B (Y8, Y9), broadcasts one element of each row of A and
+// issues eight fused multiply-adds.
+TEXT ·gemm4x8(SB), NOSPLIT, $0-65
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ lda+16(FP), R8
-	MOVQ b+24(FP), DI
-	MOVQ ldb+32(FP), R9
-	MOVQ c+40(FP), DX
-	MOVQ ldc+48(FP), R10
+	MOVQ arow+16(FP), R8
+	MOVQ astep+24(FP), R14
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R9
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R10
 	SHLQ $3, R8
+	SHLQ $3, R14
 	SHLQ $3, R9
 	SHLQ $3, R10
 	LEAQ (SI)(R8*1), R11
@@ -48,16 +51,16 @@ loop:
 	VBROADCASTSD (R13), Y13
 	VFMADD231PD  Y8, Y13, Y6
 	VFMADD231PD  Y9, Y13, Y7
-	ADDQ         $8, SI
-	ADDQ         $8, R11
-	ADDQ         $8, R12
-	ADDQ         $8, R13
+	ADDQ         R14, SI
+	ADDQ         R14, R11
+	ADDQ         R14, R12
+	ADDQ         R14, R13
 	ADDQ         R9, DI
 	DECQ         CX
 	JNZ          loop
 
 store:
-	MOVBLZX accumulate+56(FP), AX
+	MOVBLZX accumulate+64(FP), AX
 	TESTQ   AX, AX
 	JE      write
 	VADDPD  (DX), Y0, Y0

@@ -8,7 +8,8 @@ import (
 
 // TestGemm compares gemm with a plain triple loop for shapes around the
 // kernel's 4x8 blocks (edges in both directions, k from 0 to 70, leading
-// dimensions wider than the matrices) and both write modes.
+// dimensions wider than the matrices), A as stored or transposed, and both
+// write modes.
 //
 // Tolerance: each element is a sum of k products of numbers in [-1, 1]; the
 // fused multiply-adds and the loop round differently, by at most k eps per
@@ -26,15 +27,23 @@ func TestGemm(t *testing.T) {
 	for _, m := range []int{1, 3, 4, 7, 8, 13, 128} {
 		for _, n := range []int{1, 5, 8, 9, 16, 33, 64} {
 			for _, k := range []int{0, 1, 2, 8, 31, 70} {
-				for _, accumulate := range []bool{false, true} {
+				for _, mode := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
+					transA, accumulate := mode[0], mode[1]
 					lda, ldb, ldc := k+1, n+2, n+3
-					a, b, c := fill(m*lda), fill(max(k, 1)*ldb), fill(m*ldc)
+					a := fill(m * lda)
+					at := func(i, p int) float64 { return a[i*lda+p] }
+					if transA {
+						lda = m + 1
+						a = fill(max(k, 1) * lda)
+						at = func(i, p int) float64 { return a[p*lda+i] }
+					}
+					b, c := fill(max(k, 1)*ldb), fill(m*ldc)
 					want := append([]float64(nil), c...)
 					for i := 0; i < m; i++ {
 						for j := 0; j < n; j++ {
 							s := 0.0
 							for p := 0; p < k; p++ {
-								s += a[i*lda+p] * b[p*ldb+j]
+								s += at(i, p) * b[p*ldb+j]
 							}
 							if accumulate {
 								want[i*ldc+j] += s
@@ -43,8 +52,8 @@ func TestGemm(t *testing.T) {
 							}
 						}
 					}
-					gemm(m, n, k, a, lda, b, ldb, c, ldc, accumulate)
-					name := fmt.Sprintf("m=%d n=%d k=%d accumulate=%t", m, n, k, accumulate)
+					gemm(transA, m, n, k, a, lda, b, ldb, c, ldc, accumulate)
+					name := fmt.Sprintf("m=%d n=%d k=%d transA=%t accumulate=%t", m, n, k, transA, accumulate)
 					for i := range c {
 						if math.Abs(c[i]-want[i]) > 1e-15*float64(k+1) {
 							t.Fatalf("%s: element %d is %.17g, want %.17g", name, i, c[i], want[i])

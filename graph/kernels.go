@@ -2,9 +2,6 @@ package graph
 
 import (
 	"math"
-
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // kernel computes one node from its arguments' numbers. Every buffer is a
@@ -273,29 +270,32 @@ func sumCols(cols int) kernel {
 // matMul returns the kernel of out = op(A) op(B) for the Gorgonia matrix
 // product with the given transposes; A is k columns wide as stored, B is
 // ldb wide. With accumulate it adds into out (a reduction over A's rows, for
-// Aᵀ B). A transposed operand is copied transposed into scratch first, so
-// that gemm always multiplies row-major matrices as stored.
+// Aᵀ B). gemm reads a transposed A in place; a transposed B is copied
+// transposed into scratch first.
 func matMul(transA, transB bool, k, ldb int, accumulate bool) kernel {
 	return func(out []float64, args [][]float64, scratch *[]float64) {
-		a, b := args[0], args[1]
-		rowsA := len(a) / k
-		switch {
-		case !transA && !transB: // (rowsA x k) (k x ldb)
-			gemm(rowsA, ldb, k, a, k, b, ldb, out, ldb, accumulate)
-		case !transA && transB: // (rowsA x k) (ldb x k)ᵀ
-			n := len(b) / ldb
-			*scratch = transpose(*scratch, b, n, ldb)
-			gemm(rowsA, n, k, a, k, *scratch, n, out, n, accumulate)
-		case transA && !transB: // (rowsA x k)ᵀ (rowsA x ldb)
-			*scratch = transpose(*scratch, a, rowsA, k)
-			gemm(k, ldb, rowsA, *scratch, rowsA, b, ldb, out, ldb, accumulate)
-		default: // (rowsA x k)ᵀ (n x ldb)ᵀ, with n = rowsA
-			beta := 0.0
-			if accumulate {
-				beta = 1
-			}
-			n := len(b) / ldb
-			blas64.Implementation().Dgemm(blas.Trans, blas.Trans, k, n, rowsA, 1, a, k, b, ldb, beta, out, n)
+		a, b, n := args[0], args[1], ldb // op(B) is kk x n
+		rowsA, rowsB := len(a)/k, len(b)/ldb
+		m, kk := rowsA, k // op(A) is m x kk
+		if transA {
+			m, kk = k, rowsA
 		}
+		if transB {
+			*scratch = transpose(*scratch, b, rowsB, ldb)
+			b, n = *scratch, rowsB
+		}
+		gemm(transA, m, n, kk, a, k, b, n, out, n, accumulate)
 	}
+}
+
+// matMulTransB is matMul's A Bᵀ with Bᵀ transposed once per run by the
+// prepare function it returns (B being the same for every tile).
+func matMulTransB(k, rowsB int) (fn kernel, prepare func(b []float64)) {
+	var bt []float64
+	fn = func(out []float64, args [][]float64, _ *[]float64) {
+		a := args[0]
+		gemm(false, len(a)/k, rowsB, k, a, k, bt, rowsB, out, rowsB, false)
+	}
+	prepare = func(b []float64) { bt = transpose(bt, b, rowsB, k) }
+	return fn, prepare
 }

@@ -47,6 +47,9 @@ type mnode struct {
 	// rowArg[j] says argument j is row-aligned with a tiled node: a tile
 	// sees only its rows.
 	rowArg []bool
+	// prepare, if not nil, runs once per run before the tiles of the
+	// node's stage (to lay out an argument that every tile reads).
+	prepare func()
 	// accumulates says fn adds into its output, which is zeroed first.
 	accumulates bool
 	size        int // number of elements
@@ -292,6 +295,10 @@ func (m *machine) native(i int) (fn kernel, rowArg []bool, reduce bool) {
 		switch {
 		case transA && !transB && m.rowAligned(mn.args[0]) && m.rowAligned(mn.args[1]):
 			return matMul(true, false, k, ldb, true), []bool{true, true}, true
+		case !transA && transB && rowsOut && m.rowAligned(mn.args[0]):
+			fn, prepare := matMulTransB(k, argShape(1)[0])
+			mn.prepare = func() { prepare(m.full[mn.args[1]]) }
+			return fn, []bool{true, false}, false
 		case !transA && rowsOut && m.rowAligned(mn.args[0]):
 			return matMul(false, transB, k, ldb, false), []bool{true, false}, false
 		}
@@ -586,6 +593,9 @@ func (m *machine) gradient(k int) []float64 { return m.full[m.grads[k]] }
 func (m *machine) runTiles(stage []int) {
 	for _, i := range stage {
 		clear(m.partial[i])
+		if p := m.nodes[i].prepare; p != nil {
+			p()
+		}
 	}
 	nw := min(runtime.GOMAXPROCS(0), len(m.chunks))
 	for len(m.workers) < nw {
