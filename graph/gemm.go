@@ -19,7 +19,7 @@ func gemm(transA bool, m, n, k int, a []float64, lda int, b []float64, ldb int, 
 	if transA {
 		arow, astep = 1, lda
 	}
-	if !haveGemmKernel || k == 0 {
+	if !haveAVX2FMA || k == 0 {
 		beta, tA := 0.0, blas.NoTrans
 		if accumulate {
 			beta = 1

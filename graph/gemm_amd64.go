@@ -4,8 +4,8 @@ package graph
 
 import "golang.org/x/sys/cpu"
 
-// haveGemmKernel says the AVX2 and FMA micro-kernel can run here.
-var haveGemmKernel = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+// haveAVX2FMA says the assembly of this package (AVX2 and FMA) can run here.
+var haveAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 // gemm4x8 computes C[0:4][0:8] = A[0:4][0:k] B[0:k][0:8] (or adds it to C
 // with accumulate), where A(i, p) is a[i*arow + p*astep] and B and C are
@@ -14,3 +14,22 @@ var haveGemmKernel = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 //
 //go:noescape
 func gemm4x8(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, accumulate bool)
+
+// The pointwise loops of vec_amd64.s, for len(a), len(b) >= len(out) (the
+// callers slice to make sure): out[i] = a[i] * b[i], a[i] + b[i], a[i] -
+// b[i], a[i] * s and a[i] + s.
+
+//go:noescape
+func vecMul(out, a, b []float64)
+
+//go:noescape
+func vecAdd(out, a, b []float64)
+
+//go:noescape
+func vecSub(out, a, b []float64)
+
+//go:noescape
+func vecMulScalar(out, a []float64, s float64)
+
+//go:noescape
+func vecAddScalar(out, a []float64, s float64)

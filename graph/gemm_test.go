@@ -64,3 +64,41 @@ func TestGemm(t *testing.T) {
 		}
 	}
 }
+
+// TestPointwise checks the pointwise loops (assembly where the CPU has it)
+// against plain Go for lengths around their eight-wide steps. They do one
+// IEEE operation per element, so the results must be the same bits.
+func TestPointwise(t *testing.T) {
+	rng := NewRand(6)
+	for _, n := range []int{0, 1, 7, 8, 9, 16, 31, 100} {
+		a, b := make([]float64, n+3), make([]float64, n+3)
+		for i := range a {
+			a[i], b[i] = 2*rng.Float64()-1, 2*rng.Float64()-1
+		}
+		s := rng.Float64()
+		ops := []struct {
+			name string
+			run  func(out []float64)
+			want func(i int) float64
+		}{
+			{"mul", func(out []float64) { mulTo(out, a, b) }, func(i int) float64 { return a[i] * b[i] }},
+			{"add", func(out []float64) { addTo(out, a, b) }, func(i int) float64 { return a[i] + b[i] }},
+			{"sub", func(out []float64) { subTo(out, a, b) }, func(i int) float64 { return a[i] - b[i] }},
+			{"scale", func(out []float64) { scaleTo(out, a, s) }, func(i int) float64 { return a[i] * s }},
+			{"shift", func(out []float64) { shiftTo(out, a, -s) }, func(i int) float64 { return a[i] - s }},
+		}
+		for _, op := range ops {
+			out := make([]float64, n+1)
+			out[n] = 42 // past the end: must stay
+			op.run(out[:n])
+			for i := 0; i < n; i++ {
+				if out[i] != op.want(i) {
+					t.Fatalf("%s n=%d: element %d is %v, want %v", op.name, n, i, out[i], op.want(i))
+				}
+			}
+			if out[n] != 42 {
+				t.Fatalf("%s n=%d wrote past the end", op.name, n)
+			}
+		}
+	}
+}

@@ -117,20 +117,11 @@ func binaryKernel(name string) kernel {
 			a, b := args[0], args[1]
 			switch {
 			case len(a) == 1 && len(out) > 1:
-				s := a[0]
-				for i, y := range b[:len(out)] {
-					out[i] = s + y
-				}
+				shiftTo(out, b, a[0])
 			case len(b) == 1 && len(out) > 1:
-				s := b[0]
-				for i, x := range a[:len(out)] {
-					out[i] = x + s
-				}
+				shiftTo(out, a, b[0])
 			default:
-				a, b = a[:len(out)], b[:len(out)]
-				for i := range out {
-					out[i] = a[i] + b[i]
-				}
+				addTo(out, a, b)
 			}
 		}
 	case "-":
@@ -143,15 +134,9 @@ func binaryKernel(name string) kernel {
 					out[i] = s - y
 				}
 			case len(b) == 1 && len(out) > 1:
-				s := b[0]
-				for i, x := range a[:len(out)] {
-					out[i] = x - s
-				}
+				shiftTo(out, a, -b[0])
 			default:
-				a, b = a[:len(out)], b[:len(out)]
-				for i := range out {
-					out[i] = a[i] - b[i]
-				}
+				subTo(out, a, b)
 			}
 		}
 	case "⊙":
@@ -159,20 +144,11 @@ func binaryKernel(name string) kernel {
 			a, b := args[0], args[1]
 			switch {
 			case len(a) == 1 && len(out) > 1:
-				s := a[0]
-				for i, y := range b[:len(out)] {
-					out[i] = s * y
-				}
+				scaleTo(out, b, a[0])
 			case len(b) == 1 && len(out) > 1:
-				s := b[0]
-				for i, x := range a[:len(out)] {
-					out[i] = x * s
-				}
+				scaleTo(out, a, b[0])
 			default:
-				a, b = a[:len(out)], b[:len(out)]
-				for i := range out {
-					out[i] = a[i] * b[i]
-				}
+				mulTo(out, a, b)
 			}
 		}
 	case "÷":

@@ -53,7 +53,7 @@ type mnode struct {
 	// accumulates says fn adds into its output, which is zeroed first.
 	accumulates bool
 	size        int // number of elements
-	cols   int // elements per row, for nodes a tile sees by rows
+	cols        int // elements per row, for nodes a tile sees by rows
 	// local is the node's slot in a worker's tile buffers, or -1 when the
 	// node lives in full (materialized for a later stage or the caller).
 	local int

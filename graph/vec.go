@@ -1,0 +1,62 @@
+package graph
+
+// mulTo sets out[i] = a[i] * b[i].
+func mulTo(out, a, b []float64) {
+	a, b = a[:len(out)], b[:len(out)]
+	if haveAVX2FMA {
+		vecMul(out, a, b)
+		return
+	}
+	for i := range out {
+		out[i] = a[i] * b[i]
+	}
+}
+
+// addTo sets out[i] = a[i] + b[i].
+func addTo(out, a, b []float64) {
+	a, b = a[:len(out)], b[:len(out)]
+	if haveAVX2FMA {
+		vecAdd(out, a, b)
+		return
+	}
+	for i := range out {
+		out[i] = a[i] + b[i]
+	}
+}
+
+// subTo sets out[i] = a[i] - b[i].
+func subTo(out, a, b []float64) {
+	a, b = a[:len(out)], b[:len(out)]
+	if haveAVX2FMA {
+		vecSub(out, a, b)
+		return
+	}
+	for i := range out {
+		out[i] = a[i] - b[i]
+	}
+}
+
+// scaleTo sets out[i] = a[i] * s.
+func scaleTo(out, a []float64, s float64) {
+	a = a[:len(out)]
+	if haveAVX2FMA {
+		vecMulScalar(out, a, s)
+		return
+	}
+	for i := range out {
+		out[i] = a[i] * s
+	}
+}
+
+// shiftTo sets out[i] = a[i] + s (and, with -s, a[i] - s: IEEE subtraction
+// is addition of the negation, so the results are the same bits).
+func shiftTo(out, a []float64, s float64) {
+	a = a[:len(out)]
+	if haveAVX2FMA {
+		vecAddScalar(out, a, s)
+		return
+	}
+	for i := range out {
+		out[i] = a[i] + s
+	}
+}
