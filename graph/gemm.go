@@ -72,3 +72,12 @@ func transpose(dst []float64, src []float64, rows, cols int) []float64 {
 	}
 	return dst
 }
+
+// Kernels names the matrix and pointwise kernels the Compiled executor uses
+// in this build on this CPU.
+func Kernels() string {
+	if haveAVX2FMA {
+		return "AVX2+FMA assembly"
+	}
+	return "pure Go (gonum Dgemm)"
+}

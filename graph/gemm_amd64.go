@@ -33,3 +33,9 @@ func vecMulScalar(out, a []float64, s float64)
 
 //go:noescape
 func vecAddScalar(out, a []float64, s float64)
+
+// tanhVec sets out[i] = tanh(a[i]) for the first len(out) &^ 3 elements
+// (tanh_amd64.s), for len(a) >= len(out).
+//
+//go:noescape
+func tanhVec(out, a []float64, c *[29][4]float64)

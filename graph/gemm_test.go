@@ -102,3 +102,47 @@ func TestPointwise(t *testing.T) {
 		}
 	}
 }
+
+// TestTanh compares tanhTo with math.Tanh on a fine grid over [-40, 40],
+// random points at several scales, and the special values.
+//
+// Tolerance: 2 ulp of the result. The vector path evaluates math.Tanh's own
+// formulas with fused multiply-adds and its own exp (Taylor degree 13,
+// truncation 4e-18), so it may round differently in the last bit or two;
+// a wrong coefficient or branch gives errors of 1e-3 and more.
+func TestTanh(t *testing.T) {
+	var xs []float64
+	for x := -40.0; x <= 40; x += 1.0 / 1024 {
+		xs = append(xs, x)
+	}
+	rng := NewRand(8)
+	for _, scale := range []float64{1e-300, 1e-8, 1e-3, 0.3, 0.625, 1, 3, 20, 400, 1e300} {
+		for range 1000 {
+			xs = append(xs, scale*rng.NormFloat64())
+		}
+	}
+	xs = append(xs, 0, math.Copysign(0, -1), 0.625, -0.625, math.Nextafter(0.625, 0), 354, 355, 1e308,
+		math.Inf(1), math.Inf(-1), math.NaN(), math.SmallestNonzeroFloat64)
+	got := make([]float64, len(xs))
+	tanhTo(got, xs)
+	worst := 0.0
+	for i, x := range xs {
+		want := math.Tanh(x)
+		if math.IsNaN(want) != math.IsNaN(got[i]) || math.Signbit(want) != math.Signbit(got[i]) {
+			t.Fatalf("tanh(%v) = %v, want %v", x, got[i], want)
+		}
+		if want == 0 || math.IsNaN(want) {
+			if got[i] != want && !math.IsNaN(want) {
+				t.Fatalf("tanh(%v) = %v, want %v", x, got[i], want)
+			}
+			continue
+		}
+		ulp := math.Abs(math.Nextafter(want, 0) - want)
+		err := math.Abs(got[i]-want) / ulp
+		worst = max(worst, err)
+		if err > 2 {
+			t.Fatalf("tanh(%.17g) = %.17g, want %.17g: %.1f ulp apart", x, got[i], want, err)
+		}
+	}
+	t.Logf("%d values, worst %.1f ulp from math.Tanh (kernels: %s)", len(xs), worst, Kernels())
+}

@@ -69,12 +69,7 @@ func unaryKernel(name string) kernel {
 			}
 		}
 	case "tanh":
-		return func(out []float64, args [][]float64, _ *[]float64) {
-			a := args[0][:len(out)]
-			for i := range out {
-				out[i] = math.Tanh(a[i])
-			}
-		}
+		return func(out []float64, args [][]float64, _ *[]float64) { tanhTo(out, args[0]) }
 	}
 	f, ok := unaryFuncs[name]
 	if !ok {

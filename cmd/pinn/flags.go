@@ -36,6 +36,7 @@ var (
 		&cli.IntFlag{Name: "lbfgs-iters", Value: 20000, Usage: "most L-BFGS iterations"},
 		&cli.Float64Flag{Name: "lbfgs-tol", Value: 1e-12, Usage: "stop L-BFGS when 100 iterations lower the loss by less than this fraction"},
 		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of every random choice"},
+		&cli.StringFlag{Name: "executor", Value: string(graph.Compiled), Usage: "what runs the training graph: compiled (the package's own executor) or tape (Gorgonia's TapeMachine, the reference)"},
 	}
 )
 
@@ -47,7 +48,7 @@ func names[T ~string](xs []T) string {
 	return strings.Join(s, ", ")
 }
 
-// parseConfig reads the network and loss flags.
+// parseConfig reads the network and loss flags, and --executor.
 func parseConfig(c *cli.Context) (graph.Config, error) {
 	var cfg graph.Config
 	var err error
@@ -65,6 +66,9 @@ func parseConfig(c *cli.Context) (graph.Config, error) {
 	}
 	if cfg.IC, err = graph.ParseICMode(c.String("ic")); err != nil {
 		return cfg, usageError{fmt.Errorf("--ic: %w", err)}
+	}
+	if cfg.Executor, err = graph.ParseExecutor(c.String("executor")); err != nil {
+		return cfg, usageError{fmt.Errorf("--executor: %w", err)}
 	}
 	cfg.FDStep = c.Float64("fd-step")
 	if c.IsSet("fd-step") && !(cfg.FDStep > 0 && !math.IsInf(cfg.FDStep, 0)) {

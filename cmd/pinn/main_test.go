@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,6 +67,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"train", "decay", "--fd-step", "-1"}, "--fd-step must be a positive number, got -1"},
 		{[]string{"train", "decay", "--optimizer", "sgd"}, `--optimizer: unknown optimizer "sgd"`},
 		{[]string{"train", "decay", "--sampling", "lhs"}, `--sampling: unknown sampling "lhs"`},
+		{[]string{"train", "decay", "--executor", "jit"}, `--executor: unknown executor "jit" (want one of compiled, tape)`},
 		{[]string{"train", "decay", "--lbfgs-iters", "0"}, "--lbfgs-iters must be positive, got 0"},
 		{[]string{"train", "decay", "--lbfgs-tol", "0"}, "--lbfgs-tol must be a positive finite number, got 0"},
 		{[]string{"train", "decay", "--stages", "0"}, "--stages must be positive, got 0"},
@@ -127,6 +129,28 @@ func TestTrainJSON(t *testing.T) {
 	// it has moved: the loss is finite and the error below 100%.
 	if l, ok := r["rel_l2"].(float64); !ok || !(l > 0 && l < 1) {
 		t.Errorf("rel_l2 = %v", r["rel_l2"])
+	}
+}
+
+// TestTrainExecutors checks that --executor reaches the run and that the
+// compiled executor ends where the tape, the reference, does.
+func TestTrainExecutors(t *testing.T) {
+	loss := map[string]float64{}
+	for _, exec := range []string{"tape", "compiled"} {
+		out, errOut, status := runPinn("train", "forum-final", "--epochs", "20", "--executor", exec, "--json")
+		if status != 0 {
+			t.Fatalf("--executor %s: status %d, stderr %q", exec, status, errOut)
+		}
+		var r struct {
+			FinalLoss float64 `json:"final_loss"`
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil || !(r.FinalLoss > 0) {
+			t.Fatalf("--executor %s: final loss %v, %v:\n%s", exec, r.FinalLoss, err, out)
+		}
+		loss[exec] = r.FinalLoss
+	}
+	if d := math.Abs(loss["compiled"]-loss["tape"]) / loss["tape"]; !(d <= 1e-10) {
+		t.Errorf("final loss: compiled %.17g, tape %.17g (relative difference %.3g)", loss["compiled"], loss["tape"], d)
 	}
 }
 
