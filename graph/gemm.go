@@ -40,19 +40,45 @@ func gemm(transA bool, m, n, k int, a []float64, lda int, b []float64, ldb int, 
 	gemmEdge(m4, m, 0, n, k, a, arow, astep, b, ldb, c, ldc, accumulate)
 }
 
-// gemmEdge computes rows [i0, i1) and columns [j0, j1) of gemm's C with
-// one dot product per element.
+// gemmEdge computes rows [i0, i1) and columns [j0, j1) of gemm's C, each
+// element summed over p in order, with loops chosen to read memory in
+// order: a single column takes one dot product per row of A as stored, or
+// runs down the rows of a transposed A; wider blocks add a multiple of each
+// row of B into the rows of C.
 func gemmEdge(i0, i1, j0, j1, k int, a []float64, arow, astep int, b []float64, ldb int, c []float64, ldc int, accumulate bool) {
-	for i := i0; i < i1; i++ {
-		for j := j0; j < j1; j++ {
+	if i0 >= i1 || j0 >= j1 {
+		return
+	}
+	if !accumulate {
+		for i := i0; i < i1; i++ {
+			clear(c[i*ldc+j0 : i*ldc+j1])
+		}
+	}
+	switch {
+	case j1-j0 == 1 && astep == 1:
+		for i := i0; i < i1; i++ {
 			s := 0.0
-			for p := range k {
-				s += a[i*arow+p*astep] * b[p*ldb+j]
+			for p, x := range a[i*arow : i*arow+k] {
+				s += x * b[p*ldb+j0]
 			}
-			if accumulate {
-				c[i*ldc+j] += s
-			} else {
-				c[i*ldc+j] = s
+			c[i*ldc+j0] += s
+		}
+	case j1-j0 == 1:
+		for p := range k {
+			y := b[p*ldb+j0]
+			for i, x := range a[p*astep+i0 : p*astep+i1] {
+				c[(i0+i)*ldc+j0] += x * y
+			}
+		}
+	default:
+		for p := range k {
+			brow := b[p*ldb+j0 : p*ldb+j1]
+			for i := i0; i < i1; i++ {
+				x := a[i*arow+p*astep]
+				crow := c[i*ldc+j0 : i*ldc+j1]
+				for j, y := range brow {
+					crow[j] += x * y
+				}
 			}
 		}
 	}

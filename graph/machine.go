@@ -54,6 +54,8 @@ type mnode struct {
 	accumulates bool
 	size        int // number of elements
 	cols        int // elements per row, for nodes a tile sees by rows
+	// fullArgs are the arguments' whole buffers, for running it whole.
+	fullArgs [][]float64
 	// local is the node's slot in a worker's tile buffers, or -1 when the
 	// node lives in full (materialized for a later stage or the caller).
 	local int
@@ -523,6 +525,9 @@ func (m *machine) schedule() {
 			m.partial[i] = make([]float64, len(m.chunks)*mn.size)
 		}
 	}
+	for i := range m.nodes {
+		m.nodes[i].fullArgs = m.argsFull(i)
+	}
 	m.assignSlots()
 }
 
@@ -573,7 +578,7 @@ func (m *machine) run() (float64, error) {
 				if mn.accumulates {
 					clear(m.full[i])
 				}
-				mn.fn(m.full[i], m.argsFull(i), &m.scratch)
+				mn.fn(m.full[i], mn.fullArgs, &m.scratch)
 			}
 		} else {
 			m.runTiles(stage)
