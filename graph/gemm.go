@@ -31,18 +31,17 @@ func gemm(transA bool, m, n, k int, a []float64, lda int, b []float64, ldb int, 
 		return
 	}
 	m4, n8 := m&^3, n&^7
-	for i := 0; i < m4; i += 4 {
-		for j := 0; j < n8; j += 8 {
-			gemm4x8(k, &a[i*arow], arow, astep, &b[j], ldb, &c[i*ldc+j], ldc, accumulate)
+	if n8 > 0 {
+		for i := 0; i < m4; i += 4 {
+			gemm4x8(k, &a[i*arow], arow, astep, &b[0], ldb, &c[i*ldc], ldc, n8/8, accumulate)
 		}
 	}
 	gemmEdge(0, m4, n8, n, k, a, arow, astep, b, ldb, c, ldc, accumulate)
 	gemmEdge(m4, m, 0, n, k, a, arow, astep, b, ldb, c, ldc, accumulate)
 }
 
-// gemmEdge computes rows [i0, i1) and columns [j0, j1) of gemm's C, each
-// element summed over p in order, with loops chosen to read memory in
-// order: a single column takes one dot product per row of A as stored, or
+// gemmEdge computes rows [i0, i1) and columns [j0, j1) of gemm's C, with
+// loops chosen to read memory in order: a single column takes one dot product per row of A as stored, or
 // runs down the rows of a transposed A; wider blocks add a multiple of each
 // row of B into the rows of C.
 func gemmEdge(i0, i1, j0, j1, k int, a []float64, arow, astep int, b []float64, ldb int, c []float64, ldc int, accumulate bool) {
@@ -55,6 +54,10 @@ func gemmEdge(i0, i1, j0, j1, k int, a []float64, arow, astep int, b []float64, 
 		}
 	}
 	switch {
+	case j1-j0 == 1 && astep == 1 && ldb == 1:
+		for i := i0; i < i1; i++ {
+			c[i*ldc+j0] += dot(a[i*arow:i*arow+k], b[j0:])
+		}
 	case j1-j0 == 1 && astep == 1:
 		for i := i0; i < i1; i++ {
 			s := 0.0
@@ -62,6 +65,10 @@ func gemmEdge(i0, i1, j0, j1, k int, a []float64, arow, astep int, b []float64, 
 				s += x * b[p*ldb+j0]
 			}
 			c[i*ldc+j0] += s
+		}
+	case j1-j0 == 1 && ldc == 1:
+		for p := range k {
+			axpyTo(c[i0:i1], a[p*astep+i0:p*astep+i1], b[p*ldb+j0])
 		}
 	case j1-j0 == 1:
 		for p := range k {
@@ -74,11 +81,7 @@ func gemmEdge(i0, i1, j0, j1, k int, a []float64, arow, astep int, b []float64, 
 		for p := range k {
 			brow := b[p*ldb+j0 : p*ldb+j1]
 			for i := i0; i < i1; i++ {
-				x := a[i*arow+p*astep]
-				crow := c[i*ldc+j0 : i*ldc+j1]
-				for j, y := range brow {
-					crow[j] += x * y
-				}
+				axpyTo(c[i*ldc+j0:i*ldc+j1], brow, a[i*arow+p*astep])
 			}
 		}
 	}

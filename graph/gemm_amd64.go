@@ -7,13 +7,13 @@ import "golang.org/x/sys/cpu"
 // haveAVX2FMA says the assembly of this package (AVX2 and FMA) can run here.
 var haveAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
-// gemm4x8 computes C[0:4][0:8] = A[0:4][0:k] B[0:k][0:8] (or adds it to C
-// with accumulate), where A(i, p) is a[i*arow + p*astep] and B and C are
-// row-major with leading dimensions ldb and ldc, with AVX2 fused
-// multiply-adds (gemm_amd64.s).
+// gemm4x8 computes C[0:4][0:8*blocks] = A[0:4][0:k] B[0:k][0:8*blocks] (or
+// adds it to C with accumulate), where A(i, p) is a[i*arow + p*astep] and B
+// and C are row-major with leading dimensions ldb and ldc, 4x8 block by
+// block with AVX2 fused multiply-adds (gemm_amd64.s). blocks must be > 0.
 //
 //go:noescape
-func gemm4x8(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, accumulate bool)
+func gemm4x8(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, blocks int, accumulate bool)
 
 // The pointwise loops of vec_amd64.s, for len(a), len(b) >= len(out) (the
 // callers slice to make sure): out[i] = a[i] * b[i], a[i] + b[i], a[i] -
@@ -39,3 +39,13 @@ func vecAddScalar(out, a []float64, s float64)
 //
 //go:noescape
 func tanhVec(out, a []float64, c *[29][4]float64)
+
+// vecAxpy sets out[i] += s * a[i] (vec_amd64.s), for len(a) >= len(out).
+//
+//go:noescape
+func vecAxpy(out, a []float64, s float64)
+
+// vecDot returns the sum of a[i] * b[i] (vec_amd64.s), for len(b) >= len(a).
+//
+//go:noescape
+func vecDot(a, b []float64) float64

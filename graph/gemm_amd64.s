@@ -2,14 +2,16 @@
 
 #include "textflag.h"
 
-// func gemm4x8(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, accumulate bool)
+// func gemm4x8(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, blocks int, accumulate bool)
 //
-// C[0:4][0:8] (+)= A[0:4][0:k] B[0:k][0:8] where A(i, p) is a[i*arow +
-// p*astep] and B, C are row-major with leading dimensions ldb, ldc (all in
-// elements). Eight accumulators Y0-Y7 hold the 4x8 block; each step of k
-// loads one row of B (Y8, Y9), broadcasts one element of each row of A and
-// issues eight fused multiply-adds.
-TEXT ·gemm4x8(SB), NOSPLIT, $0-65
+// C[0:4][0:8*blocks] (+)= A[0:4][0:k] B[0:k][0:8*blocks] where A(i, p) is
+// a[i*arow + p*astep] and B, C are row-major with leading dimensions ldb,
+// ldc (all in elements), one 4x8 block of C after another. Eight
+// accumulators Y0-Y7 hold a block; each step of k loads one row of the
+// block of B (Y8, Y9), broadcasts one element of each row of A and issues
+// eight fused multiply-adds.
+TEXT ·gemm4x8(SB), NOSPLIT, $0-73
+block:
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ arow+16(FP), R8
@@ -60,7 +62,7 @@ loop:
 	JNZ          loop
 
 store:
-	MOVBLZX accumulate+64(FP), AX
+	MOVBLZX accumulate+72(FP), AX
 	TESTQ   AX, AX
 	JE      write
 	VADDPD  (DX), Y0, Y0
@@ -87,5 +89,9 @@ write:
 	ADDQ    R10, DX
 	VMOVUPD Y6, (DX)
 	VMOVUPD Y7, 32(DX)
+	ADDQ    $64, b+32(FP)
+	ADDQ    $64, c+48(FP)
+	DECQ    blocks+64(FP)
+	JNZ     block
 	VZEROUPPER
 	RET

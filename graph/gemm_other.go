@@ -7,7 +7,7 @@ package graph
 const haveAVX2FMA = false
 
 // gemm4x8 is never called without the assembly kernel.
-func gemm4x8(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, accumulate bool) {
+func gemm4x8(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, blocks int, accumulate bool) {
 	panic("graph: gemm4x8 without the assembly kernel")
 }
 
@@ -20,3 +20,5 @@ func vecMulScalar(out, a []float64, s float64) { panic("graph: no assembly") }
 func vecAddScalar(out, a []float64, s float64) { panic("graph: no assembly") }
 
 func tanhVec(out, a []float64, c *[29][4]float64) { panic("graph: no assembly") }
+func vecAxpy(out, a []float64, s float64)         { panic("graph: no assembly") }
+func vecDot(a, b []float64) float64               { panic("graph: no assembly") }

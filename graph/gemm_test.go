@@ -146,3 +146,34 @@ func TestTanh(t *testing.T) {
 	}
 	t.Logf("%d values, worst %.1f ulp from math.Tanh (kernels: %s)", len(xs), worst, Kernels())
 }
+
+// TestAxpyDot checks axpyTo and dot against plain loops for lengths around
+// their eight-wide steps. Tolerance: fused multiply-adds and the dot
+// product's partial sums round differently from the loops, by at most n
+// eps for n terms in [-1, 1]; 1e-15 n allows that.
+func TestAxpyDot(t *testing.T) {
+	rng := NewRand(9)
+	for _, n := range []int{0, 1, 7, 8, 9, 16, 31, 100} {
+		a, b := make([]float64, n), make([]float64, n+1)
+		for i := range a {
+			a[i], b[i] = 2*rng.Float64()-1, 2*rng.Float64()-1
+		}
+		want := 0.0
+		for i := range a {
+			want += a[i] * b[i]
+		}
+		if got := dot(a, b); math.Abs(got-want) > 1e-15*float64(n+1) {
+			t.Errorf("dot n=%d: %.17g, want %.17g", n, got, want)
+		}
+		out := append([]float64(nil), b...)
+		axpyTo(out[:n], a, 0.7)
+		for i := range n {
+			if w := b[i] + 0.7*a[i]; math.Abs(out[i]-w) > 1e-15 {
+				t.Errorf("axpy n=%d: element %d is %.17g, want %.17g", n, i, out[i], w)
+			}
+		}
+		if out[n] != b[n] {
+			t.Errorf("axpy n=%d wrote past the end", n)
+		}
+	}
+}

@@ -60,3 +60,28 @@ func shiftTo(out, a []float64, s float64) {
 		out[i] = a[i] + s
 	}
 }
+
+// axpyTo adds s * a[i] to out[i].
+func axpyTo(out, a []float64, s float64) {
+	a = a[:len(out)]
+	if haveAVX2FMA {
+		vecAxpy(out, a, s)
+		return
+	}
+	for i := range out {
+		out[i] += s * a[i]
+	}
+}
+
+// dot returns the sum of a[i] * b[i].
+func dot(a, b []float64) float64 {
+	b = b[:len(a)]
+	if haveAVX2FMA {
+		return vecDot(a, b)
+	}
+	s := 0.0
+	for i, x := range a {
+		s += x * b[i]
+	}
+	return s
+}
