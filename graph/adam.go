@@ -41,9 +41,7 @@ func (a *adam) step(slots []slot) {
 			s.value[i] += m[i] * c1 * -a.eta / (math.Sqrt(v[i]*c2) + adamEps)
 		}
 		clear(s.grad)
-		if s.flush != nil {
-			s.flush()
-		}
+		s.flush()
 		off += len(s.value)
 	}
 }

@@ -21,7 +21,8 @@ type lossGraph struct {
 	m         *machine // the Compiled executor
 	// acc accumulates the Compiled executor's gradient, as the dual values
 	// of the learnable nodes do the Tape executor's.
-	acc []float64
+	acc         []float64
+	cachedSlots []slot // see slots
 }
 
 // buildLoss builds the loss of problem p for the network (and the unknown

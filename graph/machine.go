@@ -81,7 +81,8 @@ type machine struct {
 	loss    int
 	grads   []int
 	workers []*worker
-	scratch []float64 // for kernels run whole
+	next    atomic.Int64 // the next chunk to run
+	scratch []float64    // for kernels run whole
 	err     error
 }
 
@@ -610,31 +611,20 @@ func (m *machine) runTiles(stage []int) {
 		}
 		m.workers = append(m.workers, w)
 	}
-	var next atomic.Int64
-	work := func(w *worker) {
-		for {
-			c := int(next.Add(1)) - 1
-			if c >= len(m.chunks) {
-				return
-			}
-			for t := m.chunks[c][0]; t < m.chunks[c][1]; t++ {
-				m.runTile(w, stage, c, t)
-			}
-		}
-	}
-	if nw <= 1 {
-		work(m.workers[0])
-	} else {
+	m.next.Store(0)
+	if nw > 1 {
 		var wg sync.WaitGroup
 		for _, w := range m.workers[1:nw] {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				work(w)
+				m.work(w, stage)
 			}()
 		}
-		work(m.workers[0])
+		m.work(m.workers[0], stage)
 		wg.Wait()
+	} else {
+		m.work(m.workers[0], stage)
 	}
 	for _, i := range stage {
 		if m.nodes[i].kind != kindReduce {
@@ -646,6 +636,19 @@ func (m *machine) runTiles(stage []int) {
 			for j, x := range m.partial[i][c*size : (c+1)*size] {
 				out[j] += x
 			}
+		}
+	}
+}
+
+// work runs chunks of tiles of the stage until none is left.
+func (m *machine) work(w *worker, stage []int) {
+	for {
+		c := int(m.next.Add(1)) - 1
+		if c >= len(m.chunks) {
+			return
+		}
+		for t := m.chunks[c][0]; t < m.chunks[c][1]; t++ {
+			m.runTile(w, stage, c, t)
 		}
 	}
 }

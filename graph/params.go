@@ -6,16 +6,38 @@ import (
 )
 
 // slot is one learnable node seen as numbers: the value and the accumulated
-// gradient. A matrix's slices are its own storage; a scalar's are copies that
-// flush writes back.
+// gradient. A matrix's slices are its own storage; a scalar's are copies of
+// scalar and scalarGrad (the Tape executor's gradient), which flush writes
+// back.
 type slot struct {
-	value, grad []float64
-	flush       func()
+	value, grad        []float64
+	scalar, scalarGrad *G.F64
+}
+
+// flush writes a scalar slot's copies back into its node.
+func (s slot) flush() {
+	if s.scalar != nil {
+		*s.scalar = G.F64(s.value[0])
+	}
+	if s.scalarGrad != nil {
+		*s.scalarGrad = G.F64(s.grad[0])
+	}
 }
 
 // slots returns the learnable nodes in the order of builder.learnables; the
-// optimisers and tests see them as one flat vector in that order.
+// optimisers and tests see them as one flat vector in that order. The
+// Compiled executor's slots are made once (its gradient lives in lg.acc)
+// and only the scalars' copies are refreshed, so that training allocates
+// nothing per epoch.
 func (lg *lossGraph) slots() []slot {
+	if lg.cachedSlots != nil {
+		for _, s := range lg.cachedSlots {
+			if s.scalar != nil {
+				s.value[0] = float64(*s.scalar)
+			}
+		}
+		return lg.cachedSlots
+	}
 	s := make([]slot, len(lg.params))
 	off := 0
 	for i, n := range lg.params {
@@ -33,18 +55,14 @@ func (lg *lossGraph) slots() []slot {
 				s[i].grad = gv.Data().([]float64)
 			}
 		case *G.F64:
-			s[i].value = []float64{float64(*v)}
-			g, _ := gv.(*G.F64) // nil for the Compiled executor
-			if g != nil {
-				s[i].grad = []float64{float64(*g)}
-			}
-			s[i].flush = func() {
-				*v = G.F64(s[i].value[0])
-				if g != nil {
-					*g = G.F64(s[i].grad[0])
-				}
+			s[i].value, s[i].scalar = []float64{float64(*v)}, v
+			if g, ok := gv.(*G.F64); ok {
+				s[i].grad, s[i].scalarGrad = []float64{float64(*g)}, g
 			}
 		}
+	}
+	if lg.m != nil {
+		lg.cachedSlots = s
 	}
 	return s
 }
@@ -71,9 +89,7 @@ func (lg *lossGraph) setParams(x []float64) {
 	i := 0
 	for _, s := range lg.slots() {
 		i += copy(s.value, x[i:])
-		if s.flush != nil {
-			s.flush()
-		}
+		s.flush()
 	}
 }
 
@@ -84,9 +100,7 @@ func (lg *lossGraph) takeGradient(dst []float64) {
 	for _, s := range lg.slots() {
 		i += copy(dst[i:], s.grad)
 		clear(s.grad)
-		if s.flush != nil {
-			s.flush()
-		}
+		s.flush()
 	}
 }
 
