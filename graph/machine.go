@@ -679,3 +679,24 @@ func (m *machine) runTile(w *worker, stage []int, c, t int) {
 		}
 	}
 }
+
+// bufferBytes is the memory the machine's own buffers take: whole nodes,
+// chunk sums and every worker's tile buffers (not the inputs' values, which
+// are the Gorgonia nodes').
+func (m *machine) bufferBytes() int {
+	n := 0
+	for i, b := range m.full {
+		if m.nodes[i].kind != kindInput {
+			n += len(b)
+		}
+	}
+	for _, b := range m.partial {
+		n += len(b)
+	}
+	for _, w := range m.workers {
+		for _, b := range w.slots {
+			n += len(b)
+		}
+	}
+	return 8 * n
+}

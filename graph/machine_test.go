@@ -154,3 +154,55 @@ func TestCompiledIndependentOfCores(t *testing.T) {
 		}
 	}
 }
+
+// TestCompiledMemoryFlat trains forum-final (41 points, 8-8 tanh network)
+// for 100 000 Adam epochs, 10 000 with -short: after the first epoch an
+// epoch allocates nothing, and the live heap after the run is within 64 KiB
+// of the heap after warm-up (the bound is slack for the runtime's own
+// bookkeeping; a leak of one float64 per epoch would add 780 KiB).
+func TestCompiledMemoryFlat(t *testing.T) {
+	p := mustBuiltin(t, "forum-final")
+	cfg := Config{Hidden: []int{8, 8}, OutputActivation: Tanh}
+	net, err := NewNetwork(cfg.Hidden, 1, Tanh, Tanh, NewRand(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := NewTrainer(p, net, cfg, p.Grid(41), nil, 0.01)
+	if err != nil {
+		t.Fatal(err)
+	}
+	epochs := 100_000
+	if testing.Short() {
+		epochs = 10_000
+	}
+	if err := tr.Adam(100, nil); err != nil {
+		t.Fatal(err)
+	}
+	if a := testing.AllocsPerRun(100, func() {
+		if err := tr.Adam(1, nil); err != nil {
+			t.Fatal(err)
+		}
+	}); a != 0 {
+		t.Errorf("an epoch allocates %v times, want 0", a)
+	}
+	heap := func() uint64 {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	// The loss history grows by one float64 per epoch by design: measure
+	// its backing array apart from the machine's memory.
+	before, capBefore := heap(), cap(tr.history)
+	if err := tr.Adam(epochs, nil); err != nil {
+		t.Fatal(err)
+	}
+	after := heap()
+	history := uint64(8 * (cap(tr.history) - capBefore))
+	growth := int64(after) - int64(before) - int64(history)
+	t.Logf("heap %d KiB after warm-up, %d KiB after %d more epochs (of which the loss history %d KiB); machine buffers %d KiB",
+		before>>10, after>>10, epochs, history>>10, tr.lg.m.bufferBytes()>>10)
+	if growth > 64<<10 {
+		t.Errorf("the heap grew by %d KiB beyond the loss history over %d epochs", growth>>10, epochs)
+	}
+}
