@@ -108,65 +108,30 @@ func indicator(b bool) float64 {
 func binaryKernel(name string) kernel {
 	switch name {
 	case "+":
-		return func(out []float64, args [][]float64, _ *[]float64) {
-			a, b := args[0], args[1]
-			switch {
-			case len(a) == 1 && len(out) > 1:
-				shiftTo(out, b, a[0])
-			case len(b) == 1 && len(out) > 1:
-				shiftTo(out, a, b[0])
-			default:
-				addTo(out, a, b)
-			}
-		}
+		return pointwise(addTo, func(out []float64, s float64, b []float64) { shiftTo(out, b, s) }, shiftTo)
 	case "-":
-		return func(out []float64, args [][]float64, _ *[]float64) {
-			a, b := args[0], args[1]
-			switch {
-			case len(a) == 1 && len(out) > 1:
-				s := a[0]
-				for i, y := range b[:len(out)] {
-					out[i] = s - y
-				}
-			case len(b) == 1 && len(out) > 1:
-				shiftTo(out, a, -b[0])
-			default:
-				subTo(out, a, b)
+		return pointwise(subTo, func(out []float64, s float64, b []float64) {
+			for i, y := range b[:len(out)] {
+				out[i] = s - y
 			}
-		}
+		}, func(out, a []float64, s float64) { shiftTo(out, a, -s) })
 	case "⊙":
-		return func(out []float64, args [][]float64, _ *[]float64) {
-			a, b := args[0], args[1]
-			switch {
-			case len(a) == 1 && len(out) > 1:
-				scaleTo(out, b, a[0])
-			case len(b) == 1 && len(out) > 1:
-				scaleTo(out, a, b[0])
-			default:
-				mulTo(out, a, b)
-			}
-		}
+		return pointwise(mulTo, func(out []float64, s float64, b []float64) { scaleTo(out, b, s) }, scaleTo)
 	case "÷":
-		return func(out []float64, args [][]float64, _ *[]float64) {
-			a, b := args[0], args[1]
-			switch {
-			case len(a) == 1 && len(out) > 1:
-				s := a[0]
-				for i, y := range b[:len(out)] {
-					out[i] = s / y
-				}
-			case len(b) == 1 && len(out) > 1:
-				s := b[0]
-				for i, x := range a[:len(out)] {
-					out[i] = x / s
-				}
-			default:
-				a, b = a[:len(out)], b[:len(out)]
-				for i := range out {
-					out[i] = a[i] / b[i]
-				}
+		return pointwise(func(out, a, b []float64) {
+			a, b = a[:len(out)], b[:len(out)]
+			for i := range out {
+				out[i] = a[i] / b[i]
 			}
-		}
+		}, func(out []float64, s float64, b []float64) {
+			for i, y := range b[:len(out)] {
+				out[i] = s / y
+			}
+		}, func(out, a []float64, s float64) {
+			for i, x := range a[:len(out)] {
+				out[i] = x / s
+			}
+		})
 	}
 	f, ok := binaryFuncs[name]
 	if !ok {
@@ -176,6 +141,22 @@ func binaryKernel(name string) kernel {
 		a, b := args[0], args[1]
 		for i := range out {
 			out[i] = f(a[min(i, len(a)-1)], b[min(i, len(b)-1)])
+		}
+	}
+}
+
+// pointwise returns the kernel of a binary operator from its loops for
+// two whole arguments, a single number on the left and one on the right.
+func pointwise(both func(out, a, b []float64), left func(out []float64, s float64, b []float64), right func(out, a []float64, s float64)) kernel {
+	return func(out []float64, args [][]float64, _ *[]float64) {
+		a, b := args[0], args[1]
+		switch {
+		case len(a) == 1 && len(out) > 1:
+			left(out, a[0], b)
+		case len(b) == 1 && len(out) > 1:
+			right(out, a, b[0])
+		default:
+			both(out, a, b)
 		}
 	}
 }
