@@ -29,6 +29,14 @@
 //   - FDCentral: (y(t+h) - y(t-h)) / 2h with the network evaluated at shifted
 //     inputs.
 //
-// Every value that is reported is read with G.Read: Gorgonia's TapeMachine
-// reuses memory, so a node's Value after a run may hold another node's numbers.
+// Training runs the differentiated graph on one of two executors. Compiled
+// (the default, see machine) compiles it into kernels writing into buffers
+// allocated once, runs the collocation points in tiles on every core, and
+// uses Go assembly for matrix products, tanh and pointwise arithmetic where
+// the CPU has AVX2 and FMA (plain Go with the purego build tag). Tape is
+// Gorgonia's TapeMachine and AdamSolver, the reference the Compiled executor
+// is tested against.
+//
+// Every value the TapeMachine reports is read with G.Read: it reuses memory,
+// so a node's Value after a run may hold another node's numbers.
 package graph
