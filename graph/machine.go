@@ -466,11 +466,14 @@ func (m *machine) schedule() {
 		if mn.kind == kindInput || mn.kind == kindConstant {
 			continue
 		}
+		// A tiled argument read by rows can be computed in the same tile;
+		// one read whole must be complete first: a later stage, in full.
+		whole := func(j int) bool { return mn.rowArg == nil || !mn.rowArg[j] }
 		s := 0
-		for _, a := range mn.args {
+		for j, a := range mn.args {
 			am := &m.nodes[a]
 			switch {
-			case am.kind == kindTiled && (mn.kind == kindTiled || mn.kind == kindReduce):
+			case am.kind == kindTiled && !whole(j):
 				s = max(s, am.stage)
 			case am.kind == kindTiled:
 				s = max(s, am.stage+1)
@@ -487,9 +490,9 @@ func (m *machine) schedule() {
 			}
 		}
 		mn.stage = s
-		for _, a := range mn.args {
+		for j, a := range mn.args {
 			am := &m.nodes[a]
-			if am.kind == kindTiled && (mn.kind == kindGlobal || am.stage != s) {
+			if am.kind == kindTiled && (whole(j) || am.stage != s) {
 				materialize[a] = true
 			}
 		}
