@@ -75,7 +75,6 @@ type machine struct {
 	// partial holds each reduction's per-chunk sums.
 	partial [][]float64
 	chunks  [][2]int // tile index ranges
-	tiles   int
 	slots   []int // sizes of the per-worker tile buffers
 	scalars []scalarInput
 	loss    int
@@ -106,31 +105,28 @@ func compileMachine(g *G.ExprGraph, loss *G.Node, grads G.Nodes, rows int) (*mac
 	if rows < 2 {
 		m.rows = 0 // nothing to split
 	}
+	// The nodes in an order where arguments come first; g.From lists a
+	// node's arguments in order, repeats included.
 	index := map[int64]int{}
-	var visit func(n *G.Node) error
-	visit = func(n *G.Node) error {
+	var visit func(n *G.Node)
+	visit = func(n *G.Node) {
 		if _, ok := index[n.ID()]; ok {
-			return nil
+			return
 		}
 		var args []int
 		if n.Op() != nil {
 			it := g.From(n.ID())
 			for it.Next() {
 				c := it.Node().(*G.Node)
-				if err := visit(c); err != nil {
-					return err
-				}
+				visit(c)
 				args = append(args, index[c.ID()])
 			}
 		}
 		index[n.ID()] = len(m.nodes)
 		m.nodes = append(m.nodes, mnode{node: n, args: args, size: n.Shape().TotalSize(), local: -1})
-		return nil
 	}
 	for _, n := range append(G.Nodes{loss}, grads...) {
-		if err := visit(n); err != nil {
-			return nil, err
-		}
+		visit(n)
 	}
 	m.loss = index[loss.ID()]
 	for _, n := range grads {
@@ -153,7 +149,7 @@ func (m *machine) rowAligned(i int) bool {
 	return m.rows > 0 && (len(s) == 1 || len(s) == 2) && s[0] == m.rows
 }
 
-// classify decides node i's kind, stage and kernel.
+// classify decides node i's kind and kernel (schedule decides its stage).
 func (m *machine) classify(i int) error {
 	mn := &m.nodes[i]
 	n := mn.node
@@ -518,10 +514,10 @@ func (m *machine) schedule() {
 		}
 	}
 	if m.rows > 0 {
-		m.tiles = (m.rows + tileRows - 1) / tileRows
-		chunks := min(m.tiles, maxChunks)
+		tiles := (m.rows + tileRows - 1) / tileRows
+		chunks := min(tiles, maxChunks)
 		for c := range chunks {
-			m.chunks = append(m.chunks, [2]int{c * m.tiles / chunks, (c + 1) * m.tiles / chunks})
+			m.chunks = append(m.chunks, [2]int{c * tiles / chunks, (c + 1) * tiles / chunks})
 		}
 	}
 	for i := range m.nodes {
