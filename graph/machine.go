@@ -75,7 +75,7 @@ type machine struct {
 	// partial holds each reduction's per-chunk sums.
 	partial [][]float64
 	chunks  [][2]int // tile index ranges
-	slots   []int // sizes of the per-worker tile buffers
+	slots   []int    // sizes of the per-worker tile buffers
 	scalars []scalarInput
 	loss    int
 	grads   []int
