@@ -25,7 +25,6 @@ var unaryFuncs = map[string]func(float64) float64{
 	"ln":    math.Log,
 	"log2":  math.Log2,
 	"sqrt":  math.Sqrt,
-	"tanh":  math.Tanh,
 	"log1p": math.Log1p,
 	"expm1": math.Expm1,
 	"inv":   func(x float64) float64 { return 1 / x },
@@ -51,7 +50,7 @@ var unaryFuncs = map[string]func(float64) float64{
 }
 
 // unaryKernel returns the kernel of the named pointwise function, or nil.
-// The commonest ones get loops of their own, which the compiler inlines.
+// The commonest ones get loops of their own (tanh its assembly, tanhTo).
 func unaryKernel(name string) kernel {
 	switch name {
 	case "neg":

@@ -219,7 +219,8 @@ func sumAll(terms G.Nodes) (*G.Node, error) {
 }
 
 // run computes the loss and leaves the gradient in the learnable nodes' dual
-// values (added to what is there: the caller zeroes it).
+// values (Tape) or in acc (Compiled), added to what is there: the caller
+// zeroes it (takeGradient).
 func (lg *lossGraph) run() (float64, error) {
 	if lg.m != nil {
 		loss, err := lg.m.run()
