@@ -2,6 +2,8 @@ package graph
 
 import (
 	"math"
+
+	"pinn/graph/internal/f64"
 )
 
 // kernel computes one node from its arguments' numbers. Every buffer is a
@@ -50,7 +52,7 @@ var unaryFuncs = map[string]func(float64) float64{
 }
 
 // unaryKernel returns the kernel of the named pointwise function, or nil.
-// The commonest ones get loops of their own (tanh its assembly, tanhTo).
+// The commonest ones get loops of their own (tanh the assembly of f64.TanhTo).
 func unaryKernel(name string) kernel {
 	switch name {
 	case "neg":
@@ -68,7 +70,7 @@ func unaryKernel(name string) kernel {
 			}
 		}
 	case "tanh":
-		return func(out []float64, args [][]float64, _ *[]float64) { tanhTo(out, args[0]) }
+		return func(out []float64, args [][]float64, _ *[]float64) { f64.TanhTo(out, args[0]) }
 	}
 	f, ok := unaryFuncs[name]
 	if !ok {
@@ -107,15 +109,15 @@ func indicator(b bool) float64 {
 func binaryKernel(name string) kernel {
 	switch name {
 	case "+":
-		return pointwise(addTo, func(out []float64, s float64, b []float64) { shiftTo(out, b, s) }, shiftTo)
+		return pointwise(f64.AddTo, func(out []float64, s float64, b []float64) { f64.ShiftTo(out, b, s) }, f64.ShiftTo)
 	case "-":
-		return pointwise(subTo, func(out []float64, s float64, b []float64) {
+		return pointwise(f64.SubTo, func(out []float64, s float64, b []float64) {
 			for i, y := range b[:len(out)] {
 				out[i] = s - y
 			}
-		}, func(out, a []float64, s float64) { shiftTo(out, a, -s) })
+		}, func(out, a []float64, s float64) { f64.ShiftTo(out, a, -s) })
 	case "⊙":
-		return pointwise(mulTo, func(out []float64, s float64, b []float64) { scaleTo(out, b, s) }, scaleTo)
+		return pointwise(f64.MulTo, func(out []float64, s float64, b []float64) { f64.ScaleTo(out, b, s) }, f64.ScaleTo)
 	case "÷":
 		return pointwise(func(out, a, b []float64) {
 			a, b = a[:len(out)], b[:len(out)]
@@ -221,7 +223,7 @@ func sumCols(cols int) kernel {
 // matMul returns the kernel of out = op(A) op(B) for the Gorgonia matrix
 // product with the given transposes; A is k columns wide as stored, B is
 // ldb wide. With accumulate it adds into out (a reduction over A's rows, for
-// Aᵀ B). gemm reads a transposed A in place; a transposed B is copied
+// Aᵀ B). f64.Gemm reads a transposed A in place; a transposed B is copied
 // transposed into scratch first.
 func matMul(transA, transB bool, k, ldb int, accumulate bool) kernel {
 	return func(out []float64, args [][]float64, scratch *[]float64) {
@@ -235,7 +237,7 @@ func matMul(transA, transB bool, k, ldb int, accumulate bool) kernel {
 			*scratch = transpose(*scratch, b, rowsB, ldb)
 			b, n = *scratch, rowsB
 		}
-		gemm(transA, m, n, kk, a, k, b, n, out, n, accumulate)
+		f64.Gemm(transA, m, n, kk, a, k, b, n, out, n, accumulate)
 	}
 }
 
@@ -245,8 +247,27 @@ func matMulTransB(k, rowsB int) (fn kernel, prepare func(b []float64)) {
 	var bt []float64
 	fn = func(out []float64, args [][]float64, _ *[]float64) {
 		a := args[0]
-		gemm(false, len(a)/k, rowsB, k, a, k, bt, rowsB, out, rowsB, false)
+		f64.Gemm(false, len(a)/k, rowsB, k, a, k, bt, rowsB, out, rowsB, false)
 	}
 	prepare = func(b []float64) { bt = transpose(bt, b, rowsB, k) }
 	return fn, prepare
 }
+
+// transpose writes the transpose of the rows x cols matrix src into dst
+// (cols x rows), growing dst as needed, and returns it.
+func transpose(dst []float64, src []float64, rows, cols int) []float64 {
+	if cap(dst) < rows*cols {
+		dst = make([]float64, rows*cols)
+	}
+	dst = dst[:rows*cols]
+	for i := 0; i < rows; i++ {
+		for j, x := range src[i*cols : (i+1)*cols] {
+			dst[j*rows+i] = x
+		}
+	}
+	return dst
+}
+
+// Kernels names the matrix and pointwise kernels the Compiled executor uses
+// in this build on this CPU.
+func Kernels() string { return f64.Kernels() }

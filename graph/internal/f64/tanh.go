@@ -1,4 +1,4 @@
-package graph
+package f64
 
 import "math"
 
@@ -28,13 +28,19 @@ var tanhConstants = func() *[29][4]float64 {
 	return &c
 }()
 
-// tanhTo sets out[i] = tanh(a[i]): four at a time with AVX2 and FMA where
-// the CPU has them (within 2 ulp of math.Tanh, TestTanh), math.Tanh for the
-// rest.
-func tanhTo(out, a []float64) {
+// TanhTo is
+//
+//	for i := range out {
+//		out[i] = math.Tanh(a[i])
+//	}
+//
+// for len(a) >= len(out). The assembly does four at a time (and math.Tanh
+// the rest) within 2 ulp of math.Tanh: it evaluates math.Tanh's own formulas
+// with fused multiply-adds and an exp of its own (see tanh_amd64.s).
+func TanhTo(out, a []float64) {
 	a = a[:len(out)]
 	done := 0
-	if haveAVX2FMA {
+	if useAsm {
 		tanhVec(out, a, tanhConstants)
 		done = len(out) &^ 3
 	}

@@ -1,17 +1,34 @@
-package graph
+package f64
 
 import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 )
 
-// gemm computes C = op(A) B, or C += op(A) B with accumulate, for C (m x n,
-// row-major, leading dimension ldc), B (k x n, ldb) and op(A) (m x k): A
-// itself (row-major, lda), or with transA the transpose of the k x m
-// row-major A. Where the CPU has AVX2 and FMA, 4x8 blocks of C go to the
-// assembly micro-kernel (which reads A in either layout, so nothing is
-// copied) and the edges to a plain loop; elsewhere gonum's Dgemm does it all.
-func gemm(transA bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, accumulate bool) {
+// Gemm is
+//
+//	for i := 0; i < m; i++ {
+//		for j := 0; j < n; j++ {
+//			sum := 0.0
+//			for p := 0; p < k; p++ {
+//				sum += A(i, p) * b[p*ldb+j]
+//			}
+//			if accumulate {
+//				c[i*ldc+j] += sum
+//			} else {
+//				c[i*ldc+j] = sum
+//			}
+//		}
+//	}
+//
+// where A(i, p) is a[i*lda+p], or a[p*lda+i] with transA (A stored
+// transposed, k x m). That is C = op(A) B, or C += op(A) B, for row-major C
+// (m x n) and B (k x n). Where the CPU has AVX2 and FMA, 4x8 blocks of C go
+// to the assembly micro-kernel (which reads A in either layout, so nothing is
+// copied) and the edges to plain loops; elsewhere gonum's Dgemm does it all.
+// Either may add in another order than the loop above, so the last bits
+// can differ.
+func Gemm(transA bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, accumulate bool) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -19,7 +36,7 @@ func gemm(transA bool, m, n, k int, a []float64, lda int, b []float64, ldb int, 
 	if transA {
 		arow, astep = 1, lda
 	}
-	if !haveAVX2FMA || k == 0 {
+	if !useAsm || k == 0 {
 		beta, tA := 0.0, blas.NoTrans
 		if accumulate {
 			beta = 1
@@ -40,7 +57,7 @@ func gemm(transA bool, m, n, k int, a []float64, lda int, b []float64, ldb int, 
 	gemmEdge(m4, m, 0, n, k, a, arow, astep, b, ldb, c, ldc, accumulate)
 }
 
-// gemmEdge computes rows [i0, i1) and columns [j0, j1) of gemm's C, with
+// gemmEdge computes rows [i0, i1) and columns [j0, j1) of Gemm's C, with
 // loops chosen to read memory in order: a single column takes one dot product per row of A as stored, or
 // runs down the rows of a transposed A; wider blocks add a multiple of each
 // row of B into the rows of C.
@@ -87,25 +104,10 @@ func gemmEdge(i0, i1, j0, j1, k int, a []float64, arow, astep int, b []float64, 
 	}
 }
 
-// transpose writes the transpose of the rows x cols matrix src into dst
-// (cols x rows), growing dst as needed, and returns it.
-func transpose(dst []float64, src []float64, rows, cols int) []float64 {
-	if cap(dst) < rows*cols {
-		dst = make([]float64, rows*cols)
-	}
-	dst = dst[:rows*cols]
-	for i := 0; i < rows; i++ {
-		for j, x := range src[i*cols : (i+1)*cols] {
-			dst[j*rows+i] = x
-		}
-	}
-	return dst
-}
-
-// Kernels names the matrix and pointwise kernels the Compiled executor uses
-// in this build on this CPU.
+// Kernels names the implementation the kernels use in this build on this
+// CPU.
 func Kernels() string {
-	if haveAVX2FMA {
+	if useAsm {
 		return "AVX2+FMA assembly"
 	}
 	return "pure Go (gonum Dgemm)"

@@ -1,11 +1,11 @@
 //go:build !purego
 
-package graph
+package f64
 
 import "golang.org/x/sys/cpu"
 
-// haveAVX2FMA says the assembly of this package (AVX2 and FMA) can run here.
-var haveAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+// useAsm says the assembly of this package (AVX2 and FMA) can run here.
+var useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 // gemm4x8 computes C[0:4][0:8*blocks] = A[0:4][0:k] B[0:k][0:8*blocks] (or
 // adds it to C with accumulate), where A(i, p) is a[i*arow + p*astep] and B

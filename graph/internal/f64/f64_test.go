@@ -1,0 +1,295 @@
+package f64_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"pinn/graph/internal/f64"
+)
+
+// newRand is the generator graph.NewRand makes, so that the tests draw the
+// samples they drew before the kernels had a package of their own.
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)) }
+
+// guard is how many NaN values surround every slice a test hands a kernel.
+const guard = 4
+
+// offsets are where a slice starts in its backing array after the front
+// guard: 0, and 1 so that the assembly's loads and stores are misaligned.
+var offsets = []int{0, 1}
+
+// guarded returns a slice holding data that starts off elements after guard
+// NaN values and is followed by guard NaN values, and the whole array.
+func guarded(data []float64, off int) (v, whole []float64) {
+	whole = make([]float64, guard+off+len(data)+guard)
+	for i := range whole {
+		whole[i] = math.NaN()
+	}
+	v = whole[guard+off : guard+off+len(data)]
+	copy(v, data)
+	return v, whole
+}
+
+// nans returns n NaN values.
+func nans(n int) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = math.NaN()
+	}
+	return x
+}
+
+// checkGuards fails if a value around v in its array whole is not NaN any
+// more: the kernel wrote outside its slice.
+func checkGuards(t *testing.T, name string, v, whole []float64, off int) {
+	t.Helper()
+	for i, x := range whole {
+		if (i < guard+off || i >= guard+off+len(v)) && !math.IsNaN(x) {
+			t.Fatalf("%s: wrote %v into the guard at %d (the slice is [%d, %d))", name, x, i, guard+off, guard+off+len(v))
+		}
+	}
+}
+
+// checkUnchanged fails if the input v no longer holds want, bit for bit.
+func checkUnchanged(t *testing.T, name string, v, want []float64) {
+	t.Helper()
+	for i := range want {
+		if math.Float64bits(v[i]) != math.Float64bits(want[i]) {
+			t.Fatalf("%s: changed its read-only argument at %d from %v to %v", name, i, want[i], v[i])
+		}
+	}
+}
+
+// uniform returns n numbers drawn uniformly from [-1, 1).
+func uniform(rng *rand.Rand, n int) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = 2*rng.Float64() - 1
+	}
+	return x
+}
+
+// TestGemm compares Gemm with a plain triple loop for shapes around the
+// kernel's 4x8 blocks (edges in both directions, k from 0 to 70, leading
+// dimensions wider than the matrices), A as stored or transposed, both write
+// modes, and each matrix at offsets 0 and 1. The columns between a row's end
+// and the leading dimension hold NaN: reading one would make C NaN, writing
+// one shows. Without accumulate C starts as NaN, so every element must be
+// written, not added to.
+//
+// Tolerance: each element is a sum of k products of numbers in [-1, 1]; the
+// fused multiply-adds and the loop round differently, by at most k eps per
+// element, so 1e-15 k (with k <= 70: 7e-14) bounds a correct kernel, while a
+// wrong index or a missed row gives errors of order 0.1.
+func TestGemm(t *testing.T) {
+	rng := newRand(5)
+	// matrix returns rows x cols numbers in [-1, 1) stored with leading
+	// dimension ld, NaN between cols and ld.
+	matrix := func(rows, cols, ld int) []float64 {
+		x := nans(rows * ld)
+		for i := range rows {
+			copy(x[i*ld:i*ld+cols], uniform(rng, cols))
+		}
+		return x
+	}
+	for _, m := range []int{1, 3, 4, 7, 8, 13, 128} {
+		for _, n := range []int{1, 5, 8, 9, 16, 33, 64} {
+			for _, k := range []int{0, 1, 2, 8, 31, 70} {
+				for _, mode := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
+					for _, off := range offsets {
+						transA, accumulate := mode[0], mode[1]
+						lda, ldb, ldc := k+1, n+2, n+3
+						a0 := matrix(m, k, lda)
+						at := func(i, p int) float64 { return a0[i*lda+p] }
+						if transA {
+							lda = m + 1
+							a0 = matrix(max(k, 1), m, lda)
+							at = func(i, p int) float64 { return a0[p*lda+i] }
+						}
+						b0 := matrix(max(k, 1), n, ldb)
+						c0 := nans(m * ldc)
+						if accumulate {
+							c0 = matrix(m, n, ldc)
+						}
+						want := append([]float64(nil), c0...)
+						for i := range m {
+							for j := range n {
+								s := 0.0
+								for p := range k {
+									s += at(i, p) * b0[p*ldb+j]
+								}
+								if accumulate {
+									want[i*ldc+j] += s
+								} else {
+									want[i*ldc+j] = s
+								}
+							}
+						}
+						a, aw := guarded(a0, off)
+						b, bw := guarded(b0, off)
+						c, cw := guarded(c0, off)
+						f64.Gemm(transA, m, n, k, a, lda, b, ldb, c, ldc, accumulate)
+						name := fmt.Sprintf("m=%d n=%d k=%d transA=%t accumulate=%t offset=%d", m, n, k, transA, accumulate, off)
+						checkGuards(t, name, c, cw, off)
+						checkGuards(t, name+" (A)", a, aw, off)
+						checkGuards(t, name+" (B)", b, bw, off)
+						checkUnchanged(t, name+" (A)", a, a0)
+						checkUnchanged(t, name+" (B)", b, b0)
+						for i := range m {
+							for j := range ldc {
+								got, w := c[i*ldc+j], want[i*ldc+j]
+								if j >= n { // between rows: must stay NaN
+									if !math.IsNaN(got) {
+										t.Fatalf("%s: wrote %v at row %d column %d, past the row's %d columns", name, got, i, j, n)
+									}
+									continue
+								}
+								if !(math.Abs(got-w) <= 1e-15*float64(k+1)) {
+									t.Fatalf("%s: C(%d, %d) is %.17g, want %.17g", name, i, j, got, w)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// pointwiseLengths are lengths around the pointwise kernels' eight-wide
+// steps.
+var pointwiseLengths = []int{0, 1, 7, 8, 9, 16, 31, 100}
+
+// TestPointwise checks the pointwise kernels against their reference loops
+// for lengths around their eight-wide steps, with the output and the inputs
+// each at offsets 0 and 1. They do one IEEE operation per element, so the
+// results must be the same bits.
+func TestPointwise(t *testing.T) {
+	rng := newRand(6)
+	for _, n := range pointwiseLengths {
+		a0, b0 := uniform(rng, n), uniform(rng, n)
+		s := rng.Float64()
+		ops := []struct {
+			name string
+			run  func(out, a, b []float64)
+			want func(i int) float64
+		}{
+			{"MulTo", f64.MulTo, func(i int) float64 { return a0[i] * b0[i] }},
+			{"AddTo", f64.AddTo, func(i int) float64 { return a0[i] + b0[i] }},
+			{"SubTo", f64.SubTo, func(i int) float64 { return a0[i] - b0[i] }},
+			{"ScaleTo", func(out, a, _ []float64) { f64.ScaleTo(out, a, s) }, func(i int) float64 { return a0[i] * s }},
+			{"ShiftTo", func(out, a, _ []float64) { f64.ShiftTo(out, a, -s) }, func(i int) float64 { return a0[i] - s }},
+		}
+		for _, op := range ops {
+			for _, outOff := range offsets {
+				for _, inOff := range offsets {
+					name := fmt.Sprintf("%s n=%d out offset %d, input offset %d", op.name, n, outOff, inOff)
+					a, _ := guarded(a0, inOff)
+					b, _ := guarded(b0, inOff)
+					out, whole := guarded(nans(n), outOff)
+					op.run(out, a, b)
+					checkGuards(t, name, out, whole, outOff)
+					checkUnchanged(t, name, a, a0)
+					checkUnchanged(t, name, b, b0)
+					for i := range n {
+						if w := op.want(i); math.Float64bits(out[i]) != math.Float64bits(w) {
+							t.Fatalf("%s: element %d is %v, want %v", name, i, out[i], w)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestTanh compares TanhTo with math.Tanh on a fine grid over [-40, 40],
+// random points at several scales, and the special values, with the output
+// and the input each at offsets 0 and 1.
+//
+// Tolerance: 2 ulp of the result. The vector path evaluates math.Tanh's own
+// formulas with fused multiply-adds and its own exp (Taylor degree 13,
+// truncation 4e-18), so it may round differently in the last bit or two;
+// a wrong coefficient or branch gives errors of 1e-3 and more.
+func TestTanh(t *testing.T) {
+	var xs []float64
+	for x := -40.0; x <= 40; x += 1.0 / 1024 {
+		xs = append(xs, x)
+	}
+	rng := newRand(8)
+	for _, scale := range []float64{1e-300, 1e-8, 1e-3, 0.3, 0.625, 1, 3, 20, 400, 1e300} {
+		for range 1000 {
+			xs = append(xs, scale*rng.NormFloat64())
+		}
+	}
+	xs = append(xs, 0, math.Copysign(0, -1), 0.625, -0.625, math.Nextafter(0.625, 0), 354, 355, 1e308,
+		math.Inf(1), math.Inf(-1), math.NaN(), math.SmallestNonzeroFloat64)
+	worst := 0.0
+	for _, outOff := range offsets {
+		for _, inOff := range offsets {
+			name := fmt.Sprintf("out offset %d, input offset %d", outOff, inOff)
+			in, _ := guarded(xs, inOff)
+			got, whole := guarded(nans(len(xs)), outOff)
+			f64.TanhTo(got, in)
+			checkGuards(t, name, got, whole, outOff)
+			checkUnchanged(t, name, in, xs)
+			for i, x := range xs {
+				want := math.Tanh(x)
+				if math.IsNaN(want) != math.IsNaN(got[i]) || math.Signbit(want) != math.Signbit(got[i]) {
+					t.Fatalf("%s: tanh(%v) = %v, want %v", name, x, got[i], want)
+				}
+				if want == 0 || math.IsNaN(want) {
+					if got[i] != want && !math.IsNaN(want) {
+						t.Fatalf("%s: tanh(%v) = %v, want %v", name, x, got[i], want)
+					}
+					continue
+				}
+				ulp := math.Abs(math.Nextafter(want, 0) - want)
+				err := math.Abs(got[i]-want) / ulp
+				worst = max(worst, err)
+				if err > 2 {
+					t.Fatalf("%s: tanh(%.17g) = %.17g, want %.17g: %.1f ulp apart", name, x, got[i], want, err)
+				}
+			}
+		}
+	}
+	t.Logf("%d values, worst %.1f ulp from math.Tanh (kernels: %s)", len(xs), worst, f64.Kernels())
+}
+
+// TestAxpyDot checks the two kernels inside Gemm's edges against their
+// reference loops for lengths around their eight-wide steps, each slice at
+// offsets 0 and 1. Tolerance: fused multiply-adds and the dot product's
+// partial sums round differently from the loops, by at most n eps for n
+// terms in [-1, 1]; 1e-15 n allows that.
+func TestAxpyDot(t *testing.T) {
+	rng := newRand(9)
+	for _, n := range pointwiseLengths {
+		a0, b0 := uniform(rng, n), uniform(rng, n)
+		want := 0.0
+		for i := range a0 {
+			want += a0[i] * b0[i]
+		}
+		for _, outOff := range offsets {
+			for _, inOff := range offsets {
+				name := fmt.Sprintf("n=%d out offset %d, input offset %d", n, outOff, inOff)
+				a, _ := guarded(a0, inOff)
+				b, _ := guarded(b0, outOff)
+				if got := f64.Dot(a, b); !(math.Abs(got-want) <= 1e-15*float64(n+1)) {
+					t.Errorf("Dot %s: %.17g, want %.17g", name, got, want)
+				}
+				checkUnchanged(t, "Dot "+name, a, a0)
+				checkUnchanged(t, "Dot "+name, b, b0)
+				out, whole := guarded(b0, outOff)
+				f64.AxpyTo(out, a, 0.7)
+				checkGuards(t, "AxpyTo "+name, out, whole, outOff)
+				checkUnchanged(t, "AxpyTo "+name, a, a0)
+				for i := range n {
+					if w := b0[i] + 0.7*a0[i]; !(math.Abs(out[i]-w) <= 1e-15) {
+						t.Errorf("AxpyTo %s: element %d is %.17g, want %.17g", name, i, out[i], w)
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,24 @@
+//go:build !amd64 || purego
+
+package f64
+
+// useAsm is false: this build has no assembly (another architecture, or the
+// purego build tag), so every kernel takes its plain-Go path and the
+// functions below, which stand in for the assembly of stubs_amd64.go so that
+// the package compiles, are never called.
+const useAsm = false
+
+const noAsm = "f64: assembly kernel called in a build without assembly"
+
+func gemm4x8(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, blocks int, accumulate bool) {
+	panic(noAsm)
+}
+
+func vecMul(out, a, b []float64)                  { panic(noAsm) }
+func vecAdd(out, a, b []float64)                  { panic(noAsm) }
+func vecSub(out, a, b []float64)                  { panic(noAsm) }
+func vecMulScalar(out, a []float64, s float64)    { panic(noAsm) }
+func vecAddScalar(out, a []float64, s float64)    { panic(noAsm) }
+func tanhVec(out, a []float64, c *[29][4]float64) { panic(noAsm) }
+func vecAxpy(out, a []float64, s float64)         { panic(noAsm) }
+func vecDot(a, b []float64) float64               { panic(noAsm) }

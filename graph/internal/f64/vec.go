@@ -1,0 +1,130 @@
+package f64
+
+// MulTo is
+//
+//	for i := range out {
+//		out[i] = a[i] * b[i]
+//	}
+//
+// for len(a), len(b) >= len(out).
+func MulTo(out, a, b []float64) {
+	a, b = a[:len(out)], b[:len(out)]
+	if useAsm {
+		vecMul(out, a, b)
+		return
+	}
+	for i := range out {
+		out[i] = a[i] * b[i]
+	}
+}
+
+// AddTo is
+//
+//	for i := range out {
+//		out[i] = a[i] + b[i]
+//	}
+//
+// for len(a), len(b) >= len(out).
+func AddTo(out, a, b []float64) {
+	a, b = a[:len(out)], b[:len(out)]
+	if useAsm {
+		vecAdd(out, a, b)
+		return
+	}
+	for i := range out {
+		out[i] = a[i] + b[i]
+	}
+}
+
+// SubTo is
+//
+//	for i := range out {
+//		out[i] = a[i] - b[i]
+//	}
+//
+// for len(a), len(b) >= len(out).
+func SubTo(out, a, b []float64) {
+	a, b = a[:len(out)], b[:len(out)]
+	if useAsm {
+		vecSub(out, a, b)
+		return
+	}
+	for i := range out {
+		out[i] = a[i] - b[i]
+	}
+}
+
+// ScaleTo is
+//
+//	for i := range out {
+//		out[i] = a[i] * s
+//	}
+//
+// for len(a) >= len(out).
+func ScaleTo(out, a []float64, s float64) {
+	a = a[:len(out)]
+	if useAsm {
+		vecMulScalar(out, a, s)
+		return
+	}
+	for i := range out {
+		out[i] = a[i] * s
+	}
+}
+
+// ShiftTo is
+//
+//	for i := range out {
+//		out[i] = a[i] + s
+//	}
+//
+// for len(a) >= len(out). With -s it gives a[i] - s: IEEE subtraction is
+// addition of the negation, so the results are the same bits.
+func ShiftTo(out, a []float64, s float64) {
+	a = a[:len(out)]
+	if useAsm {
+		vecAddScalar(out, a, s)
+		return
+	}
+	for i := range out {
+		out[i] = a[i] + s
+	}
+}
+
+// axpyTo is
+//
+//	for i := range out {
+//		out[i] += s * a[i]
+//	}
+//
+// for len(a) >= len(out), with fused multiply-adds in the assembly.
+func axpyTo(out, a []float64, s float64) {
+	a = a[:len(out)]
+	if useAsm {
+		vecAxpy(out, a, s)
+		return
+	}
+	for i := range out {
+		out[i] += s * a[i]
+	}
+}
+
+// dot is
+//
+//	for i, x := range a {
+//		sum += x * b[i]
+//	}
+//	return sum
+//
+// for len(b) >= len(a); the assembly keeps partial sums and fuses the
+// multiply-adds, so it rounds differently.
+func dot(a, b []float64) (sum float64) {
+	b = b[:len(a)]
+	if useAsm {
+		return vecDot(a, b)
+	}
+	for i, x := range a {
+		sum += x * b[i]
+	}
+	return sum
+}
