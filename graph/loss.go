@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"pinn/graph/internal/compiled"
 	"pinn/problems"
 
 	G "gorgonia.org/gorgonia"
@@ -17,8 +18,8 @@ type lossGraph struct {
 	params    G.Nodes // learnable nodes, see builder.learnables
 	loss      *G.Node
 	lossValue G.Value
-	vm        G.VM     // the Tape executor
-	m         *machine // the Compiled executor
+	vm        G.VM              // the Tape executor
+	m         *compiled.Machine // the Compiled executor
 	// acc accumulates the Compiled executor's gradient, as the dual values
 	// of the learnable nodes do the Tape executor's.
 	acc         []float64
@@ -74,7 +75,7 @@ func buildLoss(p *problems.Problem, net *Network, unknown map[string]float64, cf
 		lg.vm = G.NewTapeMachine(b.g, G.BindDualValues(lg.params...))
 		return lg, nil
 	}
-	if lg.m, err = compileMachine(b.g, lg.loss, gs, len(ts)); err != nil {
+	if lg.m, err = compiled.Compile(b.g, lg.loss, gs, len(ts)); err != nil {
 		return nil, err
 	}
 	lg.acc = make([]float64, lg.numParams())
@@ -223,13 +224,13 @@ func sumAll(terms G.Nodes) (*G.Node, error) {
 // zeroes it (takeGradient).
 func (lg *lossGraph) run() (float64, error) {
 	if lg.m != nil {
-		loss, err := lg.m.run()
+		loss, err := lg.m.Run()
 		if err != nil {
 			return math.NaN(), err
 		}
 		off := 0
 		for k := range lg.params {
-			g := lg.m.gradient(k)
+			g := lg.m.Output(k)
 			for j, x := range g {
 				lg.acc[off+j] += x
 			}

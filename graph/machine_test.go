@@ -4,13 +4,9 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"slices"
 	"testing"
 
 	"pinn/problems"
-
-	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 )
 
 // lossHistory trains net on p for epochs Adam epochs at lr 0.01 with the
@@ -217,67 +213,8 @@ func TestCompiledMemoryFlat(t *testing.T) {
 	history := uint64(8 * (cap(tr.history) - capBefore))
 	growth := int64(after) - int64(before) - int64(history)
 	t.Logf("heap %d KiB after warm-up, %d KiB after %d more epochs (of which the loss history %d KiB); machine buffers %d KiB",
-		before>>10, after>>10, epochs, history>>10, tr.lg.m.bufferBytes()>>10)
+		before>>10, after>>10, epochs, history>>10, tr.lg.m.BufferBytes()>>10)
 	if growth > 64<<10 {
 		t.Errorf("the heap grew by %d KiB beyond the loss history over %d epochs", growth>>10, epochs)
-	}
-}
-
-// TestMachineReadsWholeTiledArguments runs a graph outside the PINN's
-// shapes on the machine and on the TapeMachine: with h = tanh(t W) (n x 1)
-// and C = h V (n x n), D = C h reads h whole while h is computed tile by
-// tile, so h must be complete before D runs. Loss Σ D² and its gradients
-// with respect to W and V must agree to 1e-12 relative (rounding only:
-// the products sum in other orders).
-func TestMachineReadsWholeTiledArguments(t *testing.T) {
-	const n = 300 // three tiles
-	g := G.NewGraph()
-	ts := make([]float64, n)
-	vs := make([]float64, n)
-	for i := range ts {
-		ts[i] = float64(i) / n
-		vs[i] = math.Sin(float64(i))
-	}
-	tn := G.NewMatrix(g, tensor.Float64, G.WithShape(n, 1), G.WithName("t"), G.WithValue(tensor.New(tensor.WithShape(n, 1), tensor.WithBacking(ts))))
-	w := G.NewMatrix(g, tensor.Float64, G.WithShape(1, 1), G.WithName("W"), G.WithValue(tensor.New(tensor.WithShape(1, 1), tensor.WithBacking([]float64{0.7}))))
-	v := G.NewMatrix(g, tensor.Float64, G.WithShape(1, n), G.WithName("V"), G.WithValue(tensor.New(tensor.WithShape(1, n), tensor.WithBacking(vs))))
-	h := G.Must(G.Tanh(G.Must(G.Mul(tn, w))))
-	d := G.Must(G.Mul(G.Must(G.Mul(h, v)), h))
-	loss := G.Must(G.Sum(G.Must(G.Square(d))))
-	gs, err := grads(loss, w, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := compileMachine(g, loss, gs, n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := m.run()
-	if err != nil {
-		t.Fatal(err)
-	}
-	gotGrads := [][]float64{slices.Clone(m.gradient(0)), slices.Clone(m.gradient(1))}
-
-	var lossVal G.Value
-	G.Read(loss, &lossVal)
-	vm := G.NewTapeMachine(g, G.BindDualValues(w, v))
-	defer vm.Close()
-	if err := vm.RunAll(); err != nil {
-		t.Fatal(err)
-	}
-	want := lossVal.Data().(float64)
-	if math.Abs(got-want) > 1e-12*math.Abs(want) {
-		t.Errorf("loss %.17g, want %.17g", got, want)
-	}
-	for k, p := range []*G.Node{w, v} {
-		gv, err := p.Grad()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, x := range gv.Data().([]float64) {
-			if math.Abs(gotGrads[k][i]-x) > 1e-12*math.Max(1, math.Abs(x)) {
-				t.Fatalf("gradient %d element %d: %.17g, want %.17g", k, i, gotGrads[k][i], x)
-			}
-		}
 	}
 }

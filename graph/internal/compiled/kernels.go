@@ -1,10 +1,6 @@
-package graph
+package compiled
 
-import (
-	"math"
-
-	"pinn/graph/internal/f64"
-)
+import "pinn/graph/internal/f64"
 
 // kernel computes one node from its arguments' numbers. Every buffer is a
 // flat row-major slice; a kernel that runs on tiles sees only the rows of the
@@ -14,68 +10,8 @@ import (
 // which a kernel may grow and overwrite.
 type kernel func(out []float64, args [][]float64, scratch *[]float64)
 
-// unaryFuncs are the pointwise functions of Gorgonia's elemUnaryOp that the
-// machine runs itself, keyed by the op's name, each as Gorgonia (v0.9.18,
-// built without its fast-math tag) computes it in float64.
-var unaryFuncs = map[string]func(float64) float64{
-	"abs":   math.Abs,
-	"ceil":  math.Ceil,
-	"floor": math.Floor,
-	"sin":   math.Sin,
-	"cos":   math.Cos,
-	"exp":   math.Exp,
-	"ln":    math.Log,
-	"log2":  math.Log2,
-	"sqrt":  math.Sqrt,
-	"log1p": math.Log1p,
-	"expm1": math.Expm1,
-	"inv":   func(x float64) float64 { return 1 / x },
-	"cube":  func(x float64) float64 { return x * x * x },
-	"sigmoid": func(x float64) float64 {
-		switch {
-		case x < -709:
-			return 0
-		case x > 19:
-			return 1
-		}
-		return 1.0 / (1.0 + math.Exp(-x))
-	},
-	"softplus": func(x float64) float64 {
-		switch {
-		case x < -708:
-			return 0
-		case x > 16:
-			return x
-		}
-		return math.Log1p(math.Exp(x))
-	},
-}
-
-// unaryKernel returns the kernel of the named pointwise function, or nil.
-// The commonest ones get loops of their own (tanh the assembly of f64.TanhTo).
-func unaryKernel(name string) kernel {
-	switch name {
-	case "neg":
-		return func(out []float64, args [][]float64, _ *[]float64) {
-			a := args[0][:len(out)]
-			for i := range out {
-				out[i] = -a[i]
-			}
-		}
-	case "square":
-		return func(out []float64, args [][]float64, _ *[]float64) {
-			a := args[0][:len(out)]
-			for i := range out {
-				out[i] = a[i] * a[i]
-			}
-		}
-	case "tanh":
-		return func(out []float64, args [][]float64, _ *[]float64) { f64.TanhTo(out, args[0]) }
-	}
-	f, ok := unaryFuncs[name]
-	if !ok {
-		return nil
-	}
+// mapKernel returns the kernel that applies f to each element.
+func mapKernel(f func(float64) float64) kernel {
 	return func(out []float64, args [][]float64, _ *[]float64) {
 		a := args[0][:len(out)]
 		for i := range out {
@@ -84,60 +20,55 @@ func unaryKernel(name string) kernel {
 	}
 }
 
-// binaryFuncs are the pointwise functions of Gorgonia's elemBinOp that the
-// machine runs itself; comparisons give 1 or 0 (Gorgonia's retSame).
-var binaryFuncs = map[string]func(a, b float64) float64{
-	"^":  math.Pow,
-	"<":  func(a, b float64) float64 { return indicator(a < b) },
-	">":  func(a, b float64) float64 { return indicator(a > b) },
-	"<=": func(a, b float64) float64 { return indicator(a <= b) },
-	">=": func(a, b float64) float64 { return indicator(a >= b) },
-	"==": func(a, b float64) float64 { return indicator(a == b) },
-	"!=": func(a, b float64) float64 { return indicator(a != b) },
+// The commonest pointwise functions get loops of their own (tanh the
+// assembly of f64.TanhTo).
+
+func negKernel(out []float64, args [][]float64, _ *[]float64) {
+	a := args[0][:len(out)]
+	for i := range out {
+		out[i] = -a[i]
+	}
 }
 
-func indicator(b bool) float64 {
-	if b {
-		return 1
+func squareKernel(out []float64, args [][]float64, _ *[]float64) {
+	a := args[0][:len(out)]
+	for i := range out {
+		out[i] = a[i] * a[i]
 	}
-	return 0
 }
 
-// binaryKernel returns the kernel of the named pointwise operator, or nil.
-// Either argument may hold a single number, which then stands for every
-// element (Gorgonia's scalar-tensor ops).
-func binaryKernel(name string) kernel {
-	switch name {
-	case "+":
-		return pointwise(f64.AddTo, func(out []float64, s float64, b []float64) { f64.ShiftTo(out, b, s) }, f64.ShiftTo)
-	case "-":
-		return pointwise(f64.SubTo, func(out []float64, s float64, b []float64) {
-			for i, y := range b[:len(out)] {
-				out[i] = s - y
-			}
-		}, func(out, a []float64, s float64) { f64.ShiftTo(out, a, -s) })
-	case "⊙":
-		return pointwise(f64.MulTo, func(out []float64, s float64, b []float64) { f64.ScaleTo(out, b, s) }, f64.ScaleTo)
-	case "÷":
-		return pointwise(func(out, a, b []float64) {
-			a, b = a[:len(out)], b[:len(out)]
-			for i := range out {
-				out[i] = a[i] / b[i]
-			}
-		}, func(out []float64, s float64, b []float64) {
-			for i, y := range b[:len(out)] {
-				out[i] = s / y
-			}
-		}, func(out, a []float64, s float64) {
-			for i, x := range a[:len(out)] {
-				out[i] = x / s
-			}
-		})
-	}
-	f, ok := binaryFuncs[name]
-	if !ok {
-		return nil
-	}
+func tanhKernel(out []float64, args [][]float64, _ *[]float64) { f64.TanhTo(out, args[0]) }
+
+// The kernels of the four arithmetic operators. Either argument may hold a
+// single number, which then stands for every element.
+var (
+	addKernel = pointwise(f64.AddTo, func(out []float64, s float64, b []float64) { f64.ShiftTo(out, b, s) }, f64.ShiftTo)
+	subKernel = pointwise(f64.SubTo, func(out []float64, s float64, b []float64) {
+		for i, y := range b[:len(out)] {
+			out[i] = s - y
+		}
+	}, func(out, a []float64, s float64) { f64.ShiftTo(out, a, -s) })
+	mulKernel = pointwise(f64.MulTo, func(out []float64, s float64, b []float64) { f64.ScaleTo(out, b, s) }, f64.ScaleTo)
+	divKernel = pointwise(func(out, a, b []float64) {
+		a, b = a[:len(out)], b[:len(out)]
+		for i := range out {
+			out[i] = a[i] / b[i]
+		}
+	}, func(out []float64, s float64, b []float64) {
+		for i, y := range b[:len(out)] {
+			out[i] = s / y
+		}
+	}, func(out, a []float64, s float64) {
+		for i, x := range a[:len(out)] {
+			out[i] = x / s
+		}
+	})
+)
+
+// zipKernel returns the kernel that applies f to each pair of elements;
+// either argument may hold a single number, which then stands for every
+// element.
+func zipKernel(f func(a, b float64) float64) kernel {
 	return func(out []float64, args [][]float64, _ *[]float64) {
 		a, b := args[0], args[1]
 		for i := range out {
@@ -268,6 +199,21 @@ func transpose(dst []float64, src []float64, rows, cols int) []float64 {
 	return dst
 }
 
-// Kernels names the matrix and pointwise kernels the Compiled executor uses
-// in this build on this CPU.
-func Kernels() string { return f64.Kernels() }
+// sliceRowsKernel copies elements [lo, hi) of its argument: a range of rows.
+func sliceRowsKernel(lo, hi int) kernel {
+	return func(out []float64, args [][]float64, _ *[]float64) { copy(out, args[0][lo:hi]) }
+}
+
+// sliceIncrKernel is the derivative of sliceRowsKernel: zeros, with
+// elements [lo, hi) taken from its second argument (a single number standing
+// for all of them).
+func sliceIncrKernel(lo, hi int) kernel {
+	return func(out []float64, args [][]float64, _ *[]float64) {
+		clear(out)
+		incr := args[1]
+		dst := out[lo:hi]
+		for j := range dst {
+			dst[j] = incr[min(j, len(incr)-1)]
+		}
+	}
+}

@@ -1,16 +1,12 @@
-package graph
+package compiled
 
 import (
 	"fmt"
-	"reflect"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 )
 
 // tileRows is how many collocation points one tile holds. A tile's
@@ -23,7 +19,7 @@ const tileRows = 128
 // the tiles are grouped into at most this many chunks, each summed by one
 // worker in tile order, and the chunks are added in order. The grouping
 // depends only on the number of points, so results do not depend on the
-// number of cores.
+// number of workers.
 const maxChunks = 16
 
 // nodeKind says when and how the machine computes a node.
@@ -44,6 +40,9 @@ type mnode struct {
 	kind  nodeKind
 	stage int // even stages run whole nodes, odd stages run tiles
 	fn    kernel
+	// generic says fn runs the Gorgonia op's own Do (see Machine.generic):
+	// the only kernel that can fail.
+	generic bool
 	// rowArg[j] says argument j is row-aligned with a tiled node: a tile
 	// sees only its rows.
 	rowArg []bool
@@ -61,13 +60,17 @@ type mnode struct {
 	local int
 }
 
-// machine runs a differentiated loss graph without Gorgonia's TapeMachine:
-// it compiles the nodes the loss and the gradients need into a program of
-// kernels writing into buffers allocated once. Nodes that act row by row on
-// the collocation points run tile by tile, in parallel, so that a tile's
-// intermediate values stay in cache; sums over the points are accumulated
-// per tile. Ops it has no kernel for run through the op's own Do.
-type machine struct {
+// Machine runs a differentiated loss graph without Gorgonia's TapeMachine:
+// it compiles the nodes the loss and the requested outputs need into a
+// program of kernels writing into buffers allocated once. See the package
+// documentation.
+type Machine struct {
+	// Workers is how many goroutines run the tiles of a run; 0 means
+	// runtime.GOMAXPROCS(0), read at each run. More than the number of
+	// chunks of tiles (at most 16) brings nothing. The results do not
+	// depend on it. Set it between runs, not during one.
+	Workers int
+
 	rows   int // collocation points: the rows a tile splits
 	nodes  []mnode
 	stages [][]int // node indices, per stage
@@ -78,11 +81,14 @@ type machine struct {
 	slots   []int    // sizes of the per-worker tile buffers
 	scalars []scalarInput
 	loss    int
-	grads   []int
+	outputs []int
 	workers []*worker
 	next    atomic.Int64 // the next chunk to run
 	scratch []float64    // for kernels run whole
-	err     error
+	// err is the error of the generic kernel that failed in this run. Only
+	// generic kernels set it, and they run whole, never on tiles (schedule
+	// checks), so it is written by one goroutine at a time.
+	err error
 }
 
 // scalarInput is a scalar input node, copied into the machine on each run.
@@ -98,10 +104,17 @@ type worker struct {
 	scratch []float64
 }
 
-// compileMachine builds the program that computes loss and the gradient
-// nodes of g, whose collocation input has the given number of rows.
-func compileMachine(g *G.ExprGraph, loss *G.Node, grads G.Nodes, rows int) (*machine, error) {
-	m := &machine{rows: rows}
+// Compile builds the program that computes the scalar node loss of g and the
+// output nodes (the loss's gradient, for training), where g's collocation
+// input has the given number of rows: nodes with that many rows are split
+// into tiles.
+func Compile(g *G.ExprGraph, loss *G.Node, outputs G.Nodes, rows int) (*Machine, error) {
+	for _, n := range append(G.Nodes{loss}, outputs...) {
+		if gn, _ := g.Node(n.ID()).(*G.Node); gn != n {
+			return nil, fmt.Errorf("compiled: node %s is not in the graph", n.Name())
+		}
+	}
+	m := &Machine{rows: rows}
 	if rows < 2 {
 		m.rows = 0 // nothing to split
 	}
@@ -125,70 +138,54 @@ func compileMachine(g *G.ExprGraph, loss *G.Node, grads G.Nodes, rows int) (*mac
 		index[n.ID()] = len(m.nodes)
 		m.nodes = append(m.nodes, mnode{node: n, args: args, size: n.Shape().TotalSize(), local: -1})
 	}
-	for _, n := range append(G.Nodes{loss}, grads...) {
+	for _, n := range append(G.Nodes{loss}, outputs...) {
 		visit(n)
 	}
 	m.loss = index[loss.ID()]
-	for _, n := range grads {
-		m.grads = append(m.grads, index[n.ID()])
+	for _, n := range outputs {
+		m.outputs = append(m.outputs, index[n.ID()])
 	}
 	m.full = make([][]float64, len(m.nodes))
 	m.partial = make([][]float64, len(m.nodes))
 	for i := range m.nodes {
 		if err := m.classify(i); err != nil {
-			return nil, fmt.Errorf("graph: compiling %v (%v): %w", m.nodes[i].node, m.nodes[i].node.Op(), err)
+			return nil, fmt.Errorf("compiled: compiling %v (%v): %w", m.nodes[i].node, m.nodes[i].node.Op(), err)
 		}
 	}
-	m.schedule()
+	if err := m.schedule(); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
 // rowAligned says whether node i has one row per collocation point.
-func (m *machine) rowAligned(i int) bool {
+func (m *Machine) rowAligned(i int) bool {
 	s := m.nodes[i].node.Shape()
 	return m.rows > 0 && (len(s) == 1 || len(s) == 2) && s[0] == m.rows
 }
 
 // classify decides node i's kind and kernel (schedule decides its stage).
-func (m *machine) classify(i int) error {
+// A node whose arguments are all constants is computed now.
+func (m *Machine) classify(i int) error {
 	mn := &m.nodes[i]
-	n := mn.node
-	op := n.Op()
-	if op == nil {
+	if mn.node.Op() == nil {
 		mn.kind = kindInput
-		switch v := n.Value().(type) {
-		case *tensor.Dense:
-			data, ok := v.Data().([]float64)
-			if !ok {
-				return fmt.Errorf("input %v is not float64", n)
-			}
-			m.full[i] = data
-		case *G.F64:
-			m.full[i] = []float64{float64(*v)}
-			m.scalars = append(m.scalars, scalarInput{index: i, value: v})
-		default:
-			return fmt.Errorf("input %v has a value of type %T", n, n.Value())
+		return m.input(i)
+	}
+	if v, ok, err := m.constantValue(i); ok || err != nil {
+		if err != nil {
+			return err
 		}
+		mn.kind, m.full[i] = kindConstant, v
 		return nil
 	}
-	name := op.String()
 	constant := len(mn.args) > 0
 	for _, a := range mn.args {
 		constant = constant && m.nodes[a].kind == kindConstant
 	}
-	switch {
-	case strings.HasPrefix(name, "const "):
-		return m.constant(i, n.Value())
-	case strings.HasPrefix(name, "SizeOf"):
-		size, err := sizeOf(op, m.nodes[mn.args[0]].node.Shape())
-		if err != nil {
-			return err
-		}
-		return m.constant(i, G.NewF64(float64(size)))
-	}
 	fn, rowArg, reduce := m.native(i)
 	if fn == nil {
-		fn = m.generic(i)
+		fn, rowArg, reduce, mn.generic = m.generic(i), nil, false, true
 	}
 	mn.fn = fn
 	if constant {
@@ -214,233 +211,21 @@ func (m *machine) classify(i int) error {
 	return nil
 }
 
-// constant makes node i a constant holding v.
-func (m *machine) constant(i int, v G.Value) error {
-	data, err := valueData(v)
-	if err != nil {
-		return err
-	}
-	m.nodes[i].kind, m.full[i] = kindConstant, data
-	return nil
-}
-
-// sizeOf is Gorgonia's sizeOp: the length of an axis of shape.
-func sizeOf(op G.Op, shape tensor.Shape) (int, error) {
-	name := op.String()
-	if v, ok := strings.CutPrefix(name, "SizeOf="); ok {
-		return strconv.Atoi(v)
-	}
-	axis := reflect.ValueOf(op).FieldByName("axis")
-	if !axis.IsValid() || !axis.CanInt() || int(axis.Int()) >= len(shape) {
-		return 0, fmt.Errorf("cannot read the axis of %s", name)
-	}
-	return shape[axis.Int()], nil
-}
-
-// valueData returns the numbers of a Gorgonia value.
-func valueData(v G.Value) ([]float64, error) {
-	switch v := v.(type) {
-	case *tensor.Dense:
-		if d, ok := v.Data().([]float64); ok {
-			return append([]float64(nil), d...), nil
-		}
-		if d, ok := v.Data().(float64); ok {
-			return []float64{d}, nil
-		}
-	case *G.F64:
-		return []float64{float64(*v)}, nil
-	}
-	return nil, fmt.Errorf("value of type %T is not float64", v)
-}
-
-// native returns the machine's own kernel for node i, or nil. rowArg is
-// non-nil when the node can run on tiles: it marks the row-aligned
-// arguments; reduce says the node sums over those rows.
-func (m *machine) native(i int) (fn kernel, rowArg []bool, reduce bool) {
-	mn := &m.nodes[i]
-	n := mn.node
-	name := n.Op().String()
-	shape := n.Shape()
-	argShape := func(j int) tensor.Shape { return m.nodes[mn.args[j]].node.Shape() }
-	rowsOut := m.rowAligned(i)
-	fields := strings.Fields(name)
-	switch t := strings.TrimPrefix(fmt.Sprintf("%T", n.Op()), "*"); {
-	case t == "gorgonia.elemUnaryOp" && len(mn.args) == 1:
-		if fn = unaryKernel(name); fn != nil && rowsOut && m.rowAligned(mn.args[0]) {
-			rowArg = []bool{true}
-		}
-		return fn, rowArg, false
-	case t == "gorgonia.elemBinOp" && len(mn.args) == 2 && len(fields) == 2:
-		a, b := m.nodes[mn.args[0]].size, m.nodes[mn.args[1]].size
-		if !(a == b || a == 1 || b == 1) || max(a, b) != mn.size {
-			return nil, nil, false
-		}
-		if fn = binaryKernel(fields[0]); fn == nil {
-			return nil, nil, false
-		}
-		if rowsOut {
-			rowArg = []bool{a > 1 && m.rowAligned(mn.args[0]), b > 1 && m.rowAligned(mn.args[1])}
-			if !rowArg[0] && !rowArg[1] || a > 1 && !rowArg[0] || b > 1 && !rowArg[1] {
-				rowArg = nil
-			}
-		}
-		return fn, rowArg, false
-	case t == "gorgonia.linAlgBinOp" && len(mn.args) == 2 && len(argShape(0)) == 2 && len(argShape(1)) == 2 && len(shape) == 2:
-		transA, transB := strings.HasPrefix(name, "Aᵀ"), strings.HasSuffix(name, "Bᵀ")
-		if !strings.HasPrefix(name, "A") || !strings.Contains(name, " × B") {
-			return nil, nil, false
-		}
-		k, ldb := argShape(0)[1], argShape(1)[1]
-		switch {
-		case transA && !transB && m.rowAligned(mn.args[0]) && m.rowAligned(mn.args[1]):
-			return matMul(true, false, k, ldb, true), []bool{true, true}, true
-		case !transA && transB && rowsOut && m.rowAligned(mn.args[0]):
-			fn, prepare := matMulTransB(k, argShape(1)[0])
-			mn.prepare = func() { prepare(m.full[mn.args[1]]) }
-			return fn, []bool{true, false}, false
-		case !transA && rowsOut && m.rowAligned(mn.args[0]):
-			return matMul(false, transB, k, ldb, false), []bool{true, false}, false
-		}
-		return matMul(transA, transB, k, ldb, false), nil, false
-	case t == "gorgonia.sumOp" && len(mn.args) == 1:
-		in := argShape(0)
-		along := strings.Trim(strings.TrimPrefix(name, "Σ"), "[]")
-		switch {
-		case len(in) == 2 && along == "0 1" || len(in) == 1 && along == "0":
-			fn = reduceAll
-		case len(in) == 2 && along == "0":
-			fn = reduceRows(in[1])
-		case len(in) == 2 && along == "1":
-			fn = sumCols(in[1])
-			if rowsOut && m.rowAligned(mn.args[0]) {
-				rowArg = []bool{true}
-			}
-			return fn, rowArg, false
-		default:
-			return nil, nil, false
-		}
-		if m.rowAligned(mn.args[0]) {
-			return fn, []bool{true}, true
-		}
-		return fn, nil, true
-	case t == "gorgonia.repeatOp" && len(mn.args) == 2 && len(shape) == 2:
-		in := argShape(0)
-		along := reflect.Indirect(reflect.ValueOf(n.Op())).FieldByName("along")
-		if len(in) != 2 || !along.IsValid() || !along.CanInt() {
-			return nil, nil, false
-		}
-		switch {
-		case in.TotalSize() == mn.size:
-			fn = copyKernel
-			if rowsOut && m.rowAligned(mn.args[0]) {
-				rowArg = []bool{true, false}
-			}
-		case along.Int() == 0 && in[0] == 1:
-			fn = repeatRowsKernel
-			if rowsOut {
-				rowArg = []bool{false, false}
-			}
-		case along.Int() == 1 && in[1] == 1:
-			fn = repeatColsKernel(shape[1])
-			if rowsOut && m.rowAligned(mn.args[0]) {
-				rowArg = []bool{true, false}
-			}
-		}
-		return fn, rowArg, false
-	case t == "gorgonia.reshapeOp" && len(mn.args) == 1:
-		if rowsOut && m.rowAligned(mn.args[0]) {
-			rowArg = []bool{true}
-		}
-		return copyKernel, rowArg, false
-	case t == "gorgonia.sliceOp" && len(mn.args) == 1, t == "gorgonia.sliceIncrOp" && len(mn.args) == 2:
-		return m.sliceKernel(i), nil, false
-	}
-	return nil, nil, false
-}
-
-// sliceKernel returns the kernel of a slice of a row range of a matrix or
-// vector (and of the sliceIncrOp that differentiates it), or nil.
-func (m *machine) sliceKernel(i int) kernel {
-	mn := &m.nodes[i]
-	op := reflect.Indirect(reflect.ValueOf(mn.node.Op()))
-	along := op.FieldByName("along")
-	s, ok := mn.node.Op().(tensor.Slice)
-	inner := op.FieldByName("Slice")
-	base := m.nodes[mn.args[0]].node.Shape()
-	if !ok || !inner.IsValid() || inner.IsNil() || !along.IsValid() || !along.CanInt() || along.Int() != 0 || s.Step() != 1 || len(base) == 0 {
-		return nil
-	}
-	cols := base.TotalSize() / base[0]
-	lo, hi := s.Start()*cols, s.End()*cols
-	if hi <= lo || hi > base.TotalSize() {
-		return nil
-	}
-	if len(mn.args) == 1 {
-		return func(out []float64, args [][]float64, _ *[]float64) { copy(out, args[0][lo:hi]) }
-	}
-	return func(out []float64, args [][]float64, _ *[]float64) {
-		clear(out)
-		incr := args[1]
-		dst := out[lo:hi]
-		for j := range dst {
-			dst[j] = incr[min(j, len(incr)-1)]
+// Fallbacks lists the nodes whose op the machine has no kernel for, which
+// run through the Gorgonia op's own Do (at each run, or once when the
+// machine is built if their arguments are constants).
+func (m *Machine) Fallbacks() G.Nodes {
+	var ns G.Nodes
+	for _, mn := range m.nodes {
+		if mn.generic {
+			ns = append(ns, mn.node)
 		}
 	}
-}
-
-// generic returns a kernel that runs node i's op through its Do, on values
-// wrapping the arguments' buffers (built on the first call).
-func (m *machine) generic(i int) kernel {
-	mn := &m.nodes[i]
-	op := mn.node.Op()
-	var vals []G.Value
-	var bufs [][]float64
-	return func(out []float64, args [][]float64, _ *[]float64) {
-		if vals == nil || !sameBuffers(bufs, args) {
-			vals, bufs = make([]G.Value, len(args)), args
-			for j, a := range args {
-				shape := m.nodes[mn.args[j]].node.Shape()
-				if shape.IsScalar() {
-					f := G.NewF64(a[0])
-					vals[j] = f
-					continue
-				}
-				vals[j] = tensor.New(tensor.WithShape(shape.Clone()...), tensor.WithBacking(a))
-			}
-		}
-		for j, a := range args {
-			if f, ok := vals[j].(*G.F64); ok {
-				*f = G.F64(a[0])
-			}
-		}
-		v, err := op.Do(vals...)
-		if err != nil {
-			m.err = fmt.Errorf("graph: %v: %w", op, err)
-			return
-		}
-		d, err := valueData(v)
-		if err != nil || len(d) != len(out) {
-			m.err = fmt.Errorf("graph: %v gave %d numbers where %d were expected (%v)", op, len(d), len(out), err)
-			return
-		}
-		copy(out, d)
-	}
-}
-
-func sameBuffers(a, b [][]float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if len(a[i]) != len(b[i]) || len(a[i]) > 0 && &a[i][0] != &b[i][0] {
-			return false
-		}
-	}
-	return true
+	return ns
 }
 
 // argsFull returns node i's arguments' whole buffers.
-func (m *machine) argsFull(i int) [][]float64 {
+func (m *Machine) argsFull(i int) [][]float64 {
 	mn := &m.nodes[i]
 	args := make([][]float64, len(mn.args))
 	for j, a := range mn.args {
@@ -450,10 +235,11 @@ func (m *machine) argsFull(i int) [][]float64 {
 }
 
 // schedule assigns stages, decides which tiled nodes live in full, and lays
-// out the buffers.
-func (m *machine) schedule() {
+// out the buffers. It refuses a generic kernel on tiles, which would break
+// the rule that keeps err race-free.
+func (m *Machine) schedule() error {
 	materialize := make([]bool, len(m.nodes))
-	for _, i := range append([]int{m.loss}, m.grads...) {
+	for _, i := range append([]int{m.loss}, m.outputs...) {
 		materialize[i] = true
 	}
 	last := 0
@@ -461,6 +247,9 @@ func (m *machine) schedule() {
 		mn := &m.nodes[i]
 		if mn.kind == kindInput || mn.kind == kindConstant {
 			continue
+		}
+		if mn.generic && mn.kind != kindGlobal {
+			return fmt.Errorf("compiled: %v (%v) would run Gorgonia's Do on tiles", mn.node, mn.node.Op())
 		}
 		// A tiled argument read by rows can be computed in the same tile;
 		// one read whole must be complete first: a later stage, in full.
@@ -529,11 +318,12 @@ func (m *machine) schedule() {
 		m.nodes[i].fullArgs = m.argsFull(i)
 	}
 	m.assignSlots()
+	return nil
 }
 
 // assignSlots gives each tile-local node a worker buffer, reusing a buffer
 // once the last node reading it in the stage has run.
-func (m *machine) assignSlots() {
+func (m *Machine) assignSlots() {
 	lastUse := make([]int, len(m.nodes))
 	for s := 1; s < len(m.stages); s += 2 {
 		for pos, i := range m.stages[s] {
@@ -564,9 +354,10 @@ func (m *machine) assignSlots() {
 	}
 }
 
-// run computes the loss and the gradients, which it returns in the buffers
-// of the gradient nodes (see gradient).
-func (m *machine) run() (float64, error) {
+// Run computes the loss, which it returns, and the outputs, which it leaves
+// in the buffers Output returns. It reads the input nodes' values as they
+// are now.
+func (m *Machine) Run() (float64, error) {
 	m.err = nil
 	for _, s := range m.scalars {
 		m.full[s.index][0] = float64(*s.value)
@@ -590,19 +381,24 @@ func (m *machine) run() (float64, error) {
 	return m.full[m.loss][0], nil
 }
 
-// gradient returns the buffer of the k-th gradient node.
-func (m *machine) gradient(k int) []float64 { return m.full[m.grads[k]] }
+// Output returns the buffer of the k-th output node, row-major, as the last
+// run left it. The machine owns it; the next run overwrites it.
+func (m *Machine) Output(k int) []float64 { return m.full[m.outputs[k]] }
 
 // runTiles runs a tiled stage: each chunk of tiles on one worker, then the
 // reductions' chunk sums added in order.
-func (m *machine) runTiles(stage []int) {
+func (m *Machine) runTiles(stage []int) {
 	for _, i := range stage {
 		clear(m.partial[i])
 		if p := m.nodes[i].prepare; p != nil {
 			p()
 		}
 	}
-	nw := min(runtime.GOMAXPROCS(0), len(m.chunks))
+	nw := m.Workers
+	if nw <= 0 {
+		nw = runtime.GOMAXPROCS(0)
+	}
+	nw = min(nw, len(m.chunks))
 	for len(m.workers) < nw {
 		w := &worker{}
 		for _, size := range m.slots {
@@ -640,7 +436,7 @@ func (m *machine) runTiles(stage []int) {
 }
 
 // work runs chunks of tiles of the stage until none is left.
-func (m *machine) work(w *worker, stage []int) {
+func (m *Machine) work(w *worker, stage []int) {
 	for {
 		c := int(m.next.Add(1)) - 1
 		if c >= len(m.chunks) {
@@ -653,7 +449,7 @@ func (m *machine) work(w *worker, stage []int) {
 }
 
 // runTile runs the nodes of a stage on tile t (in chunk c).
-func (m *machine) runTile(w *worker, stage []int, c, t int) {
+func (m *Machine) runTile(w *worker, stage []int, c, t int) {
 	r0, r1 := t*tileRows, min((t+1)*tileRows, m.rows)
 	rowsOf := func(i, cols int) []float64 {
 		if mn := &m.nodes[i]; mn.local >= 0 && m.full[i] == nil {
@@ -679,10 +475,10 @@ func (m *machine) runTile(w *worker, stage []int, c, t int) {
 	}
 }
 
-// bufferBytes is the memory the machine's own buffers take: whole nodes,
+// BufferBytes is the memory the machine's own buffers take: whole nodes,
 // chunk sums and every worker's tile buffers (not the inputs' values, which
 // are the Gorgonia nodes').
-func (m *machine) bufferBytes() int {
+func (m *Machine) BufferBytes() int {
 	n := 0
 	for i, b := range m.full {
 		if m.nodes[i].kind != kindInput {

@@ -1,0 +1,34 @@
+// Package compiled runs a differentiated Gorgonia loss graph faster than
+// Gorgonia's TapeMachine, giving the same numbers up to rounding.
+//
+// Compile walks the nodes the loss and the requested outputs (the loss's
+// gradient) need and turns each into a kernel writing into a buffer
+// allocated once; Machine.Run then runs the program. The kernels' arithmetic
+// is in package f64; this package decides what runs where:
+//
+//   - Ops that act row by row on the collocation points (everything from t
+//     to the residual and back, except the sums over the points) run on
+//     tiles of 128 rows, so that a tile's few dozen intermediate values stay
+//     in the core's cache, and the tiles run on Machine.Workers goroutines.
+//   - Sums over the points (the mean of the residual, the weight gradients
+//     Aᵀ B) are added per tile into at most 16 chunk sums, chosen by the
+//     number of points alone, then added in order: the results are the same
+//     bits for any number of workers.
+//   - The program runs in stages, alternately whole nodes and tiles. A tiled
+//     node read by rows is computed in the same tile as its reader; one read
+//     whole (by a node that is not row-aligned with it) is completed in an
+//     earlier stage and kept in full.
+//   - Nodes whose arguments are all constants are computed once, by Compile.
+//   - After the first run, a run allocates nothing with one worker (or one
+//     chunk of tiles), and only the goroutines it starts with more.
+//
+// ops.go recognises Gorgonia's ops by their type names and String() forms,
+// since Gorgonia exports neither; ops_test.go holds a canary test for each.
+// An op without a kernel of its own runs through its own Do (the generic
+// kernel) and is listed by Machine.Fallbacks.
+//
+// Errors: the generic kernel is the only one that can fail, and it reports
+// its error in a field of the Machine. That field is race-free because
+// generic kernels only ever run whole, in the goroutine that called Run,
+// never on tiles: Compile refuses a program that would break this rule.
+package compiled
