@@ -82,11 +82,10 @@ func (tr *Trainer) LBFGS(iterations int, tol float64, progress func(epoch int, l
 	return nil
 }
 
-// refresh reruns the graph at the current weights so that the gradient in
-// the learnable nodes is theirs; the loss history is left alone.
+// refresh reruns the graph at the current weights so that the trainer's
+// gradient is theirs; the loss history is left alone.
 func (tr *Trainer) refresh() error {
-	tr.lg.takeGradient(make([]float64, tr.lg.numParams()))
-	_, err := tr.lg.run()
+	_, err := tr.lg.exec.run(tr.x, tr.grad)
 	tr.fresh = err == nil
 	return err
 }

@@ -2,37 +2,30 @@ package graph
 
 import (
 	"fmt"
-	"math"
 
-	"pinn/graph/internal/compiled"
 	"pinn/problems"
 
 	G "gorgonia.org/gorgonia"
 )
 
 // lossGraph is one PINN loss over fixed collocation points, its gradient with
-// respect to every learnable node, and the machine that runs them.
+// respect to every learnable node, and the executor that runs them.
 type lossGraph struct {
 	*builder
-	t         *G.Node // collocation points, n x 1
-	params    G.Nodes // learnable nodes, see builder.learnables
-	loss      *G.Node
-	lossValue G.Value
-	vm        G.VM              // the Tape executor
-	m         *compiled.Machine // the Compiled executor
-	// acc accumulates the Compiled executor's gradient, as the dual values
-	// of the learnable nodes do the Tape executor's.
-	acc         []float64
-	cachedSlots []slot // see slots
+	t      *G.Node // collocation points, n x 1
+	params G.Nodes // learnable nodes, see builder.learnables
+	loss   *G.Node
+	exec   executor
 }
 
 // buildLoss builds the loss of problem p for the network (and the unknown
 // parameters' values) at the collocation points ts (ascending for
-// FDForward), with observations obs for inverse problems (nil for none):
+// FDForward), with observations obs for inverse problems (nil for none), run
+// by cfg.Executor on the given number of workers (Options.Workers):
 //
 //	L = sum_i reduce((D y_i - f_i)^2) + w_ic sum_i |y_i(t0) - y0_i|^2 (+ |y_i'(t0) - dy0_i|^2)
 //	    + w_data sum_i mean((y_i(t_k) - obs_ik)^2)
-func buildLoss(p *problems.Problem, net *Network, unknown map[string]float64, cfg Config, ts []float64, obs *problems.Observations) (*lossGraph, error) {
+func buildLoss(p *problems.Problem, net *Network, unknown map[string]float64, cfg Config, ts []float64, obs *problems.Observations, workers int) (*lossGraph, error) {
 	cfg = cfg.withDefaults(p.Order)
 	b, err := newBuilder(p, net, cfg, unknown)
 	if err != nil {
@@ -70,15 +63,9 @@ func buildLoss(p *problems.Problem, net *Network, unknown map[string]float64, cf
 	if err != nil {
 		return nil, fmt.Errorf("graph: gradient of the loss: %w", err)
 	}
-	if cfg.Executor == Tape {
-		G.Read(lg.loss, &lg.lossValue)
-		lg.vm = G.NewTapeMachine(b.g, G.BindDualValues(lg.params...))
-		return lg, nil
-	}
-	if lg.m, err = compiled.Compile(b.g, lg.loss, gs, len(ts)); err != nil {
+	if lg.exec, err = newExecutor(cfg.Executor, b.g, lg.loss, lg.params, gs, len(ts), workers); err != nil {
 		return nil, err
 	}
-	lg.acc = make([]float64, lg.numParams())
 	return lg, nil
 }
 
@@ -217,30 +204,4 @@ func sumAll(terms G.Nodes) (*G.Node, error) {
 		}
 	}
 	return s, nil
-}
-
-// run computes the loss and leaves the gradient in the learnable nodes' dual
-// values (Tape) or in acc (Compiled), added to what is there: the caller
-// zeroes it (takeGradient).
-func (lg *lossGraph) run() (float64, error) {
-	if lg.m != nil {
-		loss, err := lg.m.Run()
-		if err != nil {
-			return math.NaN(), err
-		}
-		off := 0
-		for k := range lg.params {
-			g := lg.m.Output(k)
-			for j, x := range g {
-				lg.acc[off+j] += x
-			}
-			off += len(g)
-		}
-		return loss, nil
-	}
-	defer lg.vm.Reset()
-	if err := lg.vm.RunAll(); err != nil {
-		return math.NaN(), err
-	}
-	return lg.lossValue.Data().(float64), nil
 }

@@ -8,8 +8,6 @@ import (
 	"slices"
 
 	"pinn/problems"
-
-	G "gorgonia.org/gorgonia"
 )
 
 // ErrDiverged is wrapped by DivergedError.
@@ -40,13 +38,16 @@ type Trainer struct {
 	net       *Network
 	unknown   map[string]float64
 	obs       *problems.Observations
+	workers   int // Options.Workers
 	lg        *lossGraph
-	adam      *G.AdamSolver // the Tape executor's
-	flatAdam  adam          // the Compiled executor's
+	adam      adam
 	history   []float64
 	adamSteps int
-	// fresh says the learnable nodes hold the gradient at the current
-	// weights and history ends with the loss there.
+	// x is the flat parameter vector (see Parameters), grad the loss's
+	// gradient with respect to it.
+	x, grad []float64
+	// fresh says grad is the gradient at x and history ends with the loss
+	// there.
 	fresh bool
 	// moved says the collocation points changed since the last entry of
 	// history, which the next evaluation replaces.
@@ -58,11 +59,17 @@ type Trainer struct {
 // collocation points ts, with Adam at learning rate lr; obs holds the
 // observations of an inverse problem, or nil.
 func NewTrainer(p *problems.Problem, net *Network, cfg Config, ts []float64, obs *problems.Observations, lr float64) (*Trainer, error) {
+	return newTrainer(p, net, cfg, ts, obs, lr, 0)
+}
+
+// newTrainer is NewTrainer with the Compiled executor's worker count
+// (Options.Workers).
+func newTrainer(p *problems.Problem, net *Network, cfg Config, ts []float64, obs *problems.Observations, lr float64, workers int) (*Trainer, error) {
 	if !(lr > 0) || math.IsInf(lr, 0) {
 		return nil, fmt.Errorf("graph: learning rate %g is not a positive number", lr)
 	}
 	tr := &Trainer{p: p, cfg: cfg, net: net.Clone(), unknown: map[string]float64{}, obs: obs,
-		adam: G.NewAdamSolver(G.WithLearnRate(lr)), flatAdam: adam{eta: lr}}
+		workers: workers, adam: adam{eta: lr}}
 	for _, k := range p.Unknown {
 		tr.unknown[k] = p.Params[k]
 	}
@@ -87,15 +94,16 @@ func (tr *Trainer) SetPoints(ts []float64) error {
 		return nil
 	}
 	if tr.lg != nil {
-		tr.lg.pull(tr.net, tr.unknown)
+		tr.lg.pull(tr.x, tr.net, tr.unknown)
 	}
-	lg, err := buildLoss(tr.p, tr.net, tr.unknown, tr.cfg, ts, tr.obs)
+	lg, err := buildLoss(tr.p, tr.net, tr.unknown, tr.cfg, ts, tr.obs, tr.workers)
 	if err != nil {
 		return err
 	}
 	tr.lg = lg
-	tr.lastGood = make([]float64, lg.numParams())
-	lg.getParams(tr.lastGood)
+	tr.x = lg.initialParams()
+	tr.grad = make([]float64, len(tr.x))
+	tr.lastGood = slices.Clone(tr.x)
 	return nil
 }
 
@@ -105,7 +113,7 @@ func (tr *Trainer) evaluate() error {
 	if tr.fresh {
 		return nil
 	}
-	loss, err := tr.lg.run()
+	loss, err := tr.lg.exec.run(tr.x, tr.grad)
 	if err != nil {
 		return err
 	}
@@ -120,9 +128,8 @@ func (tr *Trainer) evaluate() error {
 		}
 		// Back to the last good weights, with their gradient in place so
 		// that the trainer is as it was before the step.
-		tr.lg.setParams(tr.lastGood)
-		tr.lg.takeGradient(make([]float64, len(tr.lastGood)))
-		if _, err := tr.lg.run(); err != nil {
+		copy(tr.x, tr.lastGood)
+		if _, err := tr.lg.exec.run(tr.x, tr.grad); err != nil {
 			return err
 		}
 		tr.fresh = true
@@ -144,12 +151,8 @@ func (tr *Trainer) Adam(epochs int, progress func(epoch int, loss float64)) erro
 		return err
 	}
 	for range epochs {
-		tr.lg.getParams(tr.lastGood)
-		if tr.lg.m != nil {
-			tr.flatAdam.step(tr.lg.slots())
-		} else if err := tr.adam.Step(G.NodesToValueGrads(tr.lg.params)); err != nil {
-			return fmt.Errorf("graph: adam step: %w", err)
-		}
+		copy(tr.lastGood, tr.x)
+		tr.adam.step(tr.x, tr.grad)
 		tr.adamSteps++
 		tr.fresh = false
 		if err := tr.evaluate(); err != nil {
@@ -173,26 +176,24 @@ func (tr *Trainer) Loss() []float64 { return slices.Clone(tr.history) }
 
 // Network returns a copy of the network with the current weights.
 func (tr *Trainer) Network() *Network {
-	tr.lg.pull(tr.net, tr.unknown)
+	tr.lg.pull(tr.x, tr.net, tr.unknown)
 	return tr.net.Clone()
 }
 
 // Unknown returns the current values of the unknown parameters.
 func (tr *Trainer) Unknown() map[string]float64 {
-	tr.lg.pull(tr.net, tr.unknown)
+	tr.lg.pull(tr.x, tr.net, tr.unknown)
 	return maps.Clone(tr.unknown)
 }
 
 // LossAndGradient returns the loss and its gradient with respect to the flat
 // parameter vector (see Parameters) at the current weights.
 func (tr *Trainer) LossAndGradient() (float64, []float64, error) {
-	grad := make([]float64, tr.lg.numParams())
-	tr.lg.takeGradient(grad) // drop whatever an earlier run left
-	loss, err := tr.lg.run()
+	grad := make([]float64, len(tr.x))
+	loss, err := tr.lg.exec.run(tr.x, grad)
 	if err != nil {
 		return 0, nil, err
 	}
-	tr.lg.takeGradient(grad)
 	tr.fresh = false
 	return loss, grad, nil
 }
@@ -201,13 +202,11 @@ func (tr *Trainer) LossAndGradient() (float64, []float64, error) {
 // (row-major) and biases, then each output's weights and bias, then the
 // unknown parameters.
 func (tr *Trainer) Parameters() []float64 {
-	x := make([]float64, tr.lg.numParams())
-	tr.lg.getParams(x)
-	return x
+	return slices.Clone(tr.x)
 }
 
 // SetParameters sets the flat parameter vector.
 func (tr *Trainer) SetParameters(x []float64) {
-	tr.lg.setParams(x)
+	copy(tr.x, x)
 	tr.fresh = false
 }

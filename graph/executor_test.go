@@ -213,8 +213,58 @@ func TestCompiledMemoryFlat(t *testing.T) {
 	history := uint64(8 * (cap(tr.history) - capBefore))
 	growth := int64(after) - int64(before) - int64(history)
 	t.Logf("heap %d KiB after warm-up, %d KiB after %d more epochs (of which the loss history %d KiB); machine buffers %d KiB",
-		before>>10, after>>10, epochs, history>>10, tr.lg.m.BufferBytes()>>10)
+		before>>10, after>>10, epochs, history>>10, tr.lg.exec.(*compiledExecutor).m.BufferBytes()>>10)
 	if growth > 64<<10 {
 		t.Errorf("the heap grew by %d KiB beyond the loss history over %d epochs", growth>>10, epochs)
+	}
+}
+
+// TestCompiledHasNoFallbacks compiles the training graph of every built-in
+// problem with every derivative mode (wrt-prediction on first-order
+// problems only), every activation (hidden and output layers) and both
+// initial-condition modes, and requires the Compiled executor to have a
+// kernel of its own for every node: none may fall back to the Gorgonia op's
+// Do.
+func TestCompiledHasNoFallbacks(t *testing.T) {
+	for _, name := range problems.Names() {
+		p := mustBuiltin(t, name)
+		for _, mode := range append(Derivatives, WRTPrediction) {
+			if mode == WRTPrediction && p.Order != 1 {
+				continue
+			}
+			for _, act := range Activations {
+				for _, ic := range []ICMode{SoftIC, HardIC} {
+					checkNoFallbacks(t, p, Config{Hidden: []int{5, 4}, Activation: act, OutputActivation: act, Derivative: mode, IC: ic})
+				}
+			}
+		}
+	}
+}
+
+// checkNoFallbacks builds p's training graph with cfg on the Compiled
+// executor and fails for every node that runs through Gorgonia's Do.
+func checkNoFallbacks(t *testing.T, p *problems.Problem, cfg Config) {
+	t.Helper()
+	name := fmt.Sprintf("%s/%s/%s/%s", p.Name, cfg.Derivative, cfg.Activation, cfg.IC)
+	net, err := NewNetwork(cfg.Hidden, len(p.Vars), cfg.Activation, cfg.OutputActivation, NewRand(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lg, err := buildLoss(p, net, nil, cfg, p.Grid(300), nil, 0)
+	if err != nil {
+		// Some cannot be built at all (the second derivative of a
+		// piecewise-linear network): the Tape executor must refuse them
+		// too, with the same error.
+		cfg.Executor = Tape
+		if _, tapeErr := buildLoss(p, net, nil, cfg, p.Grid(300), nil, 0); tapeErr == nil || tapeErr.Error() != err.Error() {
+			t.Fatalf("%s: %v (the Tape executor: %v)", name, err, tapeErr)
+		}
+		t.Logf("%s: cannot be built: %v", name, err)
+		return
+	}
+	fallbacks := lg.exec.(*compiledExecutor).m.Fallbacks()
+	t.Logf("%s: %d fallback nodes", name, len(fallbacks))
+	for _, n := range fallbacks {
+		t.Errorf("%s: %v (%v) runs through Gorgonia's Do", name, n, n.Op())
 	}
 }
