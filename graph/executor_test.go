@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"testing"
 
 	"pinn/problems"
+
+	G "gorgonia.org/gorgonia"
 )
 
 // lossHistory trains net on p for epochs Adam epochs at lr 0.01 with the
@@ -216,6 +219,59 @@ func TestCompiledMemoryFlat(t *testing.T) {
 		before>>10, after>>10, epochs, history>>10, tr.lg.exec.(*compiledExecutor).m.BufferBytes()>>10)
 	if growth > 64<<10 {
 		t.Errorf("the heap grew by %d KiB beyond the loss history over %d epochs", growth>>10, epochs)
+	}
+}
+
+// TestAdamMatchesGorgonia trains an inverse problem (matrix weights and a
+// scalar unknown) for 5 steps twice on the Tape executor: with Gorgonia's
+// own AdamSolver stepping the nodes (what the Tape executor did before it
+// shared the flat Adam), and with the flat Adam both executors use. The
+// parameters must be the same bits after every step: the flat Adam does the
+// AdamSolver's arithmetic operation for operation.
+func TestAdamMatchesGorgonia(t *testing.T) {
+	p, err := problems.New(problems.Definition{Name: "inverse", Vars: []string{"y"}, Order: 1, RHS: []string{"-k*y"},
+		Params: map[string]float64{"k": 1}, Unknown: []string{"k"}, T0: 0, T1: 2, Y0: []float64{1}, Points: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs := &problems.Observations{T: []float64{0.5, 1, 1.5, 2}, Y: [][]float64{{0.4, 0.2, 0.1, 0.05}}}
+	net := testNetwork(t, 1, Tanh, Identity, 11)
+	cfg := Config{Hidden: []int{5, 4}, Executor: Tape}
+	const lr = 0.01
+	build := func() *lossGraph {
+		t.Helper()
+		lg, err := buildLoss(p, net, nil, cfg, p.Grid(10), obs, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return lg
+	}
+	gorgonia, flat := build(), build()
+	vm := gorgonia.exec.(*tapeExecutor).vm
+	solver := G.NewAdamSolver(G.WithLearnRate(lr))
+	opt := adam{eta: lr}
+	x, grad := flat.initialParams(), make([]float64, flat.numParams())
+	for step := 1; step <= 5; step++ {
+		if err := vm.RunAll(); err != nil {
+			t.Fatal(err)
+		}
+		if err := solver.Step(G.NodesToValueGrads(gorgonia.params)); err != nil {
+			t.Fatal(err)
+		}
+		vm.Reset()
+		if _, err := flat.exec.run(x, grad); err != nil {
+			t.Fatal(err)
+		}
+		opt.step(x, grad)
+		want := gorgonia.initialParams() // the nodes' values now
+		for i := range want {
+			if math.Float64bits(x[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("step %d: parameter %d is %.17g with the flat Adam, %.17g with Gorgonia's AdamSolver", step, i, x[i], want[i])
+			}
+		}
+		if step == 1 && slices.Equal(want, build().initialParams()) {
+			t.Fatal("AdamSolver did not move the parameters")
+		}
 	}
 }
 
