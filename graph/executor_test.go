@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 
 	"pinn/problems"
@@ -148,24 +149,50 @@ func mustBuiltin(t *testing.T, name string) *problems.Problem {
 	return p
 }
 
-// TestCompiledIndependentOfCores trains with one core and with four: the
-// tiles' partial sums are grouped by the number of points alone, so the
-// loss histories are identical to the last bit.
+// TestCompiledIndependentOfCores trains with one worker (Options.Workers),
+// four workers, and the default (as many as GOMAXPROCS, set to three here):
+// the tiles' partial sums are grouped by the number of points alone, so the
+// loss histories and the trained weights are identical to the last bit.
 func TestCompiledIndependentOfCores(t *testing.T) {
 	p := mustBuiltin(t, "forum-final")
 	cfg := Config{Hidden: []int{8, 8}}
-	net, err := NewNetwork(cfg.Hidden, 1, Tanh, Identity, NewRand(1))
+	fit := func(workers int) *Result {
+		t.Helper()
+		res, err := Fit(p, cfg, Options{Seed: 1, Points: 2000, Epochs: 20, Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	// The count reaches the machine, and a rebuild for new points keeps it.
+	tr, err := newTrainer(p, testNetwork(t, 1, Tanh, Identity, 1), Config{}, p.Grid(300), nil, 0.01, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := p.Grid(2000)
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	one := lossHistory(t, p, net, cfg, ts, nil, 20)
-	runtime.GOMAXPROCS(4)
-	four := lossHistory(t, p, net, cfg, ts, nil, 20)
-	for k := range one {
-		if one[k] != four[k] {
-			t.Fatalf("epoch %d: loss %.17g with one core, %.17g with four", k, one[k], four[k])
+	for _, n := range []int{300, 400} {
+		if err := tr.SetPoints(p.Grid(n)); err != nil {
+			t.Fatal(err)
+		}
+		if w := tr.lg.exec.(*compiledExecutor).m.Workers; w != 3 {
+			t.Fatalf("%d points: the machine has %d workers, want 3", n, w)
+		}
+	}
+	if _, err := Fit(p, cfg, Options{Workers: -1}); err == nil || !strings.Contains(err.Error(), "-1 workers") {
+		t.Errorf("Fit with -1 workers: err = %v, want one naming the count", err)
+	}
+	one := fit(1)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
+	for _, workers := range []int{4, 0} {
+		other := fit(workers)
+		for k := range one.Loss {
+			if one.Loss[k] != other.Loss[k] {
+				t.Fatalf("epoch %d: loss %.17g with one worker, %.17g with %d (0: GOMAXPROCS)", k, one.Loss[k], other.Loss[k], workers)
+			}
+		}
+		for l := range one.Network.Weights {
+			if !slices.Equal(one.Network.Weights[l], other.Network.Weights[l]) || !slices.Equal(one.Network.Biases[l], other.Network.Biases[l]) {
+				t.Fatalf("layer %d: the weights trained with one worker differ from those with %d", l, workers)
+			}
 		}
 	}
 }

@@ -64,6 +64,11 @@ type Options struct {
 	Stages int
 	// Observations are the data of an inverse problem, or nil.
 	Observations *problems.Observations
+	// Workers is how many goroutines the Compiled executor runs the tiles
+	// of collocation points on; 0 means runtime.GOMAXPROCS(0). Callers that
+	// run several fits at once divide the cores between them with it. The
+	// results are the same bits for any value; the Tape executor ignores it.
+	Workers int
 	// Progress, if not nil, is called after every epoch (and L-BFGS
 	// iteration, numbered on from the Adam epochs).
 	Progress func(epoch int, loss float64)
@@ -149,6 +154,9 @@ func Fit(p *problems.Problem, cfg Config, opts Options) (*Result, error) {
 	if opts.Epochs < 0 || opts.LBFGSIterations < 0 || opts.Stages < 1 {
 		return nil, fmt.Errorf("graph: %d epochs, %d L-BFGS iterations, %d stages", opts.Epochs, opts.LBFGSIterations, opts.Stages)
 	}
+	if opts.Workers < 0 {
+		return nil, fmt.Errorf("graph: %d workers: want 0 (every core) or more", opts.Workers)
+	}
 	rng := NewRand(opts.Seed)
 	net, err := NewNetwork(cfg.Hidden, len(p.Vars), cfg.Activation, cfg.OutputActivation, rng)
 	if err != nil {
@@ -160,7 +168,7 @@ func Fit(p *problems.Problem, cfg Config, opts Options) (*Result, error) {
 	c := &collocation{p: p, opts: opts, sampler: p.NewSampler(opts.Sampling, rng)}
 	c.points = c.sampler.Points(opts.Points)
 	c.end = c.stageEnd(1)
-	tr, err := NewTrainer(p, net, cfg, c.inWindow(), opts.Observations, opts.LearningRate)
+	tr, err := newTrainer(p, net, cfg, c.inWindow(), opts.Observations, opts.LearningRate, opts.Workers)
 	if err != nil {
 		return nil, err
 	}
