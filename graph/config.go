@@ -47,10 +47,10 @@ type Executor string
 const (
 	// Compiled runs the graph with the package's own machine: kernels into
 	// buffers allocated once, tile by tile over the collocation points, in
-	// parallel (see machine).
+	// parallel (see graph/internal/compiled).
 	Compiled Executor = "compiled"
-	// Tape runs it with Gorgonia's TapeMachine and AdamSolver, the
-	// straightforward path the compiled one is checked against.
+	// Tape runs it with Gorgonia's TapeMachine, the straightforward path the
+	// compiled one is checked against.
 	Tape Executor = "tape"
 )
 

@@ -29,13 +29,26 @@
 //   - FDCentral: (y(t+h) - y(t-h)) / 2h with the network evaluated at shifted
 //     inputs.
 //
-// Training runs the differentiated graph on one of two executors. Compiled
-// (the default, see machine) compiles it into kernels writing into buffers
-// allocated once, runs the collocation points in tiles on every core, and
-// uses Go assembly for matrix products, tanh and pointwise arithmetic where
-// the CPU has AVX2 and FMA (plain Go with the purego build tag). Tape is
-// Gorgonia's TapeMachine and AdamSolver, the reference the Compiled executor
-// is tested against.
+// Training runs the differentiated graph on one of two executors behind one
+// interface (executor.go), which computes the loss and its gradient with
+// respect to the flat parameter vector; one Adam (adam.go, Gorgonia's
+// AdamSolver arithmetic) and gonum's L-BFGS work on that vector for both.
+// Tape is Gorgonia's TapeMachine, the reference. Compiled (the default)
+// compiles the graph into kernels writing into buffers allocated once and
+// runs the collocation points in tiles on Options.Workers cores.
+//
+// The layout, one job per package:
+//
+//	graph                    the network, the derivative builders, the loss,
+//	                         the trainer and optimisers, Fit, saved models
+//	graph/internal/compiled  the Compiled executor: op recognition (ops.go),
+//	                         scheduling into stages and tiles, the machine
+//	graph/internal/f64       its float64 kernels: matrix product, pointwise
+//	                         ops, tanh; Go assembly (AVX2 and FMA) with
+//	                         plain-Go fallbacks (forced by the purego tag)
+//
+// The executor and its kernels are internal: they are how graph runs, not
+// part of its API, and only graph imports them.
 //
 // Every value the TapeMachine reports is read with G.Read: it reuses memory,
 // so a node's Value after a run may hold another node's numbers.
