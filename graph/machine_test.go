@@ -17,7 +17,7 @@ import (
 // given executor and returns the loss history.
 func lossHistory(t *testing.T, p *problems.Problem, net *Network, cfg Config, ts []float64, obs *problems.Observations, epochs int) []float64 {
 	t.Helper()
-	tr, err := NewTrainer(p, net, cfg, ts, obs, 0.01)
+	tr, err := NewTrainer(p, net, cfg, ts, Options{Observations: obs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,9 +63,9 @@ func TestCompiledMatchesTape(t *testing.T) {
 	ts := p.Grid(300)
 	worst := 0.0
 	defer func() { t.Logf("largest relative difference: %.2g", worst) }()
-	for _, mode := range append(Derivatives, WRTPrediction) {
-		for _, act := range Activations {
-			cfg := Config{Hidden: []int{5, 4}, Activation: act, OutputActivation: act, Derivative: mode}
+	for _, mode := range append(Derivatives(), WRTPrediction) {
+		for _, act := range Activations() {
+			cfg := Config{Architecture: Architecture{Hidden: []int{5, 4}, Activation: act, OutputActivation: act}, Derivative: mode}
 			net := testNetwork(t, 1, act, act, 7)
 			name := fmt.Sprintf("%s/%s", mode, act)
 			cfg.Executor = Tape
@@ -116,7 +116,7 @@ func TestCompiledMatchesTapeProblems(t *testing.T) {
 		{"order2/fd-central/hard", testProblem(t, 2), Config{IC: HardIC, Derivative: FDCentral}, nil, 1e-7},
 		{"order2/fd-central/hard/h=1e-2", testProblem(t, 2), Config{IC: HardIC, Derivative: FDCentral, FDStep: 1e-2}, nil, 1e-10},
 		{"order2/fd-forward", testProblem(t, 2), Config{Derivative: FDForward}, nil, 1e-10},
-		{"order2/forward/sin", testProblem(t, 2), Config{Derivative: Forward, Activation: Sin}, nil, 1e-10},
+		{"order2/forward/sin", testProblem(t, 2), Config{Derivative: Forward, Architecture: Architecture{Activation: Sin}}, nil, 1e-10},
 		{"lotka-volterra", mustBuiltin(t, "lotka-volterra"), Config{ScaleInput: true}, nil, 1e-10},
 		{"inverse", inverse, Config{}, obs, 1e-10},
 		{"functions", sink, Config{}, nil, 1e-10},
@@ -124,7 +124,7 @@ func TestCompiledMatchesTapeProblems(t *testing.T) {
 	}
 	for _, c := range cases {
 		c.cfg.Hidden = []int{6, 6}
-		net, err := NewNetwork(c.cfg.Hidden, len(c.p.Vars), c.cfg.withDefaults(c.p.Order).Activation, Identity, NewRand(3))
+		net, err := NewNetwork(Architecture{Hidden: c.cfg.Hidden, Activation: c.cfg.Activation, OutputActivation: Identity}, len(c.p.Vars), NewRand(3))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,8 +154,8 @@ func mustBuiltin(t *testing.T, name string) *problems.Problem {
 // loss histories are identical to the last bit.
 func TestCompiledIndependentOfCores(t *testing.T) {
 	p := mustBuiltin(t, "forum-final")
-	cfg := Config{Hidden: []int{8, 8}}
-	net, err := NewNetwork(cfg.Hidden, 1, Tanh, Identity, NewRand(1))
+	cfg := Config{Architecture: Architecture{Hidden: []int{8, 8}}}
+	net, err := NewNetwork(cfg.Architecture, 1, NewRand(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,12 +178,12 @@ func TestCompiledIndependentOfCores(t *testing.T) {
 // bookkeeping; a leak of one float64 per epoch would add 780 KiB).
 func TestCompiledMemoryFlat(t *testing.T) {
 	p := mustBuiltin(t, "forum-final")
-	cfg := Config{Hidden: []int{8, 8}, OutputActivation: Tanh}
-	net, err := NewNetwork(cfg.Hidden, 1, Tanh, Tanh, NewRand(1))
+	cfg := Config{Architecture: Architecture{Hidden: []int{8, 8}, OutputActivation: Tanh}}
+	net, err := NewNetwork(cfg.Architecture, 1, NewRand(1))
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := NewTrainer(p, net, cfg, p.Grid(41), nil, 0.01)
+	tr, err := NewTrainer(p, net, cfg, p.Grid(41), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
