@@ -9,8 +9,9 @@ import (
 	"pinn/graph"
 )
 
-// runSeed trains one seed of an experiment and measures the run.
-func runSeed(s *setup, seed uint64) (SeedResult, error) {
+// runSeed trains one seed of an experiment, its executor on the given
+// number of goroutines, and measures the run.
+func runSeed(s *setup, seed uint64, workers int) (SeedResult, error) {
 	e, p, cfg := s.e, s.p, s.e.Config
 	net, err := graph.NewNetwork(cfg.Architecture, len(p.Vars), graph.NewRand(seed))
 	if err != nil {
@@ -19,7 +20,7 @@ func runSeed(s *setup, seed uint64) (SeedResult, error) {
 	if cfg.ScaleInput {
 		net.ScaleInput(p.T0, p.T1)
 	}
-	tr, err := graph.NewTrainer(p, net, cfg, s.ts, graph.Options{LearningRate: e.LearningRate})
+	tr, err := graph.NewTrainer(p, net, cfg, s.ts, graph.Options{LearningRate: e.LearningRate, Workers: workers})
 	if err != nil {
 		return SeedResult{}, err
 	}
