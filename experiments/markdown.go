@@ -24,7 +24,7 @@ type FindingsReport struct {
 func WriteReport(dir, title string, fs []*Finding) error {
 	for _, f := range fs {
 		if err := writeFindingFiles(dir, f); err != nil {
-			return fmt.Errorf("%s: %w", f.Experiment.Name, err)
+			return fmt.Errorf("experiments: %s: %w", f.Experiment.Name, err)
 		}
 	}
 	if err := report.WriteJSON(filepath.Join(dir, "findings.json"), FindingsReport{fs}); err != nil {

@@ -91,7 +91,7 @@ func ReadModel(r io.Reader) (*Model, error) {
 		return nil, errors.New("graph: model: no network")
 	}
 	if err := f.Network.Validate(); err != nil {
-		return nil, fmt.Errorf("graph: model: %w", err)
+		return nil, err
 	}
 	if f.Network.Outputs() != len(p.Vars) {
 		return nil, fmt.Errorf("graph: model: network has %d outputs for %d variables", f.Network.Outputs(), len(p.Vars))

@@ -150,34 +150,34 @@ func cloneRows(rows [][]float64) [][]float64 {
 // network read from a file must pass it before use.
 func (n *Network) Validate() error {
 	if len(n.Widths) < 2 || n.Widths[0] != 1 {
-		return errors.New("network: widths must start with 1 input and name at least one more layer")
+		return errors.New("graph: network: widths must start with 1 input and name at least one more layer")
 	}
 	if len(n.Weights) != n.Layers() || len(n.Biases) != n.Layers() {
-		return fmt.Errorf("network: %d widths need %d weight matrices and bias vectors, have %d and %d",
+		return fmt.Errorf("graph: network: %d widths need %d weight matrices and bias vectors, have %d and %d",
 			len(n.Widths), n.Layers(), len(n.Weights), len(n.Biases))
 	}
 	for l := 0; l < n.Layers(); l++ {
 		in, out := n.Widths[l], n.Widths[l+1]
 		if in < 1 || out < 1 {
-			return fmt.Errorf("network: layer %d has width %d", l+1, out)
+			return fmt.Errorf("graph: network: layer %d has width %d", l+1, out)
 		}
 		if len(n.Weights[l]) != in*out || len(n.Biases[l]) != out {
-			return fmt.Errorf("network: layer %d needs %dx%d weights and %d biases, has %d and %d",
+			return fmt.Errorf("graph: network: layer %d needs %dx%d weights and %d biases, has %d and %d",
 				l+1, in, out, out, len(n.Weights[l]), len(n.Biases[l]))
 		}
 		for _, v := range append(append([]float64(nil), n.Weights[l]...), n.Biases[l]...) {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("network: layer %d holds a non-finite weight", l+1)
+				return fmt.Errorf("graph: network: layer %d holds a non-finite weight", l+1)
 			}
 		}
 	}
 	for _, a := range []Activation{n.Activation, n.OutputActivation} {
 		if _, err := problems.ParseChoice("activation", string(a), Activations()); err != nil {
-			return fmt.Errorf("network: %w", err)
+			return fmt.Errorf("graph: network: %w", err)
 		}
 	}
 	if n.InputScale == 0 || math.IsNaN(n.InputScale+n.InputShift) || math.IsInf(n.InputScale+n.InputShift, 0) {
-		return fmt.Errorf("network: input scaling %g*t%+g is not usable", n.InputScale, n.InputShift)
+		return fmt.Errorf("graph: network: input scaling %g*t%+g is not usable", n.InputScale, n.InputShift)
 	}
 	return nil
 }
