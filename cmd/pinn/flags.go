@@ -167,7 +167,7 @@ func (f *fitFlags) pointsFlag() cli.Flag {
 	fl := &cli.IntFlag{Name: "points", Usage: "number of collocation points", DefaultText: "the problem's grid", Destination: &f.opts.Points}
 	f.checks = append(f.checks, func(c *cli.Context) error {
 		if given(c, fl) && f.opts.Points < 2 {
-			return badInput("--points must be at least 2, got %d", f.opts.Points)
+			return badInput("--%s must be at least 2, got %d", fl.Name, f.opts.Points)
 		}
 		return nil
 	})
