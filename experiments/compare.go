@@ -35,41 +35,50 @@ type Comparison struct {
 	StudySteps []float64
 }
 
-// DefaultFDSteps are the steps fd-central trains with, besides the default
-// step graph.DefaultFDStep.
-var DefaultFDSteps = []float64{1e-1, 1e-2, 1e-3, 1e-4}
+// DefaultFDSteps returns the steps fd-central trains with, besides the
+// default step graph.DefaultFDStep; the slice is the caller's.
+func DefaultFDSteps() []float64 { return []float64{1e-1, 1e-2, 1e-3, 1e-4} }
 
-// DefaultStudySteps are the steps h of the step study: 1e-1 down to 1e-12.
-var DefaultStudySteps = []float64{1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12}
+// DefaultStudySteps returns the steps h of the step study, 1e-1 down to
+// 1e-12; the slice is the caller's.
+func DefaultStudySteps() []float64 {
+	return []float64{1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12}
+}
 
-// threadFinal is the network of the thread's final code: 1-8-8-1 tanh with
-// a tanh output.
-var threadFinal = graph.Config{Hidden: []int{8, 8}, Activation: graph.Tanh, OutputActivation: graph.Tanh}
+// threadFinal returns the network of the thread's final code: 1-8-8-1 tanh
+// with a tanh output.
+func threadFinal() graph.Config {
+	return graph.Config{Architecture: graph.Architecture{Hidden: []int{8, 8}, Activation: graph.Tanh, OutputActivation: graph.Tanh}}
+}
 
-// Comparisons is the table of named derivative comparisons.
-var Comparisons = []Comparison{
-	{
-		Name:    "derivatives-forum-final",
-		Title:   "every derivative mode on the thread's final problem and network (1-8-8-1 tanh, tanh output)",
-		Problem: "forum-final", Config: threadFinal,
-		Epochs: 2000, LearningRate: 0.01, Seed: 1,
-	},
-	{
-		Name: "derivatives-decay",
-		// A tanh output could reach y(0) = 1 only at infinity.
-		Title:   "every derivative mode on dy/dt = -y (1-8-8-1 tanh, linear output)",
-		Problem: "decay", Config: with(threadFinal, func(c *graph.Config) { c.OutputActivation = graph.Identity }),
-		Epochs: 2000, LearningRate: 0.01, Seed: 1,
-	},
+// Comparisons returns the table of named derivative comparisons. Every call
+// builds it afresh, so a caller may change what it gets.
+func Comparisons() []Comparison {
+	return []Comparison{
+		{
+			Name:    "derivatives-forum-final",
+			Title:   "every derivative mode on the thread's final problem and network (1-8-8-1 tanh, tanh output)",
+			Problem: "forum-final", Config: threadFinal(),
+			Epochs: 2000, LearningRate: 0.01, Seed: 1,
+		},
+		{
+			Name: "derivatives-decay",
+			// A tanh output could reach y(0) = 1 only at infinity.
+			Title:   "every derivative mode on dy/dt = -y (1-8-8-1 tanh, linear output)",
+			Problem: "decay", Config: with(threadFinal(), func(c *graph.Config) { c.OutputActivation = graph.Identity }),
+			Epochs: 2000, LearningRate: 0.01, Seed: 1,
+		},
+	}
 }
 
 // LookupComparison returns the comparison with the given name.
 func LookupComparison(name string) (Comparison, error) {
-	i := slices.IndexFunc(Comparisons, func(c Comparison) bool { return c.Name == name })
+	cs := Comparisons()
+	i := slices.IndexFunc(cs, func(c Comparison) bool { return c.Name == name })
 	if i < 0 {
 		return Comparison{}, fmt.Errorf("%w %q", ErrUnknown, name)
 	}
-	return Comparisons[i], nil
+	return cs[i], nil
 }
 
 // StepError is the step study at one h: the largest difference over the
@@ -98,7 +107,7 @@ type ComparisonResult struct {
 func (c *Comparison) modes(p *problems.Problem) []Experiment {
 	steps := c.FDSteps
 	if steps == nil {
-		steps = slices.Clone(DefaultFDSteps)
+		steps = DefaultFDSteps()
 		if h := graph.DefaultFDStep(p.Order); !slices.Contains(steps, h) {
 			steps = append(steps, h)
 		}
@@ -135,10 +144,10 @@ func Compare(c Comparison, progress func(done, total int)) (*ComparisonResult, e
 	r := &ComparisonResult{Comparison: c, Problem: p, Points: fs[0].Points, Modes: fs}
 	steps := c.StudySteps
 	if steps == nil {
-		steps = DefaultStudySteps
+		steps = DefaultStudySteps()
 	}
 	sym := &fs[0].Seeds[0]
-	if r.Steps, err = StepStudy(p, sym.Network, c.Config.IC, r.Points, steps); err != nil {
+	if r.Steps, err = StepStudy(sym.Model, r.Points, steps); err != nil {
 		return nil, err
 	}
 	for i, s := range r.Steps {
@@ -153,17 +162,17 @@ func Compare(c Comparison, progress func(done, total int)) (*ComparisonResult, e
 }
 
 // StepStudy measures, for each step h, the largest difference over the
-// points ts between the finite-difference dy/dt of the network and its
+// points ts between the finite-difference dy/dt of a trained solution and its
 // symbolic dy/dt (all variables). The difference is truncation error, which
 // falls with h (like h forward, h^2 central), plus round-off, which grows
 // like eps |y| / h.
-func StepStudy(p *problems.Problem, net *graph.Network, ic graph.ICMode, ts []float64, steps []float64) ([]StepError, error) {
+func StepStudy(m *graph.Model, ts []float64, steps []float64) ([]StepError, error) {
 	at := func(shift float64) (*problems.Solution, error) {
 		s := make([]float64, len(ts))
 		for k, t := range ts {
 			s[k] = t + shift
 		}
-		return graph.Predict(p, net, ic, s)
+		return m.Predict(s)
 	}
 	sym, err := at(0)
 	if err != nil {

@@ -234,9 +234,9 @@ func (r *ComparisonResult) stepPlot() report.Plot {
 func (r *ComparisonResult) lossPlot() report.Plot {
 	var curves []report.Curve
 	for _, f := range r.Modes {
-		curves = append(curves, LossCurve(f.Experiment.Name, f.Seeds[0].Loss))
+		curves = append(curves, report.LossCurve(f.Experiment.Name, f.Seeds[0].Loss))
 	}
-	return LossPlot(r.Problem.Name+": training loss by derivative mode", curves)
+	return report.LossPlot(r.Problem.Name+": training loss by derivative mode", curves)
 }
 
 func (r *ComparisonResult) writeMarkdown(w io.Writer) error {

@@ -8,7 +8,7 @@ import (
 
 // The forum thread's findings are rows of a table.
 func ExampleLookup() {
-	for _, name := range experiments.Thread[:3] {
+	for _, name := range experiments.Thread()[:3] {
 		e, err := experiments.Lookup(name)
 		if err != nil {
 			panic(err)

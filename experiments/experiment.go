@@ -72,20 +72,21 @@ var ErrUnknown = errors.New("experiments: unknown experiment")
 
 // Lookup returns the experiment with the given name.
 func Lookup(name string) (Experiment, error) {
-	i := slices.IndexFunc(Experiments, func(e Experiment) bool { return e.Name == name })
+	es := Experiments()
+	i := slices.IndexFunc(es, func(e Experiment) bool { return e.Name == name })
 	if i < 0 {
 		return Experiment{}, fmt.Errorf("%w %q (want one of %s)", ErrUnknown, name, strings.Join(Names(), ", "))
 	}
-	return Experiments[i], nil
+	return es[i], nil
 }
 
 // Names lists the experiments, then the comparisons, by name.
 func Names() []string {
 	var names []string
-	for _, e := range Experiments {
+	for _, e := range Experiments() {
 		names = append(names, e.Name)
 	}
-	for _, c := range Comparisons {
+	for _, c := range Comparisons() {
 		names = append(names, c.Name)
 	}
 	return names

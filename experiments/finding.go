@@ -21,8 +21,8 @@ type SeedResult struct {
 	Diverged string
 	// Loss[k] is the loss after k epochs.
 	Loss []float64
-	// Network is the trained network.
-	Network *graph.Network
+	// Model is the trained solution.
+	Model *graph.Model
 	// Solution is the network's solution on the collocation grid.
 	Solution *problems.Solution
 	// Seconds is the training time and PerEpoch the time of one epoch.

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"pinn/experiments/report"
-	"pinn/graph"
 	"pinn/problems"
 )
 
@@ -25,7 +24,7 @@ type FindingsReport struct {
 func WriteReport(dir, title string, fs []*Finding) error {
 	for _, f := range fs {
 		if err := writeFindingFiles(dir, f); err != nil {
-			return fmt.Errorf("%s: %w", f.Experiment.Name, err)
+			return fmt.Errorf("experiments: %s: %w", f.Experiment.Name, err)
 		}
 	}
 	if err := report.WriteJSON(filepath.Join(dir, "findings.json"), FindingsReport{fs}); err != nil {
@@ -193,14 +192,14 @@ func seedsName(what string, f *Finding) string {
 // solution (dashed) on a fine grid, with the scheme's points if any.
 func solutionsPlot(f *Finding) (report.Plot, error) {
 	p := f.Problem
-	ts := p.Grid(plotPoints)
+	ts := p.Grid(report.PlotPoints)
 	ref, err := p.Reference(ts, nil)
 	if err != nil {
 		return report.Plot{}, err
 	}
 	pl := report.Plot{Title: fmt.Sprintf("%s: %s", f.Experiment.Name, p.Equation()), XLabel: p.Indep, YLabel: p.Vars[0]}
 	for i := range f.Seeds {
-		sol, err := graph.Predict(p, f.Seeds[i].Network, f.Experiment.Config.IC, ts)
+		sol, err := f.Seeds[i].Model.Predict(ts)
 		if err != nil {
 			return report.Plot{}, err
 		}
@@ -229,12 +228,12 @@ func exactName(p *problems.Problem) string {
 func lossesPlot(f *Finding) report.Plot {
 	var curves []report.Curve
 	for i, r := range f.Seeds {
-		c := LossCurve("", r.Loss)
+		c := report.LossCurve("", r.Loss)
 		c.Color = report.Color(0)
 		if i == 0 {
 			c.Name = seedsName("loss", f)
 		}
 		curves = append(curves, c)
 	}
-	return LossPlot(f.Experiment.Name+": training loss", curves)
+	return report.LossPlot(f.Experiment.Name+": training loss", curves)
 }

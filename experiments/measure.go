@@ -7,27 +7,27 @@ import (
 	"time"
 
 	"pinn/graph"
-	"pinn/problems"
 )
 
-// runSeed trains one seed of an experiment and measures the run.
-func runSeed(s *setup, seed uint64) (SeedResult, error) {
+// runSeed trains one seed of an experiment, its executor on the given
+// number of goroutines, and measures the run.
+func runSeed(s *setup, seed uint64, workers int) (SeedResult, error) {
 	e, p, cfg := s.e, s.p, s.e.Config
-	net, err := graph.NewNetwork(cfg.Hidden, len(p.Vars), cfg.Activation, cfg.OutputActivation, graph.NewRand(seed))
+	net, err := graph.NewNetwork(cfg.Architecture, len(p.Vars), graph.NewRand(seed))
 	if err != nil {
 		return SeedResult{}, err
 	}
 	if cfg.ScaleInput {
 		net.ScaleInput(p.T0, p.T1)
 	}
-	tr, err := graph.NewTrainer(p, net, cfg, s.ts, nil, e.LearningRate)
+	tr, err := graph.NewTrainer(p, net, cfg, s.ts, graph.Options{LearningRate: e.LearningRate, Workers: workers})
 	if err != nil {
 		return SeedResult{}, err
 	}
 	r := SeedResult{Seed: seed}
 	var before, after activity
 	if e.Activity {
-		if before, err = measureActivity(p, tr, s.ts); err != nil {
+		if before, err = measureActivity(tr, s.ts); err != nil {
 			return r, err
 		}
 	}
@@ -48,7 +48,7 @@ func runSeed(s *setup, seed uint64) (SeedResult, error) {
 		}
 		loss, rel := math.NaN(), math.NaN()
 		if len(tr.Loss()) > k { // not if it diverged before k
-			sc, err := graph.Evaluate(p, tr.Network(), cfg.IC, s.ts)
+			sc, err := tr.Model().Evaluate(s.ts)
 			if err != nil {
 				return r, err
 			}
@@ -63,12 +63,12 @@ func runSeed(s *setup, seed uint64) (SeedResult, error) {
 		return r, trainErr
 	}
 
-	r.Network, r.Loss, r.Epochs = tr.Network(), tr.Loss(), tr.Epochs()
+	r.Model, r.Loss, r.Epochs = tr.Model(), tr.Loss(), tr.Epochs()
 	r.Seconds = training.Seconds()
 	if r.Epochs > 0 {
 		r.PerEpoch = r.Seconds / float64(r.Epochs)
 	}
-	score, err := graph.Evaluate(p, r.Network, cfg.IC, s.ts)
+	score, err := r.Model.Evaluate(s.ts)
 	if err != nil {
 		return r, err
 	}
@@ -89,7 +89,7 @@ func runSeed(s *setup, seed uint64) (SeedResult, error) {
 	}
 	r.Metrics = append(r.Metrics, checkpoints...)
 	if e.Activity {
-		if after, err = measureActivity(p, tr, s.ts); err != nil {
+		if after, err = measureActivity(tr, s.ts); err != nil {
 			return r, err
 		}
 		r.Metrics = append(r.Metrics,
@@ -111,7 +111,7 @@ type activity struct {
 }
 
 // measureActivity measures the trainer's network at its current weights.
-func measureActivity(p *problems.Problem, tr *graph.Trainer, ts []float64) (activity, error) {
+func measureActivity(tr *graph.Trainer, ts []float64) (activity, error) {
 	_, grad, err := tr.LossAndGradient()
 	if err != nil {
 		return activity{}, err
@@ -122,7 +122,7 @@ func measureActivity(p *problems.Problem, tr *graph.Trainer, ts []float64) (acti
 			zero++
 		}
 	}
-	hidden, err := graph.HiddenActivity(p, tr.Network(), ts)
+	hidden, err := tr.Model().HiddenActivity(ts)
 	if err != nil {
 		return activity{}, err
 	}

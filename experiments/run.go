@@ -15,6 +15,8 @@ type Options struct {
 	// up to the experiment's own Seeds.
 	Seeds []uint64
 	// Workers is how many runs go at once; 0 means runtime.GOMAXPROCS(0).
+	// The cores are shared out between them: each run's executor works on
+	// GOMAXPROCS / (runs at once) of them, at least one.
 	Workers int
 	// Progress, if not nil, is called after each run (one seed of one
 	// experiment) with the runs done and the total; calls never overlap.
@@ -75,8 +77,10 @@ func Run(e Experiment, opts Options) (*Finding, error) {
 // RunAll runs the experiments, all their seeds sharing one pool of workers,
 // and returns one finding per experiment, in order. Each run builds its own
 // graph from its own seed, so the numbers do not depend on the number of
-// workers or the order runs finish in. A run that diverges is kept and
-// marked; any other failure stops everything and is returned.
+// workers or the order runs finish in. The runs at once divide the cores
+// between them (graph.Options.Workers), rather than each spreading its
+// executor over all of them. A run that diverges is kept and marked; any
+// other failure stops everything and is returned.
 func RunAll(es []Experiment, opts Options) ([]*Finding, error) {
 	workers := opts.Workers
 	if workers <= 0 {
@@ -112,7 +116,9 @@ func RunAll(es []Experiment, opts Options) ([]*Finding, error) {
 	var mu sync.Mutex // serialises Progress and guards done and failed
 	done, failed := 0, false
 	var wg sync.WaitGroup
-	for range min(workers, len(jobs)) {
+	workers = min(workers, len(jobs))
+	fitWorkers := max(1, runtime.GOMAXPROCS(0)/max(workers, 1))
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -125,7 +131,7 @@ func RunAll(es []Experiment, opts Options) ([]*Finding, error) {
 				}
 				j := jobs[k]
 				r := &findings[j.exp].Seeds[j.seed]
-				res, err := runSeed(setups[j.exp], r.Seed)
+				res, err := runSeed(setups[j.exp], r.Seed, fitWorkers)
 				if err == nil {
 					*r = res
 				}

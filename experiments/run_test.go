@@ -82,7 +82,7 @@ func TestExperimentsTable(t *testing.T) {
 		}
 		seen[n] = true
 	}
-	for _, e := range Experiments {
+	for _, e := range Experiments() {
 		if err := e.check(); err != nil {
 			t.Error(err)
 		}
@@ -95,7 +95,7 @@ func TestExperimentsTable(t *testing.T) {
 			}
 		}
 	}
-	for _, n := range append([]string{"original-bug", "relu-zero-gradients", "finite-difference-fix", "final-code"}, Thread...) {
+	for _, n := range append([]string{"original-bug", "relu-zero-gradients", "finite-difference-fix", "final-code"}, Thread()...) {
 		if _, err := Lookup(n); err != nil {
 			t.Error(err)
 		}
@@ -150,5 +150,32 @@ func TestDivergedRunIsKept(t *testing.T) {
 	}
 	if f.Verdict == "" || f.Explanation == "" {
 		t.Error("no explanation for a diverged run")
+	}
+}
+
+// TestTablesAreCopies changes what the table functions return, down to a
+// network's widths: the next calls must not see it.
+func TestTablesAreCopies(t *testing.T) {
+	es := Experiments()
+	es[0].Name, es[0].Config.Hidden[0], es[0].Columns[0] = "changed", 99, "changed"
+	cs := Comparisons()
+	cs[0].Name, cs[0].Config.Hidden[0] = "changed", 99
+	Thread()[0] = "changed"
+	DefaultFDSteps()[0] = 99
+	DefaultStudySteps()[0] = 99
+	if e := Experiments()[0]; e.Name != "original-bug" || e.Config.Hidden[0] != 16 || e.Columns[0] != keyInitialLoss {
+		t.Errorf("Experiments()[0] = %s, hidden %v, columns %v", e.Name, e.Config.Hidden, e.Columns)
+	}
+	if c := Comparisons()[0]; c.Name != "derivatives-forum-final" || c.Config.Hidden[0] != 8 {
+		t.Errorf("Comparisons()[0] = %s, hidden %v", c.Name, c.Config.Hidden)
+	}
+	if n := Thread()[0]; n != "original-bug" {
+		t.Errorf("Thread()[0] = %s", n)
+	}
+	if h := DefaultFDSteps()[0]; h != 1e-1 {
+		t.Errorf("DefaultFDSteps()[0] = %g", h)
+	}
+	if h := DefaultStudySteps()[0]; h != 1e-1 {
+		t.Errorf("DefaultStudySteps()[0] = %g", h)
 	}
 }

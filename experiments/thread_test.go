@@ -25,7 +25,7 @@ func threadFindings(t *testing.T) (map[string]*Finding, bool) {
 			threadRun.seeds = 3
 		}
 		var es []Experiment
-		for _, name := range Thread {
+		for _, name := range Thread() {
 			e, err := Lookup(name)
 			if err != nil {
 				threadRun.err = err

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"fmt"
-	"strings"
 
 	G "gorgonia.org/gorgonia"
 )
@@ -28,25 +27,10 @@ const (
 	Softplus Activation = "softplus"
 )
 
-// Activations lists every activation, in the order help texts show them.
-var Activations = []Activation{Tanh, Sigmoid, ReLU, Rectify, Sin, Softplus, Identity}
-
-// ParseActivation returns the activation with the given name.
-func ParseActivation(name string) (Activation, error) {
-	for _, a := range Activations {
-		if string(a) == name {
-			return a, nil
-		}
-	}
-	return "", fmt.Errorf("unknown activation %q (want one of %s)", name, joinNames(Activations))
-}
-
-func joinNames[T ~string](xs []T) string {
-	s := make([]string, len(xs))
-	for i, x := range xs {
-		s[i] = string(x)
-	}
-	return strings.Join(s, ", ")
+// Activations returns every activation, in the order help texts show them,
+// a fresh slice on every call.
+func Activations() []Activation {
+	return []Activation{Tanh, Sigmoid, ReLU, Rectify, Sin, Softplus, Identity}
 }
 
 // apply builds act(z).

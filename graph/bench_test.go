@@ -27,15 +27,15 @@ func BenchmarkEpoch(b *testing.B) {
 		b.Fatal(err)
 	}
 	for _, s := range benchSizes {
-		for _, mode := range Derivatives {
-			for _, exec := range Executors {
+		for _, mode := range Derivatives() {
+			for _, exec := range Executors() {
 				b.Run(fmt.Sprintf("size=%dx%dx%d/derivative=%s/executor=%s", s.points, s.width, s.layers, mode, exec), func(b *testing.B) {
-					cfg := Config{Hidden: slices.Repeat([]int{s.width}, s.layers), Activation: Tanh, OutputActivation: Tanh, Derivative: mode, Executor: exec}
-					net, err := NewNetwork(cfg.Hidden, 1, Tanh, Tanh, NewRand(1))
+					cfg := Config{Architecture: Architecture{Hidden: slices.Repeat([]int{s.width}, s.layers), Activation: Tanh, OutputActivation: Tanh}, Derivative: mode, Executor: exec}
+					net, err := NewNetwork(cfg.Architecture, 1, NewRand(1))
 					if err != nil {
 						b.Fatal(err)
 					}
-					tr, err := NewTrainer(p, net, cfg, p.Grid(s.points), nil, 0.01)
+					tr, err := NewTrainer(p, net, cfg, p.Grid(s.points), Options{})
 					if err != nil {
 						b.Fatal(err)
 					}

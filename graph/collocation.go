@@ -35,8 +35,9 @@ func (c *collocation) inWindow() []float64 {
 	return c.points[:max(n, min(2, len(c.points)))]
 }
 
-// adam runs epochs of Adam, resampling and refining the points on the way.
-func (c *collocation) adam(tr *Trainer, epochs int) error {
+// adam runs epochs of Adam, resampling and refining the points on the way;
+// progress is the Trainer's.
+func (c *collocation) adam(tr *Trainer, epochs int, progress func(epoch int, loss float64) error) error {
 	for done := 0; done < epochs; {
 		n := epochs - done
 		for _, every := range []int{c.opts.ResampleEvery, c.opts.RefineEvery} {
@@ -44,7 +45,7 @@ func (c *collocation) adam(tr *Trainer, epochs int) error {
 				n = min(n, every-done%every)
 			}
 		}
-		if err := tr.Adam(n, c.opts.Progress); err != nil {
+		if err := tr.Adam(n, progress); err != nil {
 			return err
 		}
 		if done += n; done == epochs {
@@ -83,7 +84,7 @@ func (c *collocation) worst(tr *Trainer, current []float64) ([]float64, error) {
 		_, found := slices.BinarySearch(current, t)
 		return found || t > c.end
 	})
-	r, err := Residuals(c.p, tr.Network(), tr.cfg.IC, tr.Unknown(), candidates)
+	r, err := tr.Model().Residuals(candidates)
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,6 @@
 package graph
 
 import (
-	"fmt"
-
 	"gonum.org/v1/gonum/diff/fd"
 )
 
@@ -26,19 +24,9 @@ const (
 	WRTPrediction Derivative = "wrt-prediction"
 )
 
-// Derivatives lists the modes a user chooses from (WRTPrediction exists to
-// reproduce the thread and is not offered).
-var Derivatives = []Derivative{Symbolic, Forward, FDForward, FDCentral}
-
-// ParseDerivative returns the derivative mode with the given name.
-func ParseDerivative(name string) (Derivative, error) {
-	for _, d := range append(Derivatives, WRTPrediction) {
-		if string(d) == name {
-			return d, nil
-		}
-	}
-	return "", fmt.Errorf("unknown derivative %q (want one of %s)", name, joinNames(Derivatives))
-}
+// Derivatives returns the modes a user chooses from, a fresh slice on every
+// call (WRTPrediction exists to reproduce the thread and is not offered).
+func Derivatives() []Derivative { return []Derivative{Symbolic, Forward, FDForward, FDCentral} }
 
 // Executor says what runs the differentiated loss graph while training.
 type Executor string
@@ -54,18 +42,8 @@ const (
 	Tape Executor = "tape"
 )
 
-// Executors lists the executors.
-var Executors = []Executor{Compiled, Tape}
-
-// ParseExecutor returns the executor with the given name.
-func ParseExecutor(name string) (Executor, error) {
-	for _, e := range Executors {
-		if string(e) == name {
-			return e, nil
-		}
-	}
-	return "", fmt.Errorf("unknown executor %q (want one of %s)", name, joinNames(Executors))
-}
+// Executors returns the executors, a fresh slice on every call.
+func Executors() []Executor { return []Executor{Compiled, Tape} }
 
 // ICMode says how the initial conditions are met.
 type ICMode string
@@ -78,14 +56,18 @@ const (
 	HardIC ICMode = "hard"
 )
 
-// ParseICMode returns the initial-condition mode with the given name.
-func ParseICMode(name string) (ICMode, error) {
-	switch ICMode(name) {
-	case SoftIC, HardIC:
-		return ICMode(name), nil
-	}
-	return "", fmt.Errorf("unknown initial-condition mode %q (want soft or hard)", name)
-}
+// ICModes returns the initial-condition modes, a fresh slice on every call.
+func ICModes() []ICMode { return []ICMode{SoftIC, HardIC} }
+
+// The defaults of Config's (and Architecture's) zero fields; see also
+// DefaultHidden and DefaultFDStep.
+const (
+	DefaultActivation       = Tanh
+	DefaultOutputActivation = Identity
+	DefaultDerivative       = Symbolic
+	DefaultIC               = SoftIC
+	DefaultExecutor         = Compiled
+)
 
 // DefaultFDStep returns the step of FDCentral when Config.FDStep is zero:
 // gonum's steps for central differences, which balance truncation error (h^2)
@@ -101,18 +83,14 @@ func DefaultFDStep(order int) float64 {
 // Config says how a problem is solved: the network, the derivative and the
 // loss. The zero value of each field means its default.
 type Config struct {
-	// Hidden lists the hidden layer widths; nil means 16, 16.
-	Hidden []int
-	// Activation follows each hidden layer; "" means Tanh.
-	Activation Activation
-	// OutputActivation follows the output layer; "" means Identity.
-	OutputActivation Activation
-	// Derivative is how dy/dt is obtained; "" means Symbolic.
+	// Architecture is the network Fit builds.
+	Architecture
+	// Derivative is how dy/dt is obtained; "" means DefaultDerivative.
 	Derivative Derivative
 	// FDStep is h for FDCentral (and the slope of FDForward's soft initial
 	// condition in second-order problems); 0 means DefaultFDStep(order).
 	FDStep float64
-	// IC is how the initial conditions are met; "" means SoftIC.
+	// IC is how the initial conditions are met; "" means DefaultIC.
 	IC ICMode
 	// ICWeight weighs the soft initial-condition misfit; 0 means 1.
 	ICWeight float64
@@ -123,7 +101,8 @@ type Config struct {
 	SumResidual bool
 	// ScaleInput maps [t0, t1] onto [-1, 1] before the first layer.
 	ScaleInput bool
-	// Executor runs the loss graph while training; "" means Compiled.
+	// Executor runs the loss graph while training; "" means
+	// DefaultExecutor.
 	Executor Executor
 }
 
@@ -133,20 +112,12 @@ func (c Config) withDefaults(order int) Config {
 	if c.FDStep == 0 {
 		c.FDStep = DefaultFDStep(order)
 	}
-	if c.Hidden == nil {
-		c.Hidden = []int{16, 16}
-	}
-	if c.Activation == "" {
-		c.Activation = Tanh
-	}
-	if c.OutputActivation == "" {
-		c.OutputActivation = Identity
-	}
+	c.Architecture = c.Architecture.withDefaults()
 	if c.Derivative == "" {
-		c.Derivative = Symbolic
+		c.Derivative = DefaultDerivative
 	}
 	if c.IC == "" {
-		c.IC = SoftIC
+		c.IC = DefaultIC
 	}
 	if c.ICWeight == 0 {
 		c.ICWeight = 1
@@ -155,7 +126,7 @@ func (c Config) withDefaults(order int) Config {
 		c.DataWeight = 1
 	}
 	if c.Executor == "" {
-		c.Executor = Compiled
+		c.Executor = DefaultExecutor
 	}
 	return c
 }

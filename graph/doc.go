@@ -29,6 +29,17 @@
 //   - FDCentral: (y(t+h) - y(t-h)) / 2h with the network evaluated at shifted
 //     inputs.
 //
+// Fit builds a network of the Config's Architecture (after that, the
+// network's own architecture is the only one read), trains it and returns a
+// Result whose Model is the trained solution: Model's methods (Predict,
+// Evaluate, Residuals, HiddenActivity) are the only way to evaluate it, so
+// none can be given the wrong initial-condition mode, and WriteTo and
+// ReadModel save and load it. Fit takes a context.Context: cancelling it, or
+// an error from the Options.Progress callback, stops training at the end of
+// the current Adam epoch or L-BFGS iteration, and Fit returns the weights of
+// the lowest loss so far with the error wrapped. Trainer is the step-by-step
+// interface Fit is built on.
+//
 // Training runs the differentiated graph on one of two executors behind one
 // interface (executor.go), which computes the loss and its gradient with
 // respect to the flat parameter vector; one Adam (adam.go, Gorgonia's

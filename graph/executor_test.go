@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"runtime"
@@ -17,7 +18,7 @@ import (
 // given executor and returns the loss history.
 func lossHistory(t *testing.T, p *problems.Problem, net *Network, cfg Config, ts []float64, obs *problems.Observations, epochs int) []float64 {
 	t.Helper()
-	tr, err := NewTrainer(p, net, cfg, ts, obs, 0.01)
+	tr, err := NewTrainer(p, net, cfg, ts, Options{Observations: obs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,9 +64,9 @@ func TestCompiledMatchesTape(t *testing.T) {
 	ts := p.Grid(300)
 	worst := 0.0
 	defer func() { t.Logf("largest relative difference: %.2g", worst) }()
-	for _, mode := range append(Derivatives, WRTPrediction) {
-		for _, act := range Activations {
-			cfg := Config{Hidden: []int{5, 4}, Activation: act, OutputActivation: act, Derivative: mode}
+	for _, mode := range append(Derivatives(), WRTPrediction) {
+		for _, act := range Activations() {
+			cfg := Config{Architecture: Architecture{Hidden: []int{5, 4}, Activation: act, OutputActivation: act}, Derivative: mode}
 			net := testNetwork(t, 1, act, act, 7)
 			name := fmt.Sprintf("%s/%s", mode, act)
 			cfg.Executor = Tape
@@ -116,7 +117,7 @@ func TestCompiledMatchesTapeProblems(t *testing.T) {
 		{"order2/fd-central/hard", testProblem(t, 2), Config{IC: HardIC, Derivative: FDCentral}, nil, 1e-7},
 		{"order2/fd-central/hard/h=1e-2", testProblem(t, 2), Config{IC: HardIC, Derivative: FDCentral, FDStep: 1e-2}, nil, 1e-10},
 		{"order2/fd-forward", testProblem(t, 2), Config{Derivative: FDForward}, nil, 1e-10},
-		{"order2/forward/sin", testProblem(t, 2), Config{Derivative: Forward, Activation: Sin}, nil, 1e-10},
+		{"order2/forward/sin", testProblem(t, 2), Config{Derivative: Forward, Architecture: Architecture{Activation: Sin}}, nil, 1e-10},
 		{"lotka-volterra", mustBuiltin(t, "lotka-volterra"), Config{ScaleInput: true}, nil, 1e-10},
 		{"inverse", inverse, Config{}, obs, 1e-10},
 		{"functions", sink, Config{}, nil, 1e-10},
@@ -124,7 +125,7 @@ func TestCompiledMatchesTapeProblems(t *testing.T) {
 	}
 	for _, c := range cases {
 		c.cfg.Hidden = []int{6, 6}
-		net, err := NewNetwork(c.cfg.Hidden, len(c.p.Vars), c.cfg.withDefaults(c.p.Order).Activation, Identity, NewRand(3))
+		net, err := NewNetwork(Architecture{Hidden: c.cfg.Hidden, Activation: c.cfg.Activation, OutputActivation: Identity}, len(c.p.Vars), NewRand(3))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,17 +156,17 @@ func mustBuiltin(t *testing.T, name string) *problems.Problem {
 // loss histories and the trained weights are identical to the last bit.
 func TestCompiledIndependentOfCores(t *testing.T) {
 	p := mustBuiltin(t, "forum-final")
-	cfg := Config{Hidden: []int{8, 8}}
+	cfg := Config{Architecture: Architecture{Hidden: []int{8, 8}}}
 	fit := func(workers int) *Result {
 		t.Helper()
-		res, err := Fit(p, cfg, Options{Seed: 1, Points: 2000, Epochs: 20, Workers: workers})
+		res, err := Fit(context.Background(), p, cfg, Options{Seed: 1, Points: 2000, Epochs: 20, Workers: workers})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return res
 	}
 	// The count reaches the machine, and a rebuild for new points keeps it.
-	tr, err := newTrainer(p, testNetwork(t, 1, Tanh, Identity, 1), Config{}, p.Grid(300), nil, 0.01, 3)
+	tr, err := NewTrainer(p, testNetwork(t, 1, Tanh, Identity, 1), Config{}, p.Grid(300), Options{Workers: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +178,7 @@ func TestCompiledIndependentOfCores(t *testing.T) {
 			t.Fatalf("%d points: the machine has %d workers, want 3", n, w)
 		}
 	}
-	if _, err := Fit(p, cfg, Options{Workers: -1}); err == nil || !strings.Contains(err.Error(), "-1 workers") {
+	if _, err := Fit(context.Background(), p, cfg, Options{Workers: -1}); err == nil || !strings.Contains(err.Error(), "-1 workers") {
 		t.Errorf("Fit with -1 workers: err = %v, want one naming the count", err)
 	}
 	one := fit(1)
@@ -189,8 +190,8 @@ func TestCompiledIndependentOfCores(t *testing.T) {
 				t.Fatalf("epoch %d: loss %.17g with one worker, %.17g with %d (0: GOMAXPROCS)", k, one.Loss[k], other.Loss[k], workers)
 			}
 		}
-		for l := range one.Network.Weights {
-			if !slices.Equal(one.Network.Weights[l], other.Network.Weights[l]) || !slices.Equal(one.Network.Biases[l], other.Network.Biases[l]) {
+		for l := range one.Model.net.Weights {
+			if !slices.Equal(one.Model.net.Weights[l], other.Model.net.Weights[l]) || !slices.Equal(one.Model.net.Biases[l], other.Model.net.Biases[l]) {
 				t.Fatalf("layer %d: the weights trained with one worker differ from those with %d", l, workers)
 			}
 		}
@@ -204,12 +205,12 @@ func TestCompiledIndependentOfCores(t *testing.T) {
 // bookkeeping; a leak of one float64 per epoch would add 780 KiB).
 func TestCompiledMemoryFlat(t *testing.T) {
 	p := mustBuiltin(t, "forum-final")
-	cfg := Config{Hidden: []int{8, 8}, OutputActivation: Tanh}
-	net, err := NewNetwork(cfg.Hidden, 1, Tanh, Tanh, NewRand(1))
+	cfg := Config{Architecture: Architecture{Hidden: []int{8, 8}, OutputActivation: Tanh}}
+	net, err := NewNetwork(cfg.Architecture, 1, NewRand(1))
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := NewTrainer(p, net, cfg, p.Grid(41), nil, 0.01)
+	tr, err := NewTrainer(p, net, cfg, p.Grid(41), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +264,7 @@ func TestAdamMatchesGorgonia(t *testing.T) {
 	}
 	obs := &problems.Observations{T: []float64{0.5, 1, 1.5, 2}, Y: [][]float64{{0.4, 0.2, 0.1, 0.05}}}
 	net := testNetwork(t, 1, Tanh, Identity, 11)
-	cfg := Config{Hidden: []int{5, 4}, Executor: Tape}
+	cfg := Config{Architecture: Architecture{Hidden: []int{5, 4}}, Executor: Tape}
 	const lr = 0.01
 	build := func() *lossGraph {
 		t.Helper()
@@ -311,13 +312,13 @@ func TestAdamMatchesGorgonia(t *testing.T) {
 func TestCompiledHasNoFallbacks(t *testing.T) {
 	for _, name := range problems.Names() {
 		p := mustBuiltin(t, name)
-		for _, mode := range append(Derivatives, WRTPrediction) {
+		for _, mode := range append(Derivatives(), WRTPrediction) {
 			if mode == WRTPrediction && p.Order != 1 {
 				continue
 			}
-			for _, act := range Activations {
+			for _, act := range Activations() {
 				for _, ic := range []ICMode{SoftIC, HardIC} {
-					checkNoFallbacks(t, p, Config{Hidden: []int{5, 4}, Activation: act, OutputActivation: act, Derivative: mode, IC: ic})
+					checkNoFallbacks(t, p, Config{Architecture: Architecture{Hidden: []int{5, 4}, Activation: act, OutputActivation: act}, Derivative: mode, IC: ic})
 				}
 			}
 		}
@@ -329,7 +330,7 @@ func TestCompiledHasNoFallbacks(t *testing.T) {
 func checkNoFallbacks(t *testing.T, p *problems.Problem, cfg Config) {
 	t.Helper()
 	name := fmt.Sprintf("%s/%s/%s/%s", p.Name, cfg.Derivative, cfg.Activation, cfg.IC)
-	net, err := NewNetwork(cfg.Hidden, len(p.Vars), cfg.Activation, cfg.OutputActivation, NewRand(1))
+	net, err := NewNetwork(cfg.Architecture, len(p.Vars), NewRand(1))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,9 @@
 package graph
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"math"
-	"slices"
 	"time"
 
 	"pinn/problems"
@@ -20,16 +19,17 @@ const (
 	AdamThenLBFGS Optimizer = "adam+lbfgs"
 )
 
-// Optimizers lists the optimiser choices.
-var Optimizers = []Optimizer{Adam, LBFGS, AdamThenLBFGS}
+// Optimizers returns the optimiser choices, a fresh slice on every call.
+func Optimizers() []Optimizer { return []Optimizer{Adam, LBFGS, AdamThenLBFGS} }
 
-// ParseOptimizer returns the optimiser choice with the given name.
-func ParseOptimizer(name string) (Optimizer, error) {
-	if i := slices.Index(Optimizers, Optimizer(name)); i >= 0 {
-		return Optimizers[i], nil
-	}
-	return "", fmt.Errorf("unknown optimizer %q (want adam, lbfgs or adam+lbfgs)", name)
-}
+// The defaults of Options' zero fields.
+const (
+	DefaultOptimizer       = Adam
+	DefaultEpochs          = 3000
+	DefaultLearningRate    = 0.01
+	DefaultLBFGSIterations = 20000
+	DefaultLBFGSTolerance  = 1e-12
+)
 
 // Options says how to train; the zero value of each field means its default.
 type Options struct {
@@ -37,18 +37,19 @@ type Options struct {
 	Seed uint64
 	// Points is the number of collocation points; 0 means the problem's.
 	Points int
-	// Optimizer says which optimisers run; "" means Adam.
+	// Optimizer says which optimisers run; "" means DefaultOptimizer.
 	Optimizer Optimizer
-	// Epochs is the number of Adam steps; 0 means 3000.
+	// Epochs is the number of Adam steps; 0 means DefaultEpochs.
 	Epochs int
-	// LearningRate is Adam's step size; 0 means 0.01.
+	// LearningRate is Adam's step size; 0 means DefaultLearningRate.
 	LearningRate float64
-	// LBFGSIterations bounds L-BFGS; 0 means 20000.
+	// LBFGSIterations bounds L-BFGS; 0 means DefaultLBFGSIterations.
 	LBFGSIterations int
 	// LBFGSTolerance stops L-BFGS when 100 iterations lower the loss by less
-	// than this fraction; 0 means 1e-12.
+	// than this fraction; 0 means DefaultLBFGSTolerance.
 	LBFGSTolerance float64
-	// Sampling places the collocation points; "" means a grid.
+	// Sampling places the collocation points; "" means
+	// problems.DefaultSampling.
 	Sampling problems.Sampling
 	// ResampleEvery draws fresh collocation points every so many Adam
 	// epochs; 0 never does.
@@ -70,37 +71,42 @@ type Options struct {
 	// results are the same bits for any value; the Tape executor ignores it.
 	Workers int
 	// Progress, if not nil, is called after every epoch (and L-BFGS
-	// iteration, numbered on from the Adam epochs).
-	Progress func(epoch int, loss float64)
+	// iteration, numbered on from the Adam epochs) with the loss after it,
+	// as gonum's optimize.Recorder is: an error from it stops training (see
+	// Fit).
+	Progress func(epoch int, loss float64) error
 }
 
-func (o Options) withDefaults(p *problems.Problem) Options {
+// WithDefaults returns o as Fit runs it on problem p: every zero field
+// replaced by its default, and the epochs of an optimiser that does not run
+// set to 0 (Epochs for LBFGS, LBFGSIterations for Adam).
+func (o Options) WithDefaults(p *problems.Problem) Options {
 	if o.Points == 0 {
 		o.Points = p.Points
 	}
 	if o.Optimizer == "" {
-		o.Optimizer = Adam
+		o.Optimizer = DefaultOptimizer
 	}
 	if o.Epochs == 0 {
-		o.Epochs = 3000
+		o.Epochs = DefaultEpochs
 	}
 	if o.Optimizer == LBFGS {
 		o.Epochs = 0
 	}
 	if o.LearningRate == 0 {
-		o.LearningRate = 0.01
+		o.LearningRate = DefaultLearningRate
 	}
 	if o.LBFGSIterations == 0 {
-		o.LBFGSIterations = 20000
+		o.LBFGSIterations = DefaultLBFGSIterations
 	}
 	if o.Optimizer == Adam {
 		o.LBFGSIterations = 0
 	}
 	if o.LBFGSTolerance == 0 {
-		o.LBFGSTolerance = 1e-12
+		o.LBFGSTolerance = DefaultLBFGSTolerance
 	}
 	if o.Sampling == "" {
-		o.Sampling = problems.SampleGrid
+		o.Sampling = problems.DefaultSampling
 	}
 	if o.Stages == 0 {
 		o.Stages = 1
@@ -111,14 +117,14 @@ func (o Options) withDefaults(p *problems.Problem) Options {
 	return o
 }
 
-// Result is a trained network and how well it solves the problem.
+// Result is a trained solution and how it was trained.
 type Result struct {
-	Problem *problems.Problem
 	Config  Config
 	Options Options
-	Network *Network
-	// Unknown holds the learned values of an inverse problem's parameters.
-	Unknown map[string]float64
+	// Model is the trained solution: the weights after the last step or,
+	// when training was stopped (see Fit), those of the lowest loss
+	// recorded since the collocation points last moved.
+	Model *Model
 	// Loss[k] is the loss after k steps (Adam epochs and L-BFGS iterations).
 	Loss []float64
 	// AdamEpochs is how many of those steps were Adam's.
@@ -132,22 +138,20 @@ type Result struct {
 	Score Score
 }
 
-// Score compares a trained solution with the problem's reference.
-type Score struct {
-	Solution, Reference *problems.Solution
-	// RelL2 is ||y - y_ref||_2 / ||y_ref||_2 over all variables and points.
-	RelL2 float64
-	// MaxAbsErr is max |y - y_ref|.
-	MaxAbsErr float64
-	// MaxAbsDerivErr is max |dy/dt - dy_ref/dt|.
-	MaxAbsDerivErr float64
-}
-
-// Fit trains a fresh network on problem p. On divergence it returns the
-// result with the last good weights together with a *DivergedError.
-func Fit(p *problems.Problem, cfg Config, opts Options) (*Result, error) {
+// Fit trains a fresh network on problem p.
+//
+// Training stops early, at the end of an Adam epoch or L-BFGS iteration, when
+// ctx is done or opts.Progress returns an error (called first, so that a
+// Progress cancelling ctx stops at its epoch). Fit then returns the result
+// with the weights of the lowest loss so far and an error wrapping
+// ctx.Err() (context.Canceled, say) or Progress's error. A ctx done before
+// training starts gives no result.
+//
+// On divergence Fit returns the result with the last good weights together
+// with a *DivergedError.
+func Fit(ctx context.Context, p *problems.Problem, cfg Config, opts Options) (*Result, error) {
 	cfg = cfg.withDefaults(p.Order)
-	opts = opts.withDefaults(p)
+	opts = opts.WithDefaults(p)
 	if opts.Points < 2 {
 		return nil, fmt.Errorf("graph: %d collocation points: need at least 2", opts.Points)
 	}
@@ -157,8 +161,11 @@ func Fit(p *problems.Problem, cfg Config, opts Options) (*Result, error) {
 	if opts.Workers < 0 {
 		return nil, fmt.Errorf("graph: %d workers: want 0 (every core) or more", opts.Workers)
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("graph: training not started: %w", err)
+	}
 	rng := NewRand(opts.Seed)
-	net, err := NewNetwork(cfg.Hidden, len(p.Vars), cfg.Activation, cfg.OutputActivation, rng)
+	net, err := NewNetwork(cfg.Architecture, len(p.Vars), rng)
 	if err != nil {
 		return nil, err
 	}
@@ -168,11 +175,25 @@ func Fit(p *problems.Problem, cfg Config, opts Options) (*Result, error) {
 	c := &collocation{p: p, opts: opts, sampler: p.NewSampler(opts.Sampling, rng)}
 	c.points = c.sampler.Points(opts.Points)
 	c.end = c.stageEnd(1)
-	tr, err := newTrainer(p, net, cfg, c.inWindow(), opts.Observations, opts.LearningRate, opts.Workers)
+	tr, err := NewTrainer(p, net, cfg, c.inWindow(), opts)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Problem: p, Config: cfg, Options: opts}
+	// stop is the error that stopped training early, if any.
+	var stop error
+	progress := func(epoch int, loss float64) error {
+		if opts.Progress != nil {
+			if err := opts.Progress(epoch, loss); err != nil {
+				stop = fmt.Errorf("graph: progress stopped training at epoch %d: %w", epoch, err)
+				return stop
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			stop = fmt.Errorf("graph: training stopped at epoch %d: %w", epoch, err)
+		}
+		return stop
+	}
+	res := &Result{Config: cfg, Options: opts}
 	start := time.Now()
 	var adamTime time.Duration
 	var trainErr error
@@ -184,10 +205,10 @@ func Fit(p *problems.Problem, cfg Config, opts Options) (*Result, error) {
 			}
 		}
 		t := time.Now()
-		trainErr = c.adam(tr, share(opts.Epochs, stage, opts.Stages))
+		trainErr = c.adam(tr, share(opts.Epochs, stage, opts.Stages), progress)
 		adamTime += time.Since(t)
 		if trainErr == nil {
-			trainErr = tr.LBFGS(share(opts.LBFGSIterations, stage, opts.Stages), opts.LBFGSTolerance, opts.Progress)
+			trainErr = tr.LBFGS(share(opts.LBFGSIterations, stage, opts.Stages), opts.LBFGSTolerance, progress)
 		}
 	}
 	res.Seconds = time.Since(start).Seconds()
@@ -196,12 +217,15 @@ func Fit(p *problems.Problem, cfg Config, opts Options) (*Result, error) {
 		res.PerEpoch = adamTime.Seconds() / float64(res.AdamEpochs)
 	}
 	var diverged *DivergedError
-	if trainErr != nil && !errors.As(trainErr, &diverged) {
+	switch {
+	case trainErr != nil && trainErr == stop:
+		tr.restoreBest()
+	case trainErr != nil && !errors.As(trainErr, &diverged):
 		return nil, trainErr
 	}
 	res.Points = c.points
-	res.Network, res.Unknown, res.Loss = tr.Network(), tr.Unknown(), tr.Loss()
-	if res.Score, err = EvaluateWith(p, res.Network, cfg.IC, res.Unknown, p.Grid(opts.Points)); err != nil {
+	res.Model, res.Loss = tr.Model(), tr.Loss()
+	if res.Score, err = res.Model.Evaluate(p.Grid(opts.Points)); err != nil {
 		return nil, err
 	}
 	return res, trainErr
@@ -209,35 +233,3 @@ func Fit(p *problems.Problem, cfg Config, opts Options) (*Result, error) {
 
 // share is stage s's part of a budget split over k stages.
 func share(total, s, k int) int { return total*s/k - total*(s-1)/k }
-
-// Evaluate scores a trained network on problem p at the points ts. ic must
-// be the mode the network was trained with.
-func Evaluate(p *problems.Problem, net *Network, ic ICMode, ts []float64) (Score, error) {
-	return EvaluateWith(p, net, ic, nil, ts)
-}
-
-// EvaluateWith is Evaluate for an inverse problem: the reference is computed
-// with the given parameter values (nil: the problem's).
-func EvaluateWith(p *problems.Problem, net *Network, ic ICMode, params map[string]float64, ts []float64) (Score, error) {
-	sol, err := Predict(p, net, ic, ts)
-	if err != nil {
-		return Score{}, err
-	}
-	ref, err := p.Reference(ts, params)
-	if err != nil {
-		return Score{}, err
-	}
-	s := Score{Solution: sol, Reference: ref}
-	var num, den float64
-	for i := range sol.Y {
-		for k := range ts {
-			d := sol.Y[i][k] - ref.Y[i][k]
-			num += d * d
-			den += ref.Y[i][k] * ref.Y[i][k]
-			s.MaxAbsErr = math.Max(s.MaxAbsErr, math.Abs(d))
-			s.MaxAbsDerivErr = math.Max(s.MaxAbsDerivErr, math.Abs(sol.DY[i][k]-ref.DY[i][k]))
-		}
-	}
-	s.RelL2 = math.Sqrt(num / den)
-	return s, nil
-}

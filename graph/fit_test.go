@@ -22,11 +22,11 @@ func TestForumFinalTrains(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Hidden: []int{8, 8}, Activation: Tanh, OutputActivation: Tanh, Derivative: Symbolic}
+	cfg := Config{Architecture: Architecture{Hidden: []int{8, 8}, Activation: Tanh, OutputActivation: Tanh}, Derivative: Symbolic}
 	for seed := uint64(1); seed <= 5; seed++ {
 		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) {
 			t.Parallel()
-			res, err := Fit(p, cfg, Options{Seed: seed, Epochs: 3000, LearningRate: 0.01})
+			res, err := Fit(t.Context(), p, cfg, Options{Seed: seed, Epochs: 3000, LearningRate: 0.01})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -46,7 +46,7 @@ func TestSameSeedSameLoss(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := func(seed uint64) []float64 {
-		res, err := Fit(p, Config{}, Options{Seed: seed, Epochs: 200})
+		res, err := Fit(t.Context(), p, Config{}, Options{Seed: seed, Epochs: 200})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,7 +74,7 @@ func TestDivergenceKeepsLastGoodWeights(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Fit(p, Config{Activation: Identity}, Options{Seed: 1, Epochs: 50, LearningRate: 1e100})
+	res, err := Fit(t.Context(), p, Config{Architecture: Architecture{Activation: Identity}}, Options{Seed: 1, Epochs: 50, LearningRate: 1e100})
 	var div *DivergedError
 	if !errors.As(err, &div) {
 		t.Fatalf("err = %v, want a *DivergedError", err)
@@ -87,14 +87,14 @@ func TestDivergenceKeepsLastGoodWeights(t *testing.T) {
 			t.Errorf("kept loss %d is %v", k, l)
 		}
 	}
-	if err := res.Network.Validate(); err != nil {
+	if err := res.Model.net.Validate(); err != nil {
 		t.Errorf("kept network: %v", err)
 	}
 	if want := fmt.Sprintf("training diverged at epoch %d", div.Epoch); !strings.Contains(err.Error(), want) {
 		t.Errorf("message %q does not say %q", err, want)
 	}
 	// The kept weights must reproduce the last kept loss.
-	tr, err := NewTrainer(p, res.Network, res.Config, res.Points, nil, 0.01)
+	tr, err := NewTrainer(p, res.Model.net, res.Config, res.Points, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestHiddenActivity(t *testing.T) {
 		t.Fatal(err)
 	}
 	ts := []float64{0, 0.2, 0.5, 1}
-	h, err := HiddenActivity(p, net, ts)
+	h, err := newModel(p, SoftIC, net, nil).HiddenActivity(ts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func testProblem(t *testing.T, order int) *problems.Problem {
 func testNetwork(t *testing.T, outputs int, act, outAct Activation, seed uint64) *Network {
 	t.Helper()
 	rng := NewRand(seed)
-	net, err := NewNetwork([]int{5, 4}, outputs, act, outAct, rng)
+	net, err := NewNetwork(Architecture{Hidden: []int{5, 4}, Activation: act, OutputActivation: outAct}, outputs, rng)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,11 +88,11 @@ func checkGradient(t *testing.T, tr *Trainer) {
 }
 
 func TestLossGradientMatchesFiniteDifferences(t *testing.T) {
-	modes := append([]Derivative{}, Derivatives...)
+	modes := Derivatives()
 	for _, order := range []int{1, 2} {
 		p := testProblem(t, order)
 		ts := []float64{0.55, 0.8, 1.05, 1.3, 1.45, 1.7}
-		for _, act := range Activations {
+		for _, act := range Activations() {
 			for _, mode := range modes {
 				for _, ic := range []ICMode{SoftIC, HardIC} {
 					name := fmt.Sprintf("order=%d/act=%s/derivative=%s/ic=%s", order, act, mode, ic)
@@ -102,7 +102,7 @@ func TestLossGradientMatchesFiniteDifferences(t *testing.T) {
 						// difference from amplifying the loss's round-off into
 						// the check's own finite difference.
 						cfg := Config{Derivative: mode, IC: ic, FDStep: 0.1, ICWeight: 2}
-						tr, err := NewTrainer(p, net, cfg, ts, nil, 0.01)
+						tr, err := NewTrainer(p, net, cfg, ts, Options{})
 						if err != nil {
 							t.Fatal(err)
 						}
@@ -127,13 +127,13 @@ func TestSystemGradientMatchesFiniteDifferences(t *testing.T) {
 	}
 	obs := &problems.Observations{T: []float64{0.4, 0.9, 1.3}, Y: [][]float64{{1.1, 1.2, 1.25}, {0.45, 0.4, 0.38}}}
 	ts := []float64{0.25, 0.5, 0.75, 1.0, 1.2, 1.4}
-	for _, mode := range Derivatives {
+	for _, mode := range Derivatives() {
 		for _, ic := range []ICMode{SoftIC, HardIC} {
 			t.Run(fmt.Sprintf("derivative=%s/ic=%s", mode, ic), func(t *testing.T) {
 				net := testNetwork(t, 2, Tanh, Identity, 11)
 				cfg := Config{Derivative: mode, IC: ic, FDStep: 0.1, DataWeight: 3, ScaleInput: true}
 				net.ScaleInput(p.T0, p.T1)
-				tr, err := NewTrainer(p, net, cfg, ts, obs, 0.01)
+				tr, err := NewTrainer(p, net, cfg, ts, Options{Observations: obs})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -149,7 +149,7 @@ func TestWRTPredictionGradient(t *testing.T) {
 	p := testProblem(t, 1)
 	for _, act := range []Activation{ReLU, Rectify, Tanh} {
 		t.Run(string(act), func(t *testing.T) {
-			tr, err := NewTrainer(p, testNetwork(t, 1, act, act, 3), Config{Derivative: WRTPrediction}, []float64{0.6, 0.9, 1.2, 1.5}, nil, 0.01)
+			tr, err := NewTrainer(p, testNetwork(t, 1, act, act, 3), Config{Derivative: WRTPrediction}, []float64{0.6, 0.9, 1.2, 1.5}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

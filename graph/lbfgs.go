@@ -13,9 +13,10 @@ import (
 // weights, for at most iterations major iterations. It stops early when the
 // loss has not dropped by more than tol relative to its size over 100
 // iterations, or when the gradient vanishes. After each iteration it
-// records the loss (Loss continues where Adam stopped) and calls progress.
-// The trainer ends at the best weights found.
-func (tr *Trainer) LBFGS(iterations int, tol float64, progress func(epoch int, loss float64)) error {
+// records the loss (Loss continues where Adam stopped) and calls progress;
+// an error from progress stops L-BFGS after that iteration and is returned
+// as it is. The trainer ends at the best weights found.
+func (tr *Trainer) LBFGS(iterations int, tol float64, progress func(epoch int, loss float64) error) error {
 	if iterations <= 0 {
 		return nil
 	}
@@ -26,7 +27,7 @@ func (tr *Trainer) LBFGS(iterations int, tol float64, progress func(epoch int, l
 	// graph run gives both, so keep the last point's.
 	var lastX, lastGrad []float64
 	lastF := math.NaN()
-	var runErr error
+	var runErr, stopErr error
 	eval := func(x []float64) {
 		if slices.Equal(x, lastX) {
 			return
@@ -54,11 +55,16 @@ func (tr *Trainer) LBFGS(iterations int, tol float64, progress func(epoch int, l
 		MajorIterations:   iterations,
 		GradientThreshold: 1e-300, // stop only when the gradient is exactly zero
 		Converger:         &optimize.FunctionConverge{Relative: tol, Iterations: 100},
-		Recorder: recorder(func(f float64) {
-			tr.history = append(tr.history, f)
-			if progress != nil {
-				progress(tr.Epochs(), f)
+		Recorder: recorder(func(loc *optimize.Location) error {
+			tr.history = append(tr.history, loc.F)
+			if loc.F < tr.bestLoss {
+				tr.bestLoss = loc.F
+				copy(tr.best, loc.X)
 			}
+			if progress != nil {
+				stopErr = progress(tr.Epochs(), loc.F)
+			}
+			return stopErr
 		}),
 	}
 	x0 := tr.Parameters()
@@ -73,6 +79,9 @@ func (tr *Trainer) LBFGS(iterations int, tol float64, progress func(epoch int, l
 	tr.SetParameters(best)
 	if err := tr.refresh(); err != nil {
 		return err
+	}
+	if stopErr != nil {
+		return stopErr
 	}
 	if errors.As(err, new(optimize.ErrFunc)) || errors.As(err, new(optimize.ErrGrad)) {
 		return fmt.Errorf("graph: L-BFGS: %w", err)
@@ -90,15 +99,15 @@ func (tr *Trainer) refresh() error {
 	return err
 }
 
-// recorder is an optimize.Recorder calling f with the loss after each major
-// iteration.
-type recorder func(f float64)
+// recorder is an optimize.Recorder calling its function with the location
+// of each major iteration; an error from it stops the optimisation.
+type recorder func(loc *optimize.Location) error
 
 func (recorder) Init() error { return nil }
 
 func (r recorder) Record(loc *optimize.Location, op optimize.Operation, _ *optimize.Stats) error {
 	if op&optimize.MajorIteration != 0 {
-		r(loc.F)
+		return r(loc)
 	}
 	return nil
 }

@@ -2,22 +2,59 @@ package graph
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
+	"slices"
 
 	"pinn/problems"
+
+	G "gorgonia.org/gorgonia"
 )
 
 // ModelFormat names the layout of a saved model.
 const ModelFormat = "pinn-model/1"
 
-// Model is a trained network with all it takes to evaluate it again: the
-// problem (equation, domain, initial conditions), how the initial conditions
-// were met (the hard trial solution wraps the network), the network with its
-// input scaling, and learned parameter values. It is what pinn --save writes
-// and pinn eval reads.
+// Model is a trained solution of a problem: the problem (equation, domain,
+// initial conditions), how the initial conditions were met (the hard trial
+// solution wraps the network), the network with its input scaling, and the
+// learned values of the problem's unknown parameters. Its methods are the
+// only way to evaluate the solution, so none can be given the wrong
+// initial-condition mode. Fit returns one in its Result, a Trainer gives
+// one of its current weights, ReadModel reads one that WriteTo saved.
 type Model struct {
+	problem *problems.Problem
+	ic      ICMode
+	net     *Network
+	unknown map[string]float64
+}
+
+// newModel returns the model of a network trained on p; it keeps net and
+// unknown, which the caller must not change afterwards.
+func newModel(p *problems.Problem, ic ICMode, net *Network, unknown map[string]float64) *Model {
+	return &Model{problem: p, ic: ic, net: net, unknown: unknown}
+}
+
+// Problem returns the problem the model solves.
+func (m *Model) Problem() *problems.Problem { return m.problem }
+
+// IC returns how the model meets the initial conditions.
+func (m *Model) IC() ICMode { return m.ic }
+
+// Architecture returns the network's hidden widths and activations.
+func (m *Model) Architecture() Architecture { return m.net.Architecture() }
+
+// NumParams is the number of the network's weights and biases.
+func (m *Model) NumParams() int { return m.net.NumParams() }
+
+// Unknown returns the learned values of the problem's unknown parameters
+// (empty unless it is an inverse problem).
+func (m *Model) Unknown() map[string]float64 { return maps.Clone(m.unknown) }
+
+// modelFile is the layout of a saved model, ModelFormat: pinn --save writes
+// it and pinn eval reads it, so it changes only with a new format name.
+type modelFile struct {
 	Format  string              `json:"format"`
 	Problem problems.Definition `json:"problem"`
 	IC      ICMode              `json:"ic"`
@@ -25,55 +62,82 @@ type Model struct {
 	Unknown map[string]float64  `json:"unknown,omitempty"`
 }
 
-// NewModel returns the model of a training result.
-func NewModel(res *Result) *Model {
-	return &Model{Format: ModelFormat, Problem: res.Problem.Definition, IC: res.Config.IC,
-		Network: res.Network.Clone(), Unknown: maps.Clone(res.Unknown)}
-}
-
 // ReadModel reads and checks a saved model; a truncated or inconsistent file
 // is an error saying what is wrong.
-func ReadModel(r io.Reader) (*Model, *problems.Problem, error) {
+func ReadModel(r io.Reader) (*Model, error) {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
-	var m Model
-	if err := dec.Decode(&m); err != nil {
+	var f modelFile
+	if err := dec.Decode(&f); err != nil {
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return nil, nil, fmt.Errorf("model: the file is empty or truncated")
+			return nil, errors.New("graph: model: the file is empty or truncated")
 		}
-		return nil, nil, fmt.Errorf("model: not a saved model: %w", err)
+		return nil, fmt.Errorf("graph: model: not a saved model: %w", err)
 	}
 	if dec.More() {
-		return nil, nil, fmt.Errorf("model: unexpected data after the model")
+		return nil, errors.New("graph: model: unexpected data after the model")
 	}
-	if m.Format != ModelFormat {
-		return nil, nil, fmt.Errorf("model: format %q, want %q", m.Format, ModelFormat)
+	if f.Format != ModelFormat {
+		return nil, fmt.Errorf("graph: model: format %q, want %q", f.Format, ModelFormat)
 	}
-	p, err := problems.New(m.Problem)
+	p, err := problems.New(f.Problem)
 	if err != nil {
-		return nil, nil, fmt.Errorf("model: %w", err)
+		return nil, fmt.Errorf("graph: model: %w", err)
 	}
-	if _, err := ParseICMode(string(m.IC)); err != nil {
-		return nil, nil, fmt.Errorf("model: %w", err)
+	if _, err := problems.ParseChoice("initial-condition mode", string(f.IC), ICModes()); err != nil {
+		return nil, fmt.Errorf("graph: model: %w", err)
 	}
-	if m.Network == nil {
-		return nil, nil, fmt.Errorf("model: no network")
+	if f.Network == nil {
+		return nil, errors.New("graph: model: no network")
 	}
-	if err := m.Network.Validate(); err != nil {
-		return nil, nil, fmt.Errorf("model: %w", err)
+	if err := f.Network.Validate(); err != nil {
+		return nil, err
 	}
-	if m.Network.Outputs() != len(p.Vars) {
-		return nil, nil, fmt.Errorf("model: network has %d outputs for %d variables", m.Network.Outputs(), len(p.Vars))
+	if f.Network.Outputs() != len(p.Vars) {
+		return nil, fmt.Errorf("graph: model: network has %d outputs for %d variables", f.Network.Outputs(), len(p.Vars))
 	}
-	return &m, p, nil
+	return newModel(p, f.IC, f.Network, f.Unknown), nil
 }
 
-// WriteTo writes the model as indented JSON.
+// WriteTo writes the model as indented JSON, in the layout ReadModel reads.
 func (m *Model) WriteTo(w io.Writer) (int64, error) {
-	b, err := json.MarshalIndent(m, "", "  ")
+	f := modelFile{Format: ModelFormat, Problem: m.problem.Definition, IC: m.ic, Network: m.net, Unknown: m.unknown}
+	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return 0, err
 	}
 	n, err := w.Write(append(b, '\n'))
 	return int64(n), err
+}
+
+// runOnce builds a graph of the model's network and trial solution, lets
+// build add to it the nodes wanted at the points ts (given as the n x 1 node
+// t), runs it once on Gorgonia's TapeMachine and returns a copy of each
+// wanted node's values. what names the computation in errors.
+func (m *Model) runOnce(what string, ts []float64, build func(b *builder, t *G.Node) (G.Nodes, error)) ([][]float64, error) {
+	if len(ts) == 0 {
+		return nil, errNoPoints
+	}
+	b, err := newBuilder(m.problem, m.net, Config{IC: m.ic, Derivative: Symbolic}.withDefaults(m.problem.Order), m.unknown)
+	if err != nil {
+		return nil, err
+	}
+	nodes, err := build(b, b.column("t", ts))
+	if err != nil {
+		return nil, err
+	}
+	values := make([]G.Value, len(nodes))
+	for i, n := range nodes {
+		G.Read(n, &values[i]) // the TapeMachine reuses memory: read every value reported
+	}
+	vm := G.NewTapeMachine(b.g)
+	defer vm.Close()
+	if err := vm.RunAll(); err != nil {
+		return nil, fmt.Errorf("graph: %s: %w", what, err)
+	}
+	out := make([][]float64, len(values))
+	for i, v := range values {
+		out[i] = slices.Clone(v.Data().([]float64))
+	}
+	return out, nil
 }

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
+
+	"pinn/problems"
 )
 
 // Network is a multilayer perceptron: its architecture and weights, kept as
@@ -28,27 +31,60 @@ type Network struct {
 	InputShift float64 `json:"input_shift"`
 }
 
-// NewNetwork returns a network with one input, the given hidden widths and
-// outputs, weights drawn Glorot-uniform from rng and zero biases (Flux's
-// Dense defaults):
+// Architecture is the shape of a network: its hidden layers and
+// activations; the zero value of each field means its default. Config holds
+// the one Fit builds its network from; after that the network's own (see
+// Network.Architecture) is the only one read.
+type Architecture struct {
+	// Hidden lists the hidden layer widths; nil means DefaultHidden().
+	Hidden []int
+	// Activation follows each hidden layer; "" means DefaultActivation.
+	Activation Activation
+	// OutputActivation follows the output layer; "" means
+	// DefaultOutputActivation.
+	OutputActivation Activation
+}
+
+// DefaultHidden returns the hidden layer widths of an Architecture whose
+// Hidden is nil: 16, 16.
+func DefaultHidden() []int { return []int{16, 16} }
+
+// withDefaults returns a with every zero field replaced by its default.
+func (a Architecture) withDefaults() Architecture {
+	if a.Hidden == nil {
+		a.Hidden = DefaultHidden()
+	}
+	if a.Activation == "" {
+		a.Activation = DefaultActivation
+	}
+	if a.OutputActivation == "" {
+		a.OutputActivation = DefaultOutputActivation
+	}
+	return a
+}
+
+// NewNetwork returns a network of the given architecture with one input and
+// the given number of outputs, weights drawn Glorot-uniform from rng and zero
+// biases (Flux's Dense defaults):
 //
 //	W_ij ~ U(-a, a),  a = sqrt(6 / (fan_in + fan_out))
-func NewNetwork(hidden []int, outputs int, act, outAct Activation, rng *rand.Rand) (*Network, error) {
+func NewNetwork(arch Architecture, outputs int, rng *rand.Rand) (*Network, error) {
+	arch = arch.withDefaults()
 	if outputs < 1 {
 		return nil, errors.New("graph: a network needs at least one output")
 	}
-	widths := append(append([]int{1}, hidden...), outputs)
-	for _, w := range hidden {
+	widths := append(append([]int{1}, arch.Hidden...), outputs)
+	for _, w := range arch.Hidden {
 		if w < 1 {
 			return nil, fmt.Errorf("graph: hidden width %d is not positive", w)
 		}
 	}
-	for _, a := range []Activation{act, outAct} {
-		if _, err := ParseActivation(string(a)); err != nil {
-			return nil, err
+	for _, a := range []Activation{arch.Activation, arch.OutputActivation} {
+		if _, err := problems.ParseChoice("activation", string(a), Activations()); err != nil {
+			return nil, fmt.Errorf("graph: %w", err)
 		}
 	}
-	n := &Network{Widths: widths, Activation: act, OutputActivation: outAct, InputScale: 1}
+	n := &Network{Widths: widths, Activation: arch.Activation, OutputActivation: arch.OutputActivation, InputScale: 1}
 	for l := 0; l+1 < len(widths); l++ {
 		in, out := widths[l], widths[l+1]
 		a := math.Sqrt(6 / float64(in+out))
@@ -71,6 +107,11 @@ func (n *Network) ScaleInput(t0, t1 float64) {
 // NewRand returns the random source every seeded choice of this module uses.
 func NewRand(seed uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+}
+
+// Architecture returns the network's hidden widths and activations.
+func (n *Network) Architecture() Architecture {
+	return Architecture{Hidden: slices.Clone(n.Widths[1 : len(n.Widths)-1]), Activation: n.Activation, OutputActivation: n.OutputActivation}
 }
 
 // Layers is the number of dense layers (hidden layers plus the output layer).
@@ -109,34 +150,34 @@ func cloneRows(rows [][]float64) [][]float64 {
 // network read from a file must pass it before use.
 func (n *Network) Validate() error {
 	if len(n.Widths) < 2 || n.Widths[0] != 1 {
-		return errors.New("network: widths must start with 1 input and name at least one more layer")
+		return errors.New("graph: network: widths must start with 1 input and name at least one more layer")
 	}
 	if len(n.Weights) != n.Layers() || len(n.Biases) != n.Layers() {
-		return fmt.Errorf("network: %d widths need %d weight matrices and bias vectors, have %d and %d",
+		return fmt.Errorf("graph: network: %d widths need %d weight matrices and bias vectors, have %d and %d",
 			len(n.Widths), n.Layers(), len(n.Weights), len(n.Biases))
 	}
 	for l := 0; l < n.Layers(); l++ {
 		in, out := n.Widths[l], n.Widths[l+1]
 		if in < 1 || out < 1 {
-			return fmt.Errorf("network: layer %d has width %d", l+1, out)
+			return fmt.Errorf("graph: network: layer %d has width %d", l+1, out)
 		}
 		if len(n.Weights[l]) != in*out || len(n.Biases[l]) != out {
-			return fmt.Errorf("network: layer %d needs %dx%d weights and %d biases, has %d and %d",
+			return fmt.Errorf("graph: network: layer %d needs %dx%d weights and %d biases, has %d and %d",
 				l+1, in, out, out, len(n.Weights[l]), len(n.Biases[l]))
 		}
 		for _, v := range append(append([]float64(nil), n.Weights[l]...), n.Biases[l]...) {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("network: layer %d holds a non-finite weight", l+1)
+				return fmt.Errorf("graph: network: layer %d holds a non-finite weight", l+1)
 			}
 		}
 	}
 	for _, a := range []Activation{n.Activation, n.OutputActivation} {
-		if _, err := ParseActivation(string(a)); err != nil {
-			return fmt.Errorf("network: %w", err)
+		if _, err := problems.ParseChoice("activation", string(a), Activations()); err != nil {
+			return fmt.Errorf("graph: network: %w", err)
 		}
 	}
 	if n.InputScale == 0 || math.IsNaN(n.InputScale+n.InputShift) || math.IsInf(n.InputScale+n.InputShift, 0) {
-		return fmt.Errorf("network: input scaling %g*t%+g is not usable", n.InputScale, n.InputShift)
+		return fmt.Errorf("graph: network: input scaling %g*t%+g is not usable", n.InputScale, n.InputShift)
 	}
 	return nil
 }

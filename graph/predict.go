@@ -1,49 +1,75 @@
 package graph
 
 import (
-	"fmt"
+	"math"
 
 	"pinn/problems"
 
 	G "gorgonia.org/gorgonia"
 )
 
-// Predict returns the solution a network gives and its first derivative
-// (symbolic) at the points ts. ic must be the mode the network was trained
-// with: the hard-constrained trial solution wraps the network.
-func Predict(p *problems.Problem, net *Network, ic ICMode, ts []float64) (*problems.Solution, error) {
-	if len(ts) == 0 {
-		return nil, errNoPoints
-	}
-	cfg := Config{IC: ic, Derivative: Symbolic}.withDefaults(p.Order)
-	b, err := newBuilder(p, net, cfg, nil)
+// Predict returns the solution and its first derivative (symbolic) at the
+// points ts.
+func (m *Model) Predict(ts []float64) (*problems.Solution, error) {
+	out, err := m.runOnce("predict", ts, func(b *builder, t *G.Node) (G.Nodes, error) {
+		ys, err := b.values(t)
+		if err != nil {
+			return nil, err
+		}
+		dys, err := gradients(ys, t)
+		if err != nil {
+			return nil, err
+		}
+		return append(ys, dys...), nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	t := b.column("t", ts)
-	ys, err := b.values(t)
+	n := len(m.problem.Vars)
+	return &problems.Solution{T: ts, Y: out[:n], DY: out[n:]}, nil
+}
+
+// Score compares a trained solution with the problem's reference.
+type Score struct {
+	Solution, Reference *problems.Solution
+	// RelL2 is ||y - y_ref||_2 / ||y_ref||_2 over all variables and points.
+	RelL2 float64
+	// MaxAbsErr is max |y - y_ref|.
+	MaxAbsErr float64
+	// MaxAbsDerivErr is max |dy/dt - dy_ref/dt|.
+	MaxAbsDerivErr float64
+}
+
+// Evaluate scores the model at the points ts against the problem's
+// reference, computed with the model's parameter values (the learned ones of
+// an inverse problem).
+func (m *Model) Evaluate(ts []float64) (Score, error) {
+	return m.EvaluateWith(m.unknown, ts)
+}
+
+// EvaluateWith is Evaluate against the reference computed with the given
+// parameter values (an inverse problem's true ones, say); nil means the
+// problem's.
+func (m *Model) EvaluateWith(params map[string]float64, ts []float64) (Score, error) {
+	sol, err := m.Predict(ts)
 	if err != nil {
-		return nil, err
+		return Score{}, err
 	}
-	dys, err := gradients(ys, t)
+	ref, err := m.problem.Reference(ts, params)
 	if err != nil {
-		return nil, err
+		return Score{}, err
 	}
-	m := len(p.Vars)
-	yv, dyv := make([]G.Value, m), make([]G.Value, m)
-	for i := range m {
-		G.Read(ys[i], &yv[i])
-		G.Read(dys[i], &dyv[i])
+	s := Score{Solution: sol, Reference: ref}
+	var num, den float64
+	for i := range sol.Y {
+		for k := range ts {
+			d := sol.Y[i][k] - ref.Y[i][k]
+			num += d * d
+			den += ref.Y[i][k] * ref.Y[i][k]
+			s.MaxAbsErr = math.Max(s.MaxAbsErr, math.Abs(d))
+			s.MaxAbsDerivErr = math.Max(s.MaxAbsDerivErr, math.Abs(sol.DY[i][k]-ref.DY[i][k]))
+		}
 	}
-	vm := G.NewTapeMachine(b.g)
-	defer vm.Close()
-	if err := vm.RunAll(); err != nil {
-		return nil, fmt.Errorf("graph: predict: %w", err)
-	}
-	sol := &problems.Solution{T: ts, Y: make([][]float64, m), DY: make([][]float64, m)}
-	for i := range m {
-		sol.Y[i] = append([]float64(nil), yv[i].Data().([]float64)...)
-		sol.DY[i] = append([]float64(nil), dyv[i].Data().([]float64)...)
-	}
-	return sol, nil
+	s.RelL2 = math.Sqrt(num / den)
+	return s, nil
 }

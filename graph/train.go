@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -53,23 +54,29 @@ type Trainer struct {
 	// history, which the next evaluation replaces.
 	moved    bool
 	lastGood []float64
+	// best holds the weights of the lowest loss recorded since the
+	// collocation points last moved (losses at other points do not
+	// compare), bestLoss that loss.
+	best     []float64
+	bestLoss float64
 }
 
 // NewTrainer prepares to train net (which it copies) on problem p at the
-// collocation points ts, with Adam at learning rate lr; obs holds the
-// observations of an inverse problem, or nil.
-func NewTrainer(p *problems.Problem, net *Network, cfg Config, ts []float64, obs *problems.Observations, lr float64) (*Trainer, error) {
-	return newTrainer(p, net, cfg, ts, obs, lr, 0)
-}
-
-// newTrainer is NewTrainer with the Compiled executor's worker count
-// (Options.Workers).
-func newTrainer(p *problems.Problem, net *Network, cfg Config, ts []float64, obs *problems.Observations, lr float64, workers int) (*Trainer, error) {
+// collocation points ts. The network's architecture is the one trained:
+// cfg.Architecture is not read. Of opts, NewTrainer reads Adam's
+// LearningRate (0 means DefaultLearningRate), the Observations of an
+// inverse problem and Workers; the others are Fit's.
+func NewTrainer(p *problems.Problem, net *Network, cfg Config, ts []float64, opts Options) (*Trainer, error) {
+	lr := cmp.Or(opts.LearningRate, DefaultLearningRate)
 	if !(lr > 0) || math.IsInf(lr, 0) {
 		return nil, fmt.Errorf("graph: learning rate %g is not a positive number", lr)
 	}
-	tr := &Trainer{p: p, cfg: cfg, net: net.Clone(), unknown: map[string]float64{}, obs: obs,
-		workers: workers, adam: adam{eta: lr}}
+	if opts.Workers < 0 {
+		return nil, fmt.Errorf("graph: %d workers: want 0 (every core) or more", opts.Workers)
+	}
+	cfg.Architecture = net.Architecture()
+	tr := &Trainer{p: p, cfg: cfg.withDefaults(p.Order), net: net.Clone(), unknown: map[string]float64{}, obs: opts.Observations,
+		workers: opts.Workers, adam: adam{eta: lr}}
 	for _, k := range p.Unknown {
 		tr.unknown[k] = p.Params[k]
 	}
@@ -85,10 +92,11 @@ func (tr *Trainer) SetPoints(ts []float64) error {
 	if len(ts) == 0 {
 		return errNoPoints
 	}
-	if tr.cfg.withDefaults(tr.p.Order).Derivative == FDForward && !slices.IsSorted(ts) {
+	if tr.cfg.Derivative == FDForward && !slices.IsSorted(ts) {
 		ts = slices.Sorted(slices.Values(ts))
 	}
 	tr.fresh, tr.moved = false, len(tr.history) > 0
+	tr.bestLoss = math.Inf(1)
 	if tr.lg != nil && tr.lg.t.Shape()[0] == len(ts) {
 		copy(tr.lg.t.Value().Data().([]float64), ts)
 		return nil
@@ -104,6 +112,7 @@ func (tr *Trainer) SetPoints(ts []float64) error {
 	tr.x = lg.initialParams()
 	tr.grad = make([]float64, len(tr.x))
 	tr.lastGood = slices.Clone(tr.x)
+	tr.best = make([]float64, len(tr.x))
 	return nil
 }
 
@@ -140,13 +149,25 @@ func (tr *Trainer) evaluate() error {
 	} else {
 		tr.history = append(tr.history, loss)
 	}
+	if loss < tr.bestLoss {
+		tr.bestLoss = loss
+		copy(tr.best, tr.x)
+	}
 	tr.fresh, tr.moved = true, false
 	return nil
 }
 
+// restoreBest sets the weights of the lowest loss recorded since the
+// collocation points last moved: Fit's last step when training is stopped.
+// The loss history is left alone.
+func (tr *Trainer) restoreBest() {
+	tr.SetParameters(tr.best)
+}
+
 // Adam runs epochs of Adam; after each it calls progress (if not nil) with
-// the epoch number and the loss after it.
-func (tr *Trainer) Adam(epochs int, progress func(epoch int, loss float64)) error {
+// the epoch number and the loss after it. An error from progress stops
+// training after that epoch and is returned as it is.
+func (tr *Trainer) Adam(epochs int, progress func(epoch int, loss float64) error) error {
 	if err := tr.evaluate(); err != nil {
 		return err
 	}
@@ -159,7 +180,9 @@ func (tr *Trainer) Adam(epochs int, progress func(epoch int, loss float64)) erro
 			return err
 		}
 		if progress != nil {
-			progress(tr.Epochs(), tr.history[len(tr.history)-1])
+			if err := progress(tr.Epochs(), tr.history[len(tr.history)-1]); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -173,6 +196,11 @@ func (tr *Trainer) Epochs() int { return max(len(tr.history)-1, 0) }
 
 // Loss returns the loss history: Loss()[k] is the loss after k epochs.
 func (tr *Trainer) Loss() []float64 { return slices.Clone(tr.history) }
+
+// Model returns the trained solution at the current weights.
+func (tr *Trainer) Model() *Model {
+	return newModel(tr.p, tr.cfg.IC, tr.Network(), tr.Unknown())
+}
 
 // Network returns a copy of the network with the current weights.
 func (tr *Trainer) Network() *Network {

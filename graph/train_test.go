@@ -21,7 +21,7 @@ func TestHardICExact(t *testing.T) {
 		}
 		net := testNetwork(t, len(p.Vars), Tanh, Identity, 5)
 		net.ScaleInput(p.T0, p.T1)
-		sol, err := Predict(p, net, HardIC, []float64{p.T0, (p.T0 + p.T1) / 2})
+		sol, err := newModel(p, HardIC, net, nil).Predict([]float64{p.T0, (p.T0 + p.T1) / 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -47,11 +47,11 @@ func TestLBFGSImprovesOnAdam(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	adam, err := Fit(p, Config{IC: HardIC}, Options{Seed: 2, Epochs: 300})
+	adam, err := Fit(t.Context(), p, Config{IC: HardIC}, Options{Seed: 2, Epochs: 300})
 	if err != nil {
 		t.Fatal(err)
 	}
-	both, err := Fit(p, Config{IC: HardIC}, Options{Seed: 2, Epochs: 300, Optimizer: AdamThenLBFGS, LBFGSIterations: 300})
+	both, err := Fit(t.Context(), p, Config{IC: HardIC}, Options{Seed: 2, Epochs: 300, Optimizer: AdamThenLBFGS, LBFGSIterations: 300})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,12 +86,12 @@ func TestInverseProblemRecoversCoefficient(t *testing.T) {
 		obs.T = append(obs.T, tk)
 		obs.Y[0] = append(obs.Y[0], math.Exp(-2*tk)+1e-3*rng.NormFloat64())
 	}
-	res, err := Fit(p, Config{Hidden: []int{16, 16}, IC: HardIC, ScaleInput: true},
+	res, err := Fit(t.Context(), p, Config{Architecture: Architecture{Hidden: []int{16, 16}}, IC: HardIC, ScaleInput: true},
 		Options{Seed: 1, Epochs: 1000, Optimizer: AdamThenLBFGS, LBFGSIterations: 2000, Observations: obs})
 	if err != nil {
 		t.Fatal(err)
 	}
-	k := res.Unknown["k"]
+	k := res.Model.Unknown()["k"]
 	t.Logf("learned k = %.6f (true 2), loss %.3g", k, res.Loss[len(res.Loss)-1])
 	// Tolerance: a least-squares fit of k to 10 samples with noise 1e-3 has
 	// a standard error of 1e-3 / sqrt(sum_k (t_k y_k)^2) = 2.6e-3 (y = exp(-2t),
@@ -108,24 +108,24 @@ func TestModelRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Fit(p, Config{IC: HardIC, ScaleInput: true}, Options{Seed: 4, Epochs: 30})
+	res, err := Fit(t.Context(), p, Config{IC: HardIC, ScaleInput: true}, Options{Seed: 4, Epochs: 30})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if _, err := NewModel(res).WriteTo(&buf); err != nil {
+	if _, err := res.Model.WriteTo(&buf); err != nil {
 		t.Fatal(err)
 	}
-	m, q, err := ReadModel(&buf)
+	m, err := ReadModel(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := []float64{0, 0.1, 1, 3.3, 6}
-	a, err := Predict(p, res.Network, res.Config.IC, ts)
+	a, err := res.Model.Predict(ts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Predict(q, m.Network, m.IC, ts)
+	b, err := m.Predict(ts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,12 +141,12 @@ func TestReadModelRejectsBadFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Fit(p, Config{}, Options{Seed: 1, Epochs: 2})
+	res, err := Fit(t.Context(), p, Config{}, Options{Seed: 1, Epochs: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if _, err := NewModel(res).WriteTo(&buf); err != nil {
+	if _, err := res.Model.WriteTo(&buf); err != nil {
 		t.Fatal(err)
 	}
 	good := buf.String()
@@ -164,7 +164,7 @@ func TestReadModelRejectsBadFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := ReadModel(strings.NewReader(tt.file))
+			_, err := ReadModel(strings.NewReader(tt.file))
 			if err == nil || !strings.Contains(err.Error(), tt.msg) {
 				t.Errorf("err = %v, want one saying %q", err, tt.msg)
 			}
@@ -179,7 +179,7 @@ func TestRefineAddsWorstPoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Fit(p, Config{}, Options{Seed: 1, Epochs: 150, RefineEvery: 50, RefinePoints: 3})
+	res, err := Fit(t.Context(), p, Config{}, Options{Seed: 1, Epochs: 150, RefineEvery: 50, RefinePoints: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,11 +198,11 @@ func TestResampleMovesPoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := Fit(p, Config{}, Options{Seed: 1, Epochs: 40, Sampling: problems.SampleUniform, ResampleEvery: 20})
+	a, err := Fit(t.Context(), p, Config{}, Options{Seed: 1, Epochs: 40, Sampling: problems.SampleUniform, ResampleEvery: 20})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Fit(p, Config{}, Options{Seed: 1, Epochs: 40, Sampling: problems.SampleUniform})
+	b, err := Fit(t.Context(), p, Config{}, Options{Seed: 1, Epochs: 40, Sampling: problems.SampleUniform})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +237,7 @@ func TestMarchingWindows(t *testing.T) {
 	if total != 100 {
 		t.Errorf("7 shares of 100 epochs add up to %d", total)
 	}
-	res, err := Fit(p, Config{}, Options{Seed: 1, Epochs: 40, Stages: 4})
+	res, err := Fit(t.Context(), p, Config{}, Options{Seed: 1, Epochs: 40, Stages: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,16 +254,17 @@ func TestNoPoints(t *testing.T) {
 		t.Fatal(err)
 	}
 	net := testNetwork(t, 1, Tanh, Identity, 1)
-	if _, err := Predict(p, net, SoftIC, nil); err == nil {
+	m := newModel(p, SoftIC, net, nil)
+	if _, err := m.Predict(nil); err == nil {
 		t.Error("Predict with no points: no error")
 	}
-	if _, err := Residuals(p, net, SoftIC, nil, nil); err == nil {
+	if _, err := m.Residuals(nil); err == nil {
 		t.Error("Residuals with no points: no error")
 	}
-	if _, err := HiddenActivity(p, net, nil); err == nil {
+	if _, err := m.HiddenActivity(nil); err == nil {
 		t.Error("HiddenActivity with no points: no error")
 	}
-	if _, err := NewTrainer(p, net, Config{}, nil, nil, 0.01); err == nil {
+	if _, err := NewTrainer(p, net, Config{}, nil, Options{}); err == nil {
 		t.Error("NewTrainer with no points: no error")
 	}
 }

@@ -63,7 +63,7 @@ func Names() []string {
 func Builtin(name string) (*Problem, error) {
 	i := slices.IndexFunc(builtins, func(d Definition) bool { return d.Name == name })
 	if i < 0 {
-		return nil, fmt.Errorf("unknown problem %q (want one of %s)", name, strings.Join(Names(), ", "))
+		return nil, fmt.Errorf("problems: unknown problem %q (want one of %s)", name, strings.Join(Names(), ", "))
 	}
 	return New(builtins[i].clone())
 }

@@ -23,6 +23,14 @@ type Observations struct {
 // independent variable and every state variable (in any order; other
 // columns are refused) and one row per observation.
 func (p *Problem) ReadObservations(r io.Reader) (*Observations, error) {
+	obs, err := p.readObservations(r)
+	if err != nil {
+		return nil, fmt.Errorf("problems: observations: %w", err)
+	}
+	return obs, nil
+}
+
+func (p *Problem) readObservations(r io.Reader) (*Observations, error) {
 	cr := csv.NewReader(r)
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()

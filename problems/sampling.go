@@ -1,7 +1,6 @@
 package problems
 
 import (
-	"fmt"
 	"math/bits"
 	"math/rand/v2"
 	"slices"
@@ -22,16 +21,11 @@ const (
 	SampleSobol Sampling = "sobol"
 )
 
-// Samplings lists the samplings.
-var Samplings = []Sampling{SampleGrid, SampleUniform, SampleSobol}
+// DefaultSampling is what an empty Sampling means: a grid.
+const DefaultSampling = SampleGrid
 
-// ParseSampling returns the sampling with the given name.
-func ParseSampling(name string) (Sampling, error) {
-	if i := slices.Index(Samplings, Sampling(name)); i >= 0 {
-		return Samplings[i], nil
-	}
-	return "", fmt.Errorf("unknown sampling %q (want grid, uniform or sobol)", name)
-}
+// Samplings returns the samplings, a fresh slice on every call.
+func Samplings() []Sampling { return []Sampling{SampleGrid, SampleUniform, SampleSobol} }
 
 // Sampler draws collocation points in [T0, T1]; each call of Points gives a
 // fresh set (the same grid every time for SampleGrid).

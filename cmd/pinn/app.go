@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -71,7 +72,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		ErrWriter:      stderr,
 		ExitErrHandler: func(*cli.Context, error) {}, // run maps errors to exit statuses
 		OnUsageError:   onUsageError,
-		Commands:       []*cli.Command{listCommand, trainCommand, solveCommand, evalCommand, reproduceCommand, compareCommand, experimentsCommand, benchCommand},
+		Commands:       []*cli.Command{listCommand(), trainCommand(), solveCommand(), evalCommand(), reproduceCommand(), compareCommand(), experimentsCommand(), benchCommand()},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return badInput("unknown command %q (run pinn help)", c.Args().First())
@@ -169,11 +170,11 @@ func takesValue(cmd *cli.Command, name string) bool {
 	return false
 }
 
-// isNumber reports whether a looks like a negative number, an argument
-// rather than a flag.
+// isNumber reports whether a is a number (a negative one, say), an
+// argument rather than a flag. The whole of a must be the number:
+// fmt.Sscan would take "-1abc" for -1.
 func isNumber(a string) bool {
-	var f float64
-	_, err := fmt.Sscan(a, &f)
+	_, err := strconv.ParseFloat(a, 64)
 	return err == nil
 }
 

@@ -17,25 +17,37 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// benchCommand times the executors against each other.
-var benchCommand = &cli.Command{
-	Name:  "bench",
-	Usage: "time one Adam epoch with each executor, side by side",
-	Description: "Times one Adam epoch (forward pass, derivatives, loss, gradient, update) of forum-final,\n" +
-		"y' = -2y on [1, 5], with a tanh network, for each size and derivative mode: first with the\n" +
-		"tape executor (Gorgonia's TapeMachine, the reference), then with the compiled one, and shows\n" +
-		"the speed-up. Each case is warmed up with one epoch and then run in growing batches of epochs\n" +
-		"until --time has been measured.\n\n" +
-		"Examples:\n" +
-		"   pinn bench\n" +
-		"   pinn bench --sizes 41x8x2 --derivative symbolic --time 3s --json",
-	Flags: []cli.Flag{
-		&cli.StringFlag{Name: "sizes", Value: "41x8x2,1000x32x3,10000x64x3", Usage: "sizes PxWxL (collocation points x hidden width x hidden layers), comma-separated"},
-		&cli.StringFlag{Name: "derivative", Value: strings.ReplaceAll(names(graph.Derivatives), " ", ""), Usage: "derivative modes, comma-separated: " + names(graph.Derivatives)},
-		&cli.DurationFlag{Name: "time", Value: time.Second, Usage: "least time measured per case and executor"},
-		&cli.BoolFlag{Name: "json", Usage: "print one JSON array instead of a table"},
-	},
-	Action: runBench,
+// benchFlags say what pinn bench times.
+type benchFlags struct {
+	sizes, derivatives string
+	least              time.Duration
+	json               bool
+}
+
+// benchCommand returns pinn bench, which times the executors against each
+// other, bound to fresh options.
+func benchCommand() *cli.Command {
+	f := &benchFlags{}
+	return &cli.Command{
+		Name:  "bench",
+		Usage: "time one Adam epoch with each executor, side by side",
+		Description: "Times one Adam epoch (forward pass, derivatives, loss, gradient, update) of forum-final,\n" +
+			"y' = -2y on [1, 5], with a tanh network, for each size and derivative mode: first with the\n" +
+			"tape executor (Gorgonia's TapeMachine, the reference), then with the compiled one, and shows\n" +
+			"the speed-up. Each case is warmed up with one epoch and then run in growing batches of epochs\n" +
+			"until --time has been measured.\n\n" +
+			"Examples:\n" +
+			"   pinn bench\n" +
+			"   pinn bench --sizes 41x8x2 --derivative symbolic --time 3s --json",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "sizes", Value: "41x8x2,1000x32x3,10000x64x3", Usage: "sizes PxWxL (collocation points x hidden width x hidden layers), comma-separated", Destination: &f.sizes},
+			&cli.StringFlag{Name: "derivative", Value: strings.ReplaceAll(problems.ChoiceList(graph.Derivatives()), " ", ""),
+				Usage: "derivative modes, comma-separated: " + problems.ChoiceList(graph.Derivatives()), Destination: &f.derivatives},
+			&cli.DurationFlag{Name: "time", Value: time.Second, Usage: "least time measured per case and executor", Destination: &f.least},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON array instead of a table", Destination: &f.json},
+		},
+		Action: func(c *cli.Context) error { return runBench(c, f) },
+	}
 }
 
 // benchSize is the size of a benchmarked problem.
@@ -61,23 +73,23 @@ const benchRow = "%-32s%-13s%-12s%-12s%s\n"
 
 // runBench times each case with the tape, then the compiled executor, and
 // prints a row per case as it ends (or all of them as JSON at the end).
-func runBench(c *cli.Context) error {
+func runBench(c *cli.Context, f *benchFlags) error {
 	if c.NArg() > 0 {
 		return badInput("bench takes no arguments, got %q", c.Args().First())
 	}
-	sizes, err := parseSizes(c.String("sizes"))
+	sizes, err := parseSizes(f.sizes)
 	if err != nil {
 		return err
 	}
 	var modes []graph.Derivative
-	for _, f := range strings.Split(c.String("derivative"), ",") {
-		d, err := graph.ParseDerivative(strings.TrimSpace(f))
-		if err != nil || d == graph.WRTPrediction {
-			return badInput("--derivative: unknown derivative %q (want a comma-separated list of %s)", strings.TrimSpace(f), names(graph.Derivatives))
+	for _, name := range strings.Split(f.derivatives, ",") {
+		d, err := problems.ParseChoice("derivative", strings.TrimSpace(name), graph.Derivatives())
+		if err != nil {
+			return usageError{fmt.Errorf("--derivative: %w", err)}
 		}
 		modes = append(modes, d)
 	}
-	least := c.Duration("time")
+	least := f.least
 	if least <= 0 {
 		return badInput("--time must be positive, got %v", least)
 	}
@@ -85,7 +97,7 @@ func runBench(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	out, stderr, asJSON := c.App.Writer, c.App.ErrWriter, c.Bool("json")
+	out, stderr, asJSON := c.App.Writer, c.App.ErrWriter, f.json
 	progress := isTerminal(stderr)
 	if !asJSON {
 		fmt.Fprintf(out, "pinn bench: one Adam epoch of %s (%s, %s in [%g, %g]), tanh network, float64\n", p.Name, p.Equation(), p.Indep, p.T0, p.T1)
@@ -161,12 +173,13 @@ func parseSizes(list string) ([]benchSize, error) {
 // one Adam epoch with exec: after an epoch of warm-up, epochs run in growing
 // batches until at least least has been measured.
 func timeEpoch(p *problems.Problem, s benchSize, mode graph.Derivative, exec graph.Executor, least time.Duration) (float64, error) {
-	cfg := graph.Config{Hidden: slices.Repeat([]int{s.width}, s.layers), Activation: graph.Tanh, OutputActivation: graph.Tanh, Derivative: mode, Executor: exec}
-	net, err := graph.NewNetwork(cfg.Hidden, 1, graph.Tanh, graph.Tanh, graph.NewRand(1))
+	cfg := graph.Config{Architecture: graph.Architecture{Hidden: slices.Repeat([]int{s.width}, s.layers), Activation: graph.Tanh, OutputActivation: graph.Tanh},
+		Derivative: mode, Executor: exec}
+	net, err := graph.NewNetwork(cfg.Architecture, 1, graph.NewRand(1))
 	if err != nil {
 		return 0, err
 	}
-	tr, err := graph.NewTrainer(p, net, cfg, p.Grid(s.points), nil, 0.01)
+	tr, err := graph.NewTrainer(p, net, cfg, p.Grid(s.points), graph.Options{})
 	if err != nil {
 		return 0, err
 	}

@@ -14,21 +14,34 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-var evalCommand = &cli.Command{
-	Name:      "eval",
-	Usage:     "evaluate a saved model",
-	ArgsUsage: "FILE.json",
-	Description: "Prints the solution a model saved with --save gives at the times asked for (by default the\n" +
-		"problem's grid), and with --json its first derivative too.\n\n" +
-		"Examples:\n" +
-		"   pinn eval model.json --t 0.5,1,2\n" +
-		"   pinn eval model.json --grid 0:2:5 --json",
-	Flags: []cli.Flag{
-		&cli.StringFlag{Name: "t", Usage: "times, comma-separated"},
-		&cli.StringFlag{Name: "grid", Usage: "`a:b:n`: n equally spaced times from a to b"},
-		&cli.BoolFlag{Name: "json", Usage: "print one JSON object with the solution and its derivative"},
-	},
-	Action: runEval,
+// evalFlags say where pinn eval evaluates and how it prints.
+type evalFlags struct {
+	t, grid         string
+	json            bool
+	tFlag, gridFlag cli.Flag
+}
+
+// evalCommand returns pinn eval, bound to fresh options.
+func evalCommand() *cli.Command {
+	f := &evalFlags{}
+	f.tFlag = &cli.StringFlag{Name: "t", Usage: "times, comma-separated", Destination: &f.t}
+	f.gridFlag = &cli.StringFlag{Name: "grid", Usage: "`a:b:n`: n equally spaced times from a to b", Destination: &f.grid}
+	return &cli.Command{
+		Name:      "eval",
+		Usage:     "evaluate a saved model",
+		ArgsUsage: "FILE.json",
+		Description: "Prints the solution a model saved with --save gives at the times asked for (by default the\n" +
+			"problem's grid), and with --json its first derivative too.\n\n" +
+			"Examples:\n" +
+			"   pinn eval model.json --t 0.5,1,2\n" +
+			"   pinn eval model.json --grid 0:2:5 --json",
+		Flags: []cli.Flag{
+			f.tFlag,
+			f.gridFlag,
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object with the solution and its derivative", Destination: &f.json},
+		},
+		Action: func(c *cli.Context) error { return runEval(c, f) },
+	}
 }
 
 // evalReport is what pinn eval --json prints.
@@ -38,32 +51,33 @@ type evalReport struct {
 	Derivative map[string][]float64 `json:"derivative"`
 }
 
-func runEval(c *cli.Context) error {
+func runEval(c *cli.Context, f *evalFlags) error {
 	if c.NArg() != 1 {
 		return badInput("eval needs one FILE.json saved with --save, got %d arguments", c.NArg())
 	}
 	path := c.Args().First()
-	f, err := os.Open(path)
+	file, err := os.Open(path)
 	if err != nil {
 		return badInput("%v", err)
 	}
-	defer f.Close()
-	m, p, err := graph.ReadModel(f)
+	defer file.Close()
+	m, err := graph.ReadModel(file)
 	if err != nil {
 		return badInput("%s: %v", path, err)
 	}
-	ts, err := evalTimes(c)
+	p := m.Problem()
+	ts, err := f.times(c)
 	if err != nil {
 		return err
 	}
 	if ts == nil {
 		ts = p.Grid(p.Points)
 	}
-	sol, err := graph.Predict(p, m.Network, m.IC, ts)
+	sol, err := m.Predict(ts)
 	if err != nil {
 		return err
 	}
-	if c.Bool("json") {
+	if f.json {
 		r := evalReport{T: ts, Solution: map[string][]float64{}, Derivative: map[string][]float64{}}
 		for i, v := range p.Vars {
 			r.Solution[v], r.Derivative[v] = sol.Y[i], sol.DY[i]
@@ -86,16 +100,16 @@ func runEval(c *cli.Context) error {
 	return w.Flush()
 }
 
-// evalTimes reads --t or --grid; nil means neither was given.
-func evalTimes(c *cli.Context) ([]float64, error) {
+// times reads --t or --grid; nil means neither was given.
+func (f *evalFlags) times(c *cli.Context) ([]float64, error) {
 	switch {
-	case c.IsSet("t") && c.IsSet("grid"):
+	case given(c, f.tFlag) && given(c, f.gridFlag):
 		return nil, badInput("give --t or --grid, not both")
-	case c.IsSet("t"):
-		return floatList(c, "t")
-	case c.IsSet("grid"):
-		parts := strings.Split(c.String("grid"), ":")
-		bad := badInput("--grid %q is not a:b:n (from a to b, n points, n >= 2)", c.String("grid"))
+	case given(c, f.tFlag):
+		return floatList("t", f.t)
+	case given(c, f.gridFlag):
+		parts := strings.Split(f.grid, ":")
+		bad := badInput("--grid %q is not a:b:n (from a to b, n points, n >= 2)", f.grid)
 		if len(parts) != 3 {
 			return nil, bad
 		}

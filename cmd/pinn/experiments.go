@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -17,60 +18,74 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-var experimentsCommand = &cli.Command{
-	Name:      "experiments",
-	Usage:     "list and run the named experiments",
-	ArgsUsage: "list | run NAME...",
-	Description: "The studies pinn reproduces are data: a table of named experiments (problem, network,\n" +
-		"derivative, Adam's settings, seeds) run by one runner, seeds in parallel on the available\n" +
-		"cores with results that do not depend on how many; and named comparisons of the derivative\n" +
-		"modes (what pinn compare runs).\n\n" +
-		"Examples:\n" +
-		"   pinn experiments list\n" +
-		"   pinn experiments run original-bug --seeds 3\n" +
-		"   pinn experiments run derivatives-forum-final --out runs/derivatives",
-	Subcommands: []*cli.Command{experimentsListCommand, experimentsRunCommand},
-	Action: func(c *cli.Context) error {
-		if c.NArg() > 0 {
-			return badInput("unknown experiments command %q (want list or run)", c.Args().First())
-		}
-		return cli.ShowSubcommandHelp(c)
-	},
+// experimentsCommand returns pinn experiments, bound to fresh options.
+func experimentsCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "experiments",
+		Usage:     "list and run the named experiments",
+		ArgsUsage: "list | run NAME...",
+		Description: "The studies pinn reproduces are data: a table of named experiments (problem, network,\n" +
+			"derivative, Adam's settings, seeds) run by one runner, seeds in parallel on the available\n" +
+			"cores with results that do not depend on how many; and named comparisons of the derivative\n" +
+			"modes (what pinn compare runs).\n\n" +
+			"Examples:\n" +
+			"   pinn experiments list\n" +
+			"   pinn experiments run original-bug --seeds 3\n" +
+			"   pinn experiments run derivatives-forum-final --out runs/derivatives",
+		Subcommands: []*cli.Command{experimentsListCommand(), experimentsRunCommand()},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return badInput("unknown experiments command %q (want list or run)", c.Args().First())
+			}
+			return cli.ShowSubcommandHelp(c)
+		},
+	}
 }
 
-var experimentsListCommand = &cli.Command{
-	Name:  "list",
-	Usage: "list the named experiments and comparisons",
-	Description: "Shows each experiment with its problem, network, derivative, Adam's settings and seeds.\n\n" +
-		"Example:\n   pinn experiments list --json",
-	Flags:  []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print one JSON array"}},
-	Action: runExperimentsList,
+func experimentsListCommand() *cli.Command {
+	var asJSON bool
+	return &cli.Command{
+		Name:  "list",
+		Usage: "list the named experiments and comparisons",
+		Description: "Shows each experiment with its problem, network, derivative, Adam's settings and seeds.\n\n" +
+			"Example:\n   pinn experiments list --json",
+		Flags:  []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print one JSON array", Destination: &asJSON}},
+		Action: func(c *cli.Context) error { return runExperimentsList(c, asJSON) },
+	}
 }
 
-var experimentsRunCommand = &cli.Command{
-	Name:      "run",
-	Usage:     "run named experiments, or one comparison, and report them",
-	ArgsUsage: "NAME...",
-	Description: "Runs each named experiment over its seeds and reports the numbers with their explanation;\n" +
-		"a comparison (derivatives-...) runs alone, as pinn compare does.\n\n" +
-		"Examples:\n" +
-		"   pinn experiments run relu-zero-gradients\n" +
-		"   pinn experiments run final-code --seeds 20 --json\n" +
-		"   pinn experiments run derivatives-decay --out runs/decay",
-	Flags:  concatFlags(runFlags, findingOutputFlags),
-	Action: runExperimentsRun,
+func experimentsRunCommand() *cli.Command {
+	run, out := &runFlags{}, &outputFlags{}
+	return &cli.Command{
+		Name:      "run",
+		Usage:     "run named experiments, or one comparison, and report them",
+		ArgsUsage: "NAME...",
+		Description: "Runs each named experiment over its seeds and reports the numbers with their explanation;\n" +
+			"a comparison (derivatives-...) runs alone, as pinn compare does.\n\n" +
+			"Examples:\n" +
+			"   pinn experiments run relu-zero-gradients\n" +
+			"   pinn experiments run final-code --seeds 20 --json\n" +
+			"   pinn experiments run derivatives-decay --out runs/decay",
+		Flags:  concatFlags(run.flags(), out.findingFlags()),
+		Action: func(c *cli.Context) error { return runExperimentsRun(c, run, out) },
+	}
 }
 
 // runFlags say how many seeds run and on how many cores.
-var runFlags = []cli.Flag{
-	&cli.IntFlag{Name: "seeds", Usage: "run seeds 1 to `N`", DefaultText: "each experiment's own, 10 for the thread's"},
-	&cli.IntFlag{Name: "workers", Usage: "`runs` at once; the results do not depend on it", DefaultText: "the number of cores"},
+type runFlags struct {
+	seeds, workers         int
+	seedsFlag, workersFlag cli.Flag
 }
 
-// findingOutputFlags say where reports go.
-var findingOutputFlags = []cli.Flag{
-	&cli.StringFlag{Name: "out", Usage: "write a Markdown report, JSON, CSVs and PNG plots into `DIR`"},
-	&cli.BoolFlag{Name: "json", Usage: "print one JSON object instead of text"},
+func (r *runFlags) flags() []cli.Flag {
+	r.seedsFlag = &cli.IntFlag{Name: "seeds", Usage: "run seeds 1 to `N`", DefaultText: "each experiment's own, 10 for the thread's", Destination: &r.seeds}
+	r.workersFlag = &cli.IntFlag{Name: "workers", Usage: "`runs` at once; the results do not depend on it", DefaultText: "the number of cores", Destination: &r.workers}
+	return []cli.Flag{r.seedsFlag, r.workersFlag}
+}
+
+// findingFlags are --out and --json of a command that runs experiments.
+func (o *outputFlags) findingFlags() []cli.Flag {
+	return []cli.Flag{o.dirFlag("write a Markdown report, JSON, CSVs and PNG plots into `DIR`"), o.jsonFlag()}
 }
 
 // experimentInfo is how experiments list shows an experiment.
@@ -103,13 +118,13 @@ func outputs(problem string) int {
 
 func experimentInfos() []experimentInfo {
 	var infos []experimentInfo
-	for _, e := range experiments.Experiments {
+	for _, e := range experiments.Experiments() {
 		infos = append(infos, experimentInfo{Name: e.Name, Kind: "experiment", Title: e.Title, Claim: e.Claim,
 			Problem: e.Problem, Network: e.Network(outputs(e.Problem)), Activation: string(e.Config.Activation),
 			OutputActivation: string(e.Config.OutputActivation), Derivative: string(e.Config.Derivative),
 			Epochs: e.Epochs, LearningRate: e.LearningRate, Seeds: e.Seeds, Reproduce: inThread(e.Name)})
 	}
-	for _, c := range experiments.Comparisons {
+	for _, c := range experiments.Comparisons() {
 		e := experiments.Experiment{Config: c.Config}
 		infos = append(infos, experimentInfo{Name: c.Name, Kind: "comparison", Title: c.Title,
 			Problem: c.Problem, Network: e.Network(outputs(c.Problem)), Activation: string(c.Config.Activation),
@@ -120,20 +135,15 @@ func experimentInfos() []experimentInfo {
 }
 
 func inThread(name string) bool {
-	for _, n := range experiments.Thread {
-		if n == name {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(experiments.Thread(), name)
 }
 
-func runExperimentsList(c *cli.Context) error {
+func runExperimentsList(c *cli.Context, asJSON bool) error {
 	if c.NArg() > 0 {
 		return badInput("experiments list takes no arguments, got %q", c.Args().First())
 	}
 	infos := experimentInfos()
-	if c.Bool("json") {
+	if asJSON {
 		enc := json.NewEncoder(c.App.Writer)
 		enc.SetIndent("", "  ")
 		return enc.Encode(infos)
@@ -150,7 +160,7 @@ func runExperimentsList(c *cli.Context) error {
 	return w.Flush()
 }
 
-func runExperimentsRun(c *cli.Context) error {
+func runExperimentsRun(c *cli.Context, run *runFlags, out *outputFlags) error {
 	if c.NArg() == 0 {
 		return badInput("experiments run needs at least one NAME (see pinn experiments list)")
 	}
@@ -159,19 +169,19 @@ func runExperimentsRun(c *cli.Context) error {
 		if len(names) > 1 {
 			return badInput("the comparison %s runs alone, without %s", names[0], strings.Join(names[1:], ", "))
 		}
-		if c.IsSet("seeds") {
+		if given(c, run.seedsFlag) {
 			return badInput("--seeds does not apply to the comparison %s: it trains every mode from seed %d", names[0], cmp.Seed)
 		}
-		if c.IsSet("workers") {
+		if given(c, run.workersFlag) {
 			return badInput("--workers does not apply to the comparison %s: its modes run one at a time, so their times compare", names[0])
 		}
-		return runComparison(c, cmp)
+		return runComparison(c, out, cmp)
 	}
 	es, err := lookupExperiments(names)
 	if err != nil {
 		return err
 	}
-	return runFindings(c, es, "Experiments: "+strings.Join(names, ", "))
+	return runFindings(c, run, out, es, "Experiments: "+strings.Join(names, ", "))
 }
 
 // lookupExperiments returns the experiments with the given names; a
@@ -194,18 +204,17 @@ func lookupExperiments(names []string) ([]experiments.Experiment, error) {
 	return es, nil
 }
 
-// runOptions reads --seeds and --workers.
-func runOptions(c *cli.Context) (experiments.Options, error) {
+// options checks --seeds and --workers and returns the options they say.
+func (r *runFlags) options(c *cli.Context) (experiments.Options, error) {
 	var o experiments.Options
-	if c.IsSet("seeds") {
-		n := c.Int("seeds")
-		if n < 1 {
-			return o, badInput("--seeds must be at least 1, got %d", n)
+	if given(c, r.seedsFlag) {
+		if r.seeds < 1 {
+			return o, badInput("--seeds must be at least 1, got %d", r.seeds)
 		}
-		o.Seeds = experiments.SeedRange(n)
+		o.Seeds = experiments.SeedRange(r.seeds)
 	}
-	if c.IsSet("workers") {
-		if o.Workers = c.Int("workers"); o.Workers < 1 {
+	if given(c, r.workersFlag) {
+		if o.Workers = r.workers; o.Workers < 1 {
 			return o, badInput("--workers must be at least 1, got %d", o.Workers)
 		}
 	}
@@ -213,13 +222,13 @@ func runOptions(c *cli.Context) (experiments.Options, error) {
 }
 
 // runFindings runs experiments and prints or writes their report.
-func runFindings(c *cli.Context, es []experiments.Experiment, title string) error {
-	opts, err := runOptions(c)
+func runFindings(c *cli.Context, run *runFlags, out *outputFlags, es []experiments.Experiment, title string) error {
+	opts, err := run.options(c)
 	if err != nil {
 		return err
 	}
-	dir, err := outDir(c)
-	if err != nil {
+	dir := out.dir
+	if err := outDir(dir); err != nil {
 		return err
 	}
 	var finish func()
@@ -234,7 +243,7 @@ func runFindings(c *cli.Context, es []experiments.Experiment, title string) erro
 			return fmt.Errorf("writing %s: %w", dir, err)
 		}
 	}
-	if c.Bool("json") {
+	if out.json {
 		return json.NewEncoder(c.App.Writer).Encode(experiments.FindingsReport{Findings: fs})
 	}
 	if err := experiments.WriteText(c.App.Writer, fs); err != nil {

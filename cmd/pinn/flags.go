@@ -12,111 +12,225 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// networkFlags configure the network and the loss; trainFlags the optimiser.
-var (
-	networkFlags = []cli.Flag{
-		&cli.StringFlag{Name: "hidden", Value: "16,16", Usage: "hidden layer widths, comma-separated"},
-		&cli.StringFlag{Name: "activation", Value: string(graph.Tanh), Usage: "hidden activation: " + names(graph.Activations)},
-		&cli.StringFlag{Name: "output-activation", Value: string(graph.Identity), Usage: "output activation: " + names(graph.Activations)},
-		&cli.StringFlag{Name: "derivative", Value: string(graph.Symbolic), Usage: "how dy/dt is taken: " + names(graph.Derivatives)},
-		&cli.Float64Flag{Name: "fd-step", Usage: "finite-difference step h of fd-central", DefaultText: "6e-6, 1e-4 for second-order problems"},
-		&cli.StringFlag{Name: "ic", Value: string(graph.SoftIC), Usage: "initial conditions: soft (in the loss) or hard (built into the trial solution)"},
-		&cli.BoolFlag{Name: "scale-input", Usage: "map the domain onto [-1, 1] before the first layer (--scale-input=false turns it off)", DefaultText: "on, but off for decay and forum-final"},
-	}
-	trainFlags = []cli.Flag{
-		&cli.IntFlag{Name: "points", Usage: "number of collocation points", DefaultText: "the problem's grid"},
-		&cli.StringFlag{Name: "sampling", Value: string(problems.SampleGrid), Usage: "collocation points: grid, uniform (random) or sobol"},
-		&cli.IntFlag{Name: "resample", Usage: "draw fresh collocation points every `K` Adam epochs", DefaultText: "never"},
-		&cli.IntFlag{Name: "refine", Usage: "every `K` Adam epochs, add the points of largest residual", DefaultText: "never"},
-		&cli.IntFlag{Name: "refine-points", Usage: "how many points each refinement adds", DefaultText: "a tenth of --points"},
-		&cli.IntFlag{Name: "stages", Value: 1, Usage: "march in time: train on `K` growing windows [t0, t0 + k(t1-t0)/K] in turn, each with its share of the epochs"},
-		&cli.StringFlag{Name: "optimizer", Value: string(graph.Adam), Usage: "adam, lbfgs, or adam+lbfgs (Adam, then L-BFGS)"},
-		&cli.IntFlag{Name: "epochs", Value: 3000, Usage: "Adam epochs"},
-		&cli.Float64Flag{Name: "lr", Value: 0.01, Usage: "Adam learning rate"},
-		&cli.IntFlag{Name: "lbfgs-iters", Value: 20000, Usage: "most L-BFGS iterations"},
-		&cli.Float64Flag{Name: "lbfgs-tol", Value: 1e-12, Usage: "stop L-BFGS when 100 iterations lower the loss by less than this fraction"},
-		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of every random choice"},
-		&cli.StringFlag{Name: "executor", Value: string(graph.Compiled), Usage: "what runs the training graph: compiled (the package's own executor) or tape (Gorgonia's TapeMachine, the reference)"},
-	}
-)
+// Every flag writes into a field of an options struct (its Destination) that
+// the command's action reads, so that a misspelt field is a compile error
+// where a misspelt c.String("name") would silently read "". The commands are
+// built afresh for each run (see newApp), each with its own options.
 
-func names[T ~string](xs []T) string {
-	s := make([]string, len(xs))
-	for i, x := range xs {
-		s[i] = string(x)
-	}
-	return strings.Join(s, ", ")
+// given reports whether the user gave the flag f.
+func given(c *cli.Context, f cli.Flag) bool { return c.IsSet(f.Names()[0]) }
+
+// choiceFlag is a text flag whose value must be one of choices; parse
+// stores it, typed, in dst.
+type choiceFlag[T ~string] struct {
+	flag    *cli.StringFlag
+	what    string // the kind of value, for the error
+	choices []T
+	dst     *T
 }
 
-// parseConfig reads the network and loss flags, and --executor.
-func parseConfig(c *cli.Context) (graph.Config, error) {
-	var cfg graph.Config
-	var err error
-	if cfg.Hidden, err = parseWidths(c.String("hidden")); err != nil {
-		return cfg, err
-	}
-	if cfg.Activation, err = graph.ParseActivation(c.String("activation")); err != nil {
-		return cfg, usageError{fmt.Errorf("--activation: %w", err)}
-	}
-	if cfg.OutputActivation, err = graph.ParseActivation(c.String("output-activation")); err != nil {
-		return cfg, usageError{fmt.Errorf("--output-activation: %w", err)}
-	}
-	if cfg.Derivative, err = graph.ParseDerivative(c.String("derivative")); err != nil || cfg.Derivative == graph.WRTPrediction {
-		return cfg, badInput("--derivative: unknown derivative %q (want one of %s)", c.String("derivative"), names(graph.Derivatives))
-	}
-	if cfg.IC, err = graph.ParseICMode(c.String("ic")); err != nil {
-		return cfg, usageError{fmt.Errorf("--ic: %w", err)}
-	}
-	if cfg.Executor, err = graph.ParseExecutor(c.String("executor")); err != nil {
-		return cfg, usageError{fmt.Errorf("--executor: %w", err)}
-	}
-	cfg.FDStep = c.Float64("fd-step")
-	if c.IsSet("fd-step") && !(cfg.FDStep > 0 && !math.IsInf(cfg.FDStep, 0)) {
-		return cfg, badInput("--fd-step must be a positive number, got %v", cfg.FDStep)
-	}
-	return cfg, nil
+// newChoiceFlag returns the flag --name with default def; what names the
+// kind of value in the error of a wrong one.
+func newChoiceFlag[T ~string](name, what, usage string, def T, choices []T, dst *T) choiceFlag[T] {
+	text := new(string)
+	return choiceFlag[T]{flag: &cli.StringFlag{Name: name, Value: string(def), Usage: usage, Destination: text},
+		what: what, choices: choices, dst: dst}
 }
 
-// parseOptions reads the training flags.
-func parseOptions(c *cli.Context) (graph.Options, error) {
-	o := graph.Options{Seed: c.Uint64("seed"), Points: c.Int("points"), Epochs: c.Int("epochs"), LearningRate: c.Float64("lr"),
-		LBFGSIterations: c.Int("lbfgs-iters"), LBFGSTolerance: c.Float64("lbfgs-tol"),
-		ResampleEvery: c.Int("resample"), RefineEvery: c.Int("refine"), RefinePoints: c.Int("refine-points"), Stages: c.Int("stages")}
-	var err error
-	if o.Optimizer, err = graph.ParseOptimizer(c.String("optimizer")); err != nil {
-		return o, usageError{fmt.Errorf("--optimizer: %w", err)}
+func (f choiceFlag[T]) parse() error {
+	v, err := problems.ParseChoice(f.what, *f.flag.Destination, f.choices)
+	if err != nil {
+		return usageError{fmt.Errorf("--%s: %w", f.flag.Name, err)}
 	}
-	if o.Sampling, err = problems.ParseSampling(c.String("sampling")); err != nil {
-		return o, usageError{fmt.Errorf("--sampling: %w", err)}
+	*f.dst = v
+	return nil
+}
+
+// fitDefaults are the defaults the network and training flags show and
+// start from where a command's differ from the library's, and the usage
+// texts where they differ from pinn train's.
+type fitDefaults struct {
+	hidden                         []int
+	outputActivation               graph.Activation
+	epochs                         int
+	outputActivationWhy, seedUsage string
+}
+
+// fitFlags binds the network, loss and training flags of pinn train, solve
+// and compare to the options they set.
+type fitFlags struct {
+	defaults fitDefaults
+	cfg      graph.Config
+	opts     graph.Options
+	// hidden is --hidden, which a check parses into cfg.
+	hidden string
+	// scaleInput is --scale-input, whose default is the problem's.
+	scaleInput     bool
+	scaleInputFlag cli.Flag
+	// checks, one per flag that needs one, in the order of the flags,
+	// check the values and store the parsed ones in cfg and opts.
+	checks []func(c *cli.Context) error
+}
+
+// newFitFlags returns the flags of a command with the library's defaults
+// where d leaves them zero.
+func newFitFlags(d fitDefaults) *fitFlags {
+	if d.hidden == nil {
+		d.hidden = graph.DefaultHidden()
 	}
-	if c.IsSet("points") && o.Points < 2 {
-		return o, badInput("--points must be at least 2, got %d", o.Points)
+	if d.outputActivation == "" {
+		d.outputActivation = graph.DefaultOutputActivation
 	}
-	for _, f := range []string{"epochs", "lbfgs-iters", "stages"} {
-		if c.Int(f) <= 0 {
-			return o, badInput("--%s must be positive, got %d", f, c.Int(f))
+	if d.epochs == 0 {
+		d.epochs = graph.DefaultEpochs
+	}
+	if d.seedUsage == "" {
+		d.seedUsage = "seed of every random choice"
+	}
+	return &fitFlags{defaults: d}
+}
+
+// parse runs the checks: the options then hold what the flags say.
+func (f *fitFlags) parse(c *cli.Context) error {
+	for _, check := range f.checks {
+		if err := check(c); err != nil {
+			return err
 		}
 	}
-	for _, f := range []string{"resample", "refine", "refine-points"} {
-		if c.Int(f) < 0 {
-			return o, badInput("--%s must not be negative, got %d", f, c.Int(f))
-		}
-	}
-	if !(o.LearningRate > 0) || math.IsInf(o.LearningRate, 0) {
-		return o, badInput("--lr must be a positive finite number, got %v", o.LearningRate)
-	}
-	if !(o.LBFGSTolerance > 0) || math.IsInf(o.LBFGSTolerance, 0) {
-		return o, badInput("--lbfgs-tol must be a positive finite number, got %v", o.LBFGSTolerance)
-	}
-	return o, nil
+	return nil
 }
 
-// scaleInput reads --scale-input, whose default is the problem's.
-func scaleInput(c *cli.Context, def bool) bool {
-	if c.IsSet("scale-input") {
-		return c.Bool("scale-input")
+// choice returns the flag of cf, whose value parse checks and stores.
+func choice[T ~string](f *fitFlags, cf choiceFlag[T]) cli.Flag {
+	f.checks = append(f.checks, func(*cli.Context) error { return cf.parse() })
+	return cf.flag
+}
+
+// positive returns fl, whose value parse requires to be positive (or, with
+// zero set, not negative).
+func (f *fitFlags) positive(fl *cli.IntFlag, zero bool) cli.Flag {
+	f.checks = append(f.checks, func(*cli.Context) error {
+		switch v := *fl.Destination; {
+		case !zero && v <= 0:
+			return badInput("--%s must be positive, got %d", fl.Name, v)
+		case zero && v < 0:
+			return badInput("--%s must not be negative, got %d", fl.Name, v)
+		}
+		return nil
+	})
+	return fl
+}
+
+// positiveFloat returns fl, whose value parse requires to be positive and
+// finite, when given or always.
+func (f *fitFlags) positiveFloat(fl *cli.Float64Flag, always bool) cli.Flag {
+	f.checks = append(f.checks, func(c *cli.Context) error {
+		if v := *fl.Destination; (always || given(c, fl)) && !(v > 0 && !math.IsInf(v, 0)) {
+			if !always {
+				return badInput("--%s must be a positive number, got %v", fl.Name, v)
+			}
+			return badInput("--%s must be a positive finite number, got %v", fl.Name, v)
+		}
+		return nil
+	})
+	return fl
+}
+
+func (f *fitFlags) hiddenFlag() cli.Flag {
+	widths := make([]string, len(f.defaults.hidden))
+	for i, w := range f.defaults.hidden {
+		widths[i] = strconv.Itoa(w)
 	}
-	return def
+	f.checks = append(f.checks, func(*cli.Context) (err error) {
+		f.cfg.Hidden, err = parseWidths(f.hidden)
+		return err
+	})
+	return &cli.StringFlag{Name: "hidden", Value: strings.Join(widths, ","), Usage: "hidden layer widths, comma-separated", Destination: &f.hidden}
+}
+
+func (f *fitFlags) activationFlag() cli.Flag {
+	return choice(f, newChoiceFlag("activation", "activation", "hidden activation: "+problems.ChoiceList(graph.Activations()),
+		graph.DefaultActivation, graph.Activations(), &f.cfg.Activation))
+}
+
+func (f *fitFlags) outputActivationFlag() cli.Flag {
+	return choice(f, newChoiceFlag("output-activation", "activation", "output activation"+f.defaults.outputActivationWhy+": "+problems.ChoiceList(graph.Activations()),
+		f.defaults.outputActivation, graph.Activations(), &f.cfg.OutputActivation))
+}
+
+func (f *fitFlags) icFlag() cli.Flag {
+	return choice(f, newChoiceFlag("ic", "initial-condition mode", "initial conditions: soft (in the loss) or hard (built into the trial solution)",
+		graph.DefaultIC, graph.ICModes(), &f.cfg.IC))
+}
+
+func (f *fitFlags) pointsFlag() cli.Flag {
+	fl := &cli.IntFlag{Name: "points", Usage: "number of collocation points", DefaultText: "the problem's grid", Destination: &f.opts.Points}
+	f.checks = append(f.checks, func(c *cli.Context) error {
+		if given(c, fl) && f.opts.Points < 2 {
+			return badInput("--%s must be at least 2, got %d", fl.Name, f.opts.Points)
+		}
+		return nil
+	})
+	return fl
+}
+
+func (f *fitFlags) epochsFlag() cli.Flag {
+	return f.positive(&cli.IntFlag{Name: "epochs", Value: f.defaults.epochs, Usage: "Adam epochs", Destination: &f.opts.Epochs}, false)
+}
+
+func (f *fitFlags) learningRateFlag() cli.Flag {
+	return f.positiveFloat(&cli.Float64Flag{Name: "lr", Value: graph.DefaultLearningRate, Usage: "Adam learning rate", Destination: &f.opts.LearningRate}, true)
+}
+
+func (f *fitFlags) seedFlag() cli.Flag {
+	return &cli.Uint64Flag{Name: "seed", Value: 1, Usage: f.defaults.seedUsage, Destination: &f.opts.Seed}
+}
+
+// networkFlags configure the network and the loss.
+func (f *fitFlags) networkFlags() []cli.Flag {
+	f.scaleInputFlag = &cli.BoolFlag{Name: "scale-input", Usage: "map the domain onto [-1, 1] before the first layer (--scale-input=false turns it off)",
+		DefaultText: "on, but off for decay and forum-final", Destination: &f.scaleInput}
+	return []cli.Flag{
+		f.hiddenFlag(),
+		f.activationFlag(),
+		f.outputActivationFlag(),
+		choice(f, newChoiceFlag("derivative", "derivative", "how dy/dt is taken: "+problems.ChoiceList(graph.Derivatives()),
+			graph.DefaultDerivative, graph.Derivatives(), &f.cfg.Derivative)),
+		f.positiveFloat(&cli.Float64Flag{Name: "fd-step", Usage: "finite-difference step h of fd-central",
+			DefaultText: "6e-6, 1e-4 for second-order problems", Destination: &f.cfg.FDStep}, false),
+		f.icFlag(),
+		f.scaleInputFlag,
+	}
+}
+
+// trainFlags configure the collocation points and the optimisers.
+func (f *fitFlags) trainFlags() []cli.Flag {
+	return []cli.Flag{
+		f.pointsFlag(),
+		choice(f, newChoiceFlag("sampling", "sampling", "collocation points: grid, uniform (random) or sobol",
+			problems.DefaultSampling, problems.Samplings(), &f.opts.Sampling)),
+		f.positive(&cli.IntFlag{Name: "resample", Usage: "draw fresh collocation points every `K` Adam epochs", DefaultText: "never", Destination: &f.opts.ResampleEvery}, true),
+		f.positive(&cli.IntFlag{Name: "refine", Usage: "every `K` Adam epochs, add the points of largest residual", DefaultText: "never", Destination: &f.opts.RefineEvery}, true),
+		f.positive(&cli.IntFlag{Name: "refine-points", Usage: "how many points each refinement adds", DefaultText: "a tenth of --points", Destination: &f.opts.RefinePoints}, true),
+		f.positive(&cli.IntFlag{Name: "stages", Value: 1, Usage: "march in time: train on `K` growing windows [t0, t0 + k(t1-t0)/K] in turn, each with its share of the epochs", Destination: &f.opts.Stages}, false),
+		choice(f, newChoiceFlag("optimizer", "optimizer", "adam, lbfgs, or adam+lbfgs (Adam, then L-BFGS)",
+			graph.DefaultOptimizer, graph.Optimizers(), &f.opts.Optimizer)),
+		f.epochsFlag(),
+		f.learningRateFlag(),
+		f.positive(&cli.IntFlag{Name: "lbfgs-iters", Value: graph.DefaultLBFGSIterations, Usage: "most L-BFGS iterations", Destination: &f.opts.LBFGSIterations}, false),
+		f.positiveFloat(&cli.Float64Flag{Name: "lbfgs-tol", Value: graph.DefaultLBFGSTolerance, Usage: "stop L-BFGS when 100 iterations lower the loss by less than this fraction", Destination: &f.opts.LBFGSTolerance}, true),
+		f.seedFlag(),
+		choice(f, newChoiceFlag("executor", "executor", "what runs the training graph: compiled (the package's own executor) or tape (Gorgonia's TapeMachine, the reference)",
+			graph.DefaultExecutor, graph.Executors(), &f.cfg.Executor)),
+	}
+}
+
+// scaleInputFor returns --scale-input, whose default is the problem's.
+func (f *fitFlags) scaleInputFor(c *cli.Context, p *problems.Problem) bool {
+	if given(c, f.scaleInputFlag) {
+		return f.scaleInput
+	}
+	return p.ScaleInput
 }
 
 // parseWidths reads "8,8" into hidden layer widths.

@@ -10,16 +10,20 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-var listCommand = &cli.Command{
-	Name:  "list",
-	Usage: "list the built-in problems",
-	Description: "Shows each built-in problem with its equation, domain, initial conditions and the\n" +
-		"reference its runs are scored against.\n\n" +
-		"Example:\n   pinn list --json",
-	Flags: []cli.Flag{
-		&cli.BoolFlag{Name: "json", Usage: "print one JSON array"},
-	},
-	Action: runList,
+// listCommand returns pinn list, bound to fresh options.
+func listCommand() *cli.Command {
+	var asJSON bool
+	return &cli.Command{
+		Name:  "list",
+		Usage: "list the built-in problems",
+		Description: "Shows each built-in problem with its equation, domain, initial conditions and the\n" +
+			"reference its runs are scored against.\n\n" +
+			"Example:\n   pinn list --json",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON array", Destination: &asJSON},
+		},
+		Action: func(c *cli.Context) error { return runList(c, asJSON) },
+	}
 }
 
 // problemInfo is how list shows a problem.
@@ -40,7 +44,7 @@ type problemInfo struct {
 	Exact    []string           `json:"exact,omitempty"`
 }
 
-func runList(c *cli.Context) error {
+func runList(c *cli.Context, asJSON bool) error {
 	if c.NArg() > 0 {
 		return badInput("list takes no arguments, got %q", c.Args().First())
 	}
@@ -54,7 +58,7 @@ func runList(c *cli.Context) error {
 			Indep: p.Indep, Vars: p.Vars, Order: p.Order, T0: p.T0, T1: p.T1, Initial: p.InitialConditions(),
 			Y0: p.Y0, DY0: p.DY0, Params: p.Params, Points: p.Points, Exact: p.Exact})
 	}
-	if c.Bool("json") {
+	if asJSON {
 		enc := json.NewEncoder(c.App.Writer)
 		enc.SetIndent("", "  ")
 		return enc.Encode(infos)

@@ -13,46 +13,63 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-var solveCommand = &cli.Command{
-	Name:  "solve",
-	Usage: "solve an ODE typed on the command line",
-	Description: "Reads the equation as text and trains a network to solve it. One --rhs per variable gives\n" +
-		"its derivative (its second derivative with --order 2) in terms of t, the variables, their first\n" +
-		"derivatives d<name> (order 2), and the --param names. Expressions use + - * / ^ (power),\n" +
-		"parentheses, pow(a, b), sin cos tan exp log sqrt tanh abs, and pi. Runs are scored against --exact,\n" +
-		"or else a Dormand-Prince 5(4) integrator at tolerance 1e-10.\n\n" +
-		"Examples:\n" +
-		"   pinn solve --rhs \"t - y\" --t0 0 --t1 2 --y0 1 --exact \"t - 1 + 2*exp(-t)\"\n" +
-		"   pinn solve --order 2 --rhs \"-9*y\" --t0 0 --t1 2 --y0 0 --dy0 3 --exact \"sin(3*t)\"\n" +
-		"   pinn solve --vars x,y --rhs \"a*x - b*x*y\" --rhs \"-c*y + d*x*y\" --param a=1.5,b=1,c=3,d=1 --y0 1,1 --t1 5\n" +
-		"   pinn solve --rhs \"-k*y\" --param k=? --data decay.csv --true k=2 --y0 1 --t1 2",
-	Flags:  concatFlags(equationFlags, networkFlags, trainFlags, outputFlags),
-	Action: runSolve,
+// solveCommand returns pinn solve, bound to fresh options.
+func solveCommand() *cli.Command {
+	eq, f, out := &equationFlags{}, newFitFlags(fitDefaults{}), &outputFlags{}
+	return &cli.Command{
+		Name:  "solve",
+		Usage: "solve an ODE typed on the command line",
+		Description: "Reads the equation as text and trains a network to solve it. One --rhs per variable gives\n" +
+			"its derivative (its second derivative with --order 2) in terms of t, the variables, their first\n" +
+			"derivatives d<name> (order 2), and the --param names. Expressions use + - * / ^ (power),\n" +
+			"parentheses, pow(a, b), sin cos tan exp log sqrt tanh abs, and pi. Runs are scored against --exact,\n" +
+			fmt.Sprintf("or else a Dormand-Prince 5(4) integrator at tolerance %g.\n\n", problems.ReferenceTolerance) +
+			"Examples:\n" +
+			"   pinn solve --rhs \"t - y\" --t0 0 --t1 2 --y0 1 --exact \"t - 1 + 2*exp(-t)\"\n" +
+			"   pinn solve --order 2 --rhs \"-9*y\" --t0 0 --t1 2 --y0 0 --dy0 3 --exact \"sin(3*t)\"\n" +
+			"   pinn solve --vars x,y --rhs \"a*x - b*x*y\" --rhs \"-c*y + d*x*y\" --param a=1.5,b=1,c=3,d=1 --y0 1,1 --t1 5\n" +
+			"   pinn solve --rhs \"-k*y\" --param k=? --data decay.csv --true k=2 --y0 1 --t1 2",
+		Flags: concatFlags(eq.flags(), f.networkFlags(), f.trainFlags(), out.fitFlags()),
+		Action: func(c *cli.Context) error {
+			return runSolve(c, eq, f, out)
+		},
+	}
 }
 
 // equationFlags describe the problem of pinn solve.
-var equationFlags = []cli.Flag{
-	&cli.StringSliceFlag{Name: "rhs", Usage: "right-hand side of one variable's equation, once per variable (commas inside are kept)"},
-	&cli.StringFlag{Name: "vars", Value: "y", Usage: "state variable names, comma-separated"},
-	&cli.IntFlag{Name: "order", Value: 1, Usage: "1: --rhs gives dy/dt; 2: --rhs gives d2y/dt2"},
-	&cli.Float64Flag{Name: "t0", Value: 0, Usage: "start of the domain (where the initial conditions hold)"},
-	&cli.Float64Flag{Name: "t1", Value: 1, Usage: "end of the domain"},
-	&cli.StringFlag{Name: "y0", Usage: "initial values, comma-separated, one per variable"},
-	&cli.StringFlag{Name: "dy0", Usage: "initial slopes for --order 2, comma-separated"},
-	&cli.StringSliceFlag{Name: "param", Usage: "parameters NAME=VALUE, comma-separated or repeated; NAME=? (or NAME=?START) marks an unknown to learn from --data"},
-	&cli.StringSliceFlag{Name: "exact", Usage: "exact solution of one variable, once per variable"},
-	&cli.StringFlag{Name: "data", Usage: "observations for unknown parameters: a CSV `FILE` with columns t and one per variable"},
-	&cli.StringFlag{Name: "true", Usage: "true values NAME=VALUE of unknown parameters, to report the error of the learned ones"},
+type equationFlags struct {
+	rhs, param, exact       cli.StringSlice
+	vars, y0, dy0, data, tr string
+	order                   int
+	t0, t1                  float64
+	dy0Flag                 cli.Flag
+}
+
+func (e *equationFlags) flags() []cli.Flag {
+	e.dy0Flag = &cli.StringFlag{Name: "dy0", Usage: "initial slopes for --order 2, comma-separated", Destination: &e.dy0}
+	return []cli.Flag{
+		&cli.StringSliceFlag{Name: "rhs", Usage: "right-hand side of one variable's equation, once per variable (commas inside are kept)", Destination: &e.rhs},
+		&cli.StringFlag{Name: "vars", Value: "y", Usage: "state variable names, comma-separated", Destination: &e.vars},
+		&cli.IntFlag{Name: "order", Value: 1, Usage: "1: --rhs gives dy/dt; 2: --rhs gives d2y/dt2", Destination: &e.order},
+		&cli.Float64Flag{Name: "t0", Value: 0, Usage: "start of the domain (where the initial conditions hold)", Destination: &e.t0},
+		&cli.Float64Flag{Name: "t1", Value: 1, Usage: "end of the domain", Destination: &e.t1},
+		&cli.StringFlag{Name: "y0", Usage: "initial values, comma-separated, one per variable", Destination: &e.y0},
+		e.dy0Flag,
+		&cli.StringSliceFlag{Name: "param", Usage: "parameters NAME=VALUE, comma-separated or repeated; NAME=? (or NAME=?START) marks an unknown to learn from --data", Destination: &e.param},
+		&cli.StringSliceFlag{Name: "exact", Usage: "exact solution of one variable, once per variable", Destination: &e.exact},
+		&cli.StringFlag{Name: "data", Usage: "observations for unknown parameters: a CSV `FILE` with columns t and one per variable", Destination: &e.data},
+		&cli.StringFlag{Name: "true", Usage: "true values NAME=VALUE of unknown parameters, to report the error of the learned ones", Destination: &e.tr},
+	}
 }
 
 // solvePoints is the default number of collocation points of pinn solve.
 const solvePoints = 101
 
-func runSolve(c *cli.Context) error {
+func runSolve(c *cli.Context, eq *equationFlags, f *fitFlags, out *outputFlags) error {
 	if c.NArg() > 0 {
 		return badInput("solve takes no arguments, got %q (quote each expression: --rhs \"t - y\")", c.Args().First())
 	}
-	d, err := definitionFromFlags(c)
+	d, err := eq.definition(c)
 	if err != nil {
 		return err
 	}
@@ -60,7 +77,7 @@ func runSolve(c *cli.Context) error {
 	if err != nil {
 		return usageError{err}
 	}
-	trueParams, _, err := parseParams(c.String("true"))
+	trueParams, _, err := parseParams(eq.tr)
 	if err != nil {
 		return usageError{fmt.Errorf("--true: %w", err)}
 	}
@@ -69,35 +86,35 @@ func runSolve(c *cli.Context) error {
 			return badInput("--true: %q is not an unknown parameter (mark it --param %s=?)", k, k)
 		}
 	}
-	obs, err := readData(c, p)
+	obs, err := readData(eq.data, p)
 	if err != nil {
 		return err
 	}
-	return fitAndReport(c, p, obs, trueParams)
+	return fitAndReport(c, f, out, p, obs, trueParams)
 }
 
-// definitionFromFlags builds the problem the equation flags describe.
-func definitionFromFlags(c *cli.Context) (problems.Definition, error) {
+// definition builds the problem the equation flags describe.
+func (e *equationFlags) definition(c *cli.Context) (problems.Definition, error) {
 	d := problems.Definition{Name: "solve", Summary: "an equation from the command line",
-		Order: c.Int("order"), RHS: c.StringSlice("rhs"), Exact: c.StringSlice("exact"),
-		T0: c.Float64("t0"), T1: c.Float64("t1"), Points: solvePoints, ScaleInput: true}
+		Order: e.order, RHS: e.rhs.Value(), Exact: e.exact.Value(),
+		T0: e.t0, T1: e.t1, Points: solvePoints, ScaleInput: true}
 	if len(d.RHS) == 0 {
 		return d, badInput("solve needs the equation: --rhs EXPR, once per variable")
 	}
-	for _, v := range strings.Split(c.String("vars"), ",") {
+	for _, v := range strings.Split(e.vars, ",") {
 		d.Vars = append(d.Vars, strings.TrimSpace(v))
 	}
 	var err error
-	if d.Y0, err = floatList(c, "y0"); err != nil {
+	if d.Y0, err = floatList("y0", e.y0); err != nil {
 		return d, err
 	}
-	if c.IsSet("dy0") {
-		if d.DY0, err = floatList(c, "dy0"); err != nil {
+	if given(c, e.dy0Flag) {
+		if d.DY0, err = floatList("dy0", e.dy0); err != nil {
 			return d, err
 		}
 	}
 	var params map[string]float64
-	for _, s := range c.StringSlice("param") {
+	for _, s := range e.param.Value() {
 		ps, unknown, err := parseParams(s)
 		if err != nil {
 			return d, usageError{fmt.Errorf("--param: %w", err)}
@@ -117,9 +134,9 @@ func definitionFromFlags(c *cli.Context) (problems.Definition, error) {
 	return d, nil
 }
 
-// floatList reads a comma-separated list of finite numbers from a flag.
-func floatList(c *cli.Context, flag string) ([]float64, error) {
-	s := c.String(flag)
+// floatList reads the value s of --flag, a comma-separated list of finite
+// numbers.
+func floatList(flag, s string) ([]float64, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, badInput("--%s needs a value per variable, like --%s 1 or --%s 1,0", flag, flag, flag)
 	}
@@ -167,9 +184,8 @@ func parseParams(s string) (map[string]float64, []string, error) {
 	return params, unknown, nil
 }
 
-// readData reads --data, which an inverse problem needs.
-func readData(c *cli.Context, p *problems.Problem) (*problems.Observations, error) {
-	path := c.String("data")
+// readData reads --data, the file at path, which an inverse problem needs.
+func readData(path string, p *problems.Problem) (*problems.Observations, error) {
 	switch {
 	case path == "" && len(p.Unknown) > 0:
 		return nil, badInput("unknown parameters %s need observations: --data FILE.csv", strings.Join(p.Unknown, ", "))

@@ -78,7 +78,7 @@ func CheckWritable(dir string) error {
 	}
 	f, err := os.CreateTemp(dir, ".pinn-write-check-*")
 	if err != nil {
-		return fmt.Errorf("cannot write in %s: %w", dir, err)
+		return fmt.Errorf("report: cannot write in %s: %w", dir, err)
 	}
 	f.Close()
 	return os.Remove(f.Name())

@@ -73,7 +73,7 @@ func (pl Plot) WritePNG(path string) error {
 		}
 		l, err := plotter.NewLine(xys)
 		if err != nil {
-			return fmt.Errorf("plot %q: %s: %w", pl.Title, c.Name, err)
+			return fmt.Errorf("report: plot %q: %s: %w", pl.Title, c.Name, err)
 		}
 		l.Color = palette[i%len(palette)]
 		if c.Color != nil {
@@ -91,7 +91,7 @@ func (pl Plot) WritePNG(path string) error {
 	for _, c := range pl.Marks {
 		s, err := plotter.NewScatter(pl.points(c))
 		if err != nil {
-			return fmt.Errorf("plot %q: %s: %w", pl.Title, c.Name, err)
+			return fmt.Errorf("report: plot %q: %s: %w", pl.Title, c.Name, err)
 		}
 		s.Shape = draw.CircleGlyph{}
 		s.Radius = vg.Points(4)

@@ -1,0 +1,247 @@
+package report
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"strings"
+
+	"pinn/graph"
+	"pinn/problems"
+)
+
+// PlotPoints is the number of points solution plots are drawn with.
+const PlotPoints = 401
+
+// Fit is the summary of a training run (a graph.Result), as pinn train
+// --json prints it and result.json stores it. WriteText, WriteJSON and
+// WriteFiles are the only places a fit is rendered.
+type Fit struct {
+	Problem          string `json:"problem"`
+	Equation         string `json:"equation"`
+	Derivative       string `json:"derivative"`
+	Activation       string `json:"activation"`
+	OutputActivation string `json:"output_activation"`
+	Hidden           []int  `json:"hidden"`
+	Weights          int    `json:"parameters"`
+	IC               string `json:"ic"`
+	FDStep           Number `json:"fd_step,omitempty"`
+	Points           int    `json:"points"`
+	Sampling         string `json:"sampling"`
+	Optimizer        string `json:"optimizer"`
+	Epochs           int    `json:"epochs"`
+	LearningRate     Number `json:"lr"`
+	LBFGSIterations  int    `json:"lbfgs_iterations"`
+	Seed             uint64 `json:"seed"`
+	FinalLoss        Number `json:"final_loss"`
+	RelL2            Number `json:"rel_l2"`
+	MaxAbsErr        Number `json:"max_abs_err"`
+	MaxAbsDerivErr   Number `json:"max_abs_deriv_err"`
+	Reference        string `json:"reference"`
+	Seconds          Number `json:"seconds"`
+	USPerEpoch       Number `json:"us_per_epoch"`
+	Diverged         string `json:"diverged,omitempty"`
+	// Params reports an inverse problem's learned parameters.
+	Params map[string]LearnedParam `json:"params,omitempty"`
+
+	res *graph.Result
+}
+
+// LearnedParam is an unknown parameter's learned value, with its error when
+// the true value is known.
+type LearnedParam struct {
+	Learned Number  `json:"learned"`
+	True    *Number `json:"true,omitempty"`
+	AbsErr  *Number `json:"abs_err,omitempty"`
+}
+
+// NewFit summarises a training run: res and the error Fit returned with it
+// (a divergence is reported), and the true values of an inverse problem's
+// unknowns where they are known (nil otherwise).
+func NewFit(res *graph.Result, fitErr error, trueParams map[string]float64) Fit {
+	cfg, m := res.Config, res.Model
+	p, arch, unknown := m.Problem(), m.Architecture(), m.Unknown()
+	r := Fit{
+		Problem: p.Name, Equation: p.Equation(), Derivative: string(cfg.Derivative),
+		Activation: string(arch.Activation), OutputActivation: string(arch.OutputActivation),
+		Hidden: arch.Hidden, Weights: m.NumParams(), IC: string(m.IC()),
+		Points: res.Options.Points, Sampling: string(res.Options.Sampling), Optimizer: string(res.Options.Optimizer),
+		Epochs: res.AdamEpochs, LBFGSIterations: len(res.Loss) - 1 - res.AdamEpochs, LearningRate: Number(res.Options.LearningRate),
+		Seed: res.Options.Seed, RelL2: Number(res.Score.RelL2),
+		MaxAbsErr: Number(res.Score.MaxAbsErr), MaxAbsDerivErr: Number(res.Score.MaxAbsDerivErr),
+		Reference: "exact", Seconds: Number(res.Seconds), USPerEpoch: Number(res.PerEpoch * 1e6),
+		res: res,
+	}
+	if cfg.Derivative == graph.FDCentral || cfg.Derivative == graph.FDForward {
+		r.FDStep = Number(cfg.FDStep)
+	}
+	if len(res.Loss) > 0 {
+		r.FinalLoss = Number(res.Loss[len(res.Loss)-1])
+	}
+	if !p.HasExact() {
+		r.Reference = fmt.Sprintf("Dormand-Prince 5(4), tolerance %g", problems.ReferenceTolerance)
+	}
+	var div *graph.DivergedError
+	if errors.As(fitErr, &div) {
+		r.Diverged = div.Error()
+	}
+	for _, k := range p.Unknown {
+		lp := LearnedParam{Learned: Number(unknown[k])}
+		if v, ok := trueParams[k]; ok {
+			t, e := Number(v), Number(math.Abs(unknown[k]-v))
+			lp.True, lp.AbsErr = &t, &e
+		}
+		if r.Params == nil {
+			r.Params = map[string]LearnedParam{}
+		}
+		r.Params[k] = lp
+	}
+	return r
+}
+
+// WriteJSON writes the summary as one line of JSON.
+func (r Fit) WriteJSON(w io.Writer) error {
+	return json.NewEncoder(w).Encode(r)
+}
+
+// WriteText writes the summary for a reader, a line per aspect.
+func (r Fit) WriteText(w io.Writer) {
+	p := r.res.Model.Problem()
+	fmt.Fprintf(w, "problem      %s: %s, %s, %s in [%g, %g]\n", r.Problem, r.Equation, p.InitialConditions(), p.Indep, p.T0, p.T1)
+	widths := []string{"1"}
+	for _, n := range r.Hidden {
+		widths = append(widths, fmt.Sprint(n))
+	}
+	widths = append(widths, fmt.Sprint(len(p.Vars)))
+	fmt.Fprintf(w, "network      %s %s, output %s, %d parameters, %s initial conditions\n",
+		strings.Join(widths, "-"), r.Activation, r.OutputActivation, r.Weights, r.IC)
+	deriv := r.Derivative
+	if r.FDStep != 0 {
+		deriv += fmt.Sprintf(" (h = %g)", float64(r.FDStep))
+	}
+	fmt.Fprintf(w, "derivative   %s\n", deriv)
+	var steps []string
+	if r.Epochs > 0 {
+		steps = append(steps, fmt.Sprintf("%d epochs of Adam (lr %g, %.0f us/epoch)", r.Epochs, float64(r.LearningRate), float64(r.USPerEpoch)))
+	}
+	if r.LBFGSIterations > 0 {
+		steps = append(steps, fmt.Sprintf("%d iterations of L-BFGS", r.LBFGSIterations))
+	}
+	fmt.Fprintf(w, "training     %s; seed %d, %d %s points: %.2f s\n",
+		strings.Join(steps, ", then "), r.Seed, r.Points, r.Sampling, float64(r.Seconds))
+	if r.Diverged != "" {
+		fmt.Fprintf(w, "diverged     %s\n", r.Diverged)
+	}
+	fmt.Fprintf(w, "final loss   %.4e\n", float64(r.FinalLoss))
+	ref := "exact"
+	if !p.HasExact() {
+		ref = "reference"
+	}
+	fmt.Fprintf(w, "error        rel_l2 %.3e, max |y - %s| %.3e, max |dy/d%s - %s| %.3e (on a grid of %d points)\n",
+		float64(r.RelL2), ref, float64(r.MaxAbsErr), p.Indep, ref, float64(r.MaxAbsDerivErr), r.Points)
+	for _, k := range p.Unknown {
+		lp := r.Params[k]
+		fmt.Fprintf(w, "learned      %s = %.9g", k, float64(lp.Learned))
+		if lp.True != nil {
+			fmt.Fprintf(w, " (true %g, error %.3g)", float64(*lp.True), float64(*lp.AbsErr))
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// FitFiles names the files WriteFiles writes.
+const FitFiles = "{solution.csv,loss.csv,result.json,solution.png,loss.png}"
+
+// WriteFiles writes the fit's files into dir: solution.csv (t, then per
+// variable predicted, reference and abs_err on the scoring grid), loss.csv
+// (epoch, loss), result.json (the summary), solution.png and loss.png.
+func (r Fit) WriteFiles(dir string) error {
+	res := r.res
+	p, s := res.Model.Problem(), res.Score
+	header := []string{p.Indep}
+	for _, v := range p.Vars {
+		if len(p.Vars) == 1 {
+			header = append(header, "predicted", "exact", "abs_err")
+		} else {
+			header = append(header, v+"_predicted", v+"_exact", v+"_abs_err")
+		}
+	}
+	rows := make([][]float64, len(s.Solution.T))
+	for k, t := range s.Solution.T {
+		row := []float64{t}
+		for i := range p.Vars {
+			y, ref := s.Solution.Y[i][k], s.Reference.Y[i][k]
+			row = append(row, y, ref, math.Abs(y-ref))
+		}
+		rows[k] = row
+	}
+	if err := WriteCSV(filepath.Join(dir, "solution.csv"), header, rows); err != nil {
+		return err
+	}
+	if err := WriteCSV(filepath.Join(dir, "loss.csv"), []string{"epoch", "loss"}, lossRows(res.Loss)); err != nil {
+		return err
+	}
+	sol, err := SolutionPlot(res.Model, fmt.Sprintf("%s: %s", p.Name, p.Equation()))
+	if err != nil {
+		return err
+	}
+	if err := sol.WritePNG(filepath.Join(dir, "solution.png")); err != nil {
+		return err
+	}
+	if err := LossPlot(p.Name+": training loss", []Curve{LossCurve("loss", res.Loss)}).
+		WritePNG(filepath.Join(dir, "loss.png")); err != nil {
+		return err
+	}
+	return WriteJSON(filepath.Join(dir, "result.json"), r)
+}
+
+func lossRows(loss []float64) [][]float64 {
+	rows := make([][]float64, len(loss))
+	for k, l := range loss {
+		rows[k] = []float64{float64(k), l}
+	}
+	return rows
+}
+
+// SolutionPlot draws a trained solution (solid) against the reference
+// (dashed) on a grid of PlotPoints points.
+func SolutionPlot(m *graph.Model, title string) (Plot, error) {
+	p := m.Problem()
+	ts := p.Grid(PlotPoints)
+	sol, err := m.Predict(ts)
+	if err != nil {
+		return Plot{}, err
+	}
+	ref, err := p.Reference(ts, nil)
+	if err != nil {
+		return Plot{}, err
+	}
+	pl := Plot{Title: title, XLabel: p.Indep, YLabel: "solution"}
+	refName := " exact"
+	if !p.HasExact() {
+		refName = " reference"
+	}
+	for i, v := range p.Vars {
+		pl.Curves = append(pl.Curves,
+			Curve{Name: v + " network", X: ts, Y: sol.Y[i]},
+			Curve{Name: v + refName, X: ts, Y: ref.Y[i], Dashed: true})
+	}
+	return pl, nil
+}
+
+// LossCurve is a loss history as a plot curve over epochs.
+func LossCurve(name string, loss []float64) Curve {
+	c := Curve{Name: name, X: make([]float64, len(loss)), Y: loss}
+	for k := range loss {
+		c.X[k] = float64(k)
+	}
+	return c
+}
+
+// LossPlot draws loss histories on a log scale.
+func LossPlot(title string, curves []Curve) Plot {
+	return Plot{Title: title, XLabel: "epoch", YLabel: "loss", LogY: true, Curves: curves}
+}
