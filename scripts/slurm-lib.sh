@@ -41,6 +41,8 @@ _slurm_dump_logs() {
 	[ -n "${SLURMTEST_DIR:-}" ] && [ -d "$SLURMTEST_DIR/log" ] || return 0
 	for f in "$SLURMTEST_DIR"/log/*; do
 		[ -s "$f" ] || continue
+		# A daemon's stderr (NAME.out) repeats its log file (NAME.log) when it has one.
+		case $f in *.out) [ -s "${f%.out}.log" ] && continue ;; esac
 		printf '\n==> %s (last 30 lines) <==\n' "${f#"$SLURMTEST_DIR"/}" >&2
 		tail -n 30 "$f" >&2
 	done
@@ -89,8 +91,8 @@ _slurm_port_free() {
 # _slurm_pick_ports sets _slurm_ctld_port and _slurm_slurmd_port to two free ports below the usual
 # ephemeral range, so a second cluster (or one left by a killed run) never collides with this one.
 _slurm_pick_ports() {
-	local try p
-	for try in $(seq 1 100); do
+	local _ p
+	for _ in $(seq 1 100); do
 		p=$((10000 + (RANDOM % 10000) * 2))
 		if _slurm_port_free "$p" && _slurm_port_free $((p + 1)); then
 			_slurm_ctld_port=$p
@@ -186,8 +188,8 @@ _slurm_write_conf() {
 	cat >"$d/slurm.conf" <<EOF
 # One-node test cluster written by slurm-test; everything lives under $d.
 ClusterName=slurmtest
-# The name must be this host's short name (slurmctld checks it); the address keeps name resolution
-# out of the way.
+# The host's short name, as slurmd -C reports it; the addresses keep name resolution out of the
+# way, so the host name need not resolve.
 SlurmctldHost=$_slurm_node(127.0.0.1)
 SlurmctldPort=$_slurm_ctld_port
 SlurmdPort=$_slurm_slurmd_port
@@ -261,6 +263,7 @@ slurm_start() {
 		--socket="$d/munge/munge.socket" --key-file="$d/munge/munge.key" \
 		--log-file="$d/log/munged.log" --pid-file="$d/run/munged.pid" \
 		--seed-file="$d/munge/munged.seed"
+	# shellcheck disable=SC2016 # $1 is expanded by the inner sh
 	_slurm_wait_for 20 "munged answering" \
 		sh -c 'munge -n -S "$1" | unmunge -S "$1"' sh "$d/munge/munge.socket"
 
@@ -291,26 +294,32 @@ _slurm_job_states() {
 }
 
 # slurm_submit_wait SCRIPT [TIMEOUT] submits SCRIPT with sbatch, waits (at most TIMEOUT seconds,
-# default 120) until every task of the job has ended, and sets SLURMTEST_JOBID to the job id. It fails, showing the
-# job's records and the tails of the logs, unless every task COMPLETED with exit code 0.
+# default 120) until every task of the job has ended, and sets SLURMTEST_JOBID to the job id. It
+# fails, showing the job's records and the tails of the logs, unless every task COMPLETED with exit
+# code 0. A COMPLETED task has not necessarily done its work: callers check what the tasks wrote.
 slurm_submit_wait() {
-	local script=$1 limit=${2:-120} out jobid deadline states
+	local script=$1 limit=${2:-120} out jobid deadline states=
 	SLURMTEST_JOBID=
 	out=$(SLURMTEST_RUN=$SLURMTEST_DIR sbatch --parsable "$script") || _slurm_die "sbatch $script failed"
 	jobid=${out%%;*}
 	echo "$jobid" >>"$SLURMTEST_DIR/jobs"
 	_slurm_log "submitted $script as job $jobid"
 	deadline=$((SECONDS + limit))
-	while :; do
-		states=$(_slurm_job_states "$jobid") || _slurm_die "scontrol show job $jobid failed"
-		# Done when no record is in a state a job leaves on its own.
-		if ! awk '$2 ~ /^(PENDING|CONFIGURING|RUNNING|COMPLETING|SUSPENDED|REQUEUED|RESIZING|SIGNALING|STAGE_OUT)$/ { busy = 1 } END { exit !busy }' <<<"$states"; then
-			break
-		fi
+	# Done when there are records and none is in a state a job leaves on its own. A failed
+	# scontrol (a busy controller) is polled again rather than taken for an answer.
+	until states=$(_slurm_job_states "$jobid") && [ -n "$states" ] &&
+		! awk '$2 ~ /^(PENDING|CONFIGURING|RUNNING|COMPLETING|SUSPENDED|REQUEUED|RESIZING|SIGNALING|STAGE_OUT)$/ { busy = 1 } END { exit !busy }' <<<"$states"; do
 		if [ "$SECONDS" -ge "$deadline" ]; then
 			printf '%s\n' "$states" >&2
 			_slurm_die "job $jobid still running after ${limit}s"
 		fi
+		# slurmd drains its node when it cannot launch a job (a plugin failing to start, say);
+		# the job then waits for ever, so stop waiting at once and say why.
+		case $(sinfo -h -n "$_slurm_node" -o %t) in
+		drain* | drng* | down* | fail*)
+			_slurm_die "node $_slurm_node is $(sinfo -h -n "$_slurm_node" -o '%T: %E')"
+			;;
+		esac
 		sleep 0.5
 	done
 	if awk '$2 != "COMPLETED" || $3 != "0:0" { bad = 1 } END { exit !bad }' <<<"$states"; then
@@ -318,15 +327,16 @@ slurm_submit_wait() {
 		_slurm_die "job $jobid: not every task COMPLETED with exit code 0"
 	fi
 	_slurm_log "job $jobid: $(wc -l <<<"$states") tasks COMPLETED"
+	# shellcheck disable=SC2034 # read by the caller
 	SLURMTEST_JOBID=$jobid
 }
 
 # slurm_stop cancels the jobs this run submitted, stops the daemons it started by their recorded
 # process ids (TERM, then KILL after 10 s), kills any process of this run still left (a slurmstepd
-# or job task orphaned by the daemons), and removes the temp dir. It is safe to call
-# twice and runs from the EXIT trap.
+# or job task orphaned by the daemons), and removes the temp dir. It is safe to call twice and
+# runs from the EXIT trap.
 slurm_stop() {
-	local rc=$? d=${SLURMTEST_DIR:-} pid name run jobs i
+	local rc=$? d=${SLURMTEST_DIR:-} pid name run jobs _
 	# Nothing may interrupt the cleanup, not even a reader of our output that went away.
 	trap '' INT TERM PIPE
 	trap - EXIT
@@ -335,7 +345,7 @@ slurm_stop() {
 		if [ -n "${jobs// /}" ] && kill -0 "$(_slurm_pid_of slurmctld)" 2>/dev/null; then
 			# shellcheck disable=SC2086 # one argument per job id
 			timeout 10 scancel $jobs 2>/dev/null || true
-			for i in $(seq 1 50); do
+			for _ in $(seq 1 50); do
 				[ -z "$(timeout 5 squeue -h -o %i 2>/dev/null)" ] && break
 				sleep 0.2
 			done
@@ -343,7 +353,7 @@ slurm_stop() {
 		# Stop in reverse order of starting: slurmd, slurmctld, munged.
 		while read -r pid name; do
 			kill -TERM "$pid" 2>/dev/null || continue
-			for i in $(seq 1 50); do
+			for _ in $(seq 1 50); do
 				kill -0 "$pid" 2>/dev/null || break
 				sleep 0.2
 			done
