@@ -20,8 +20,9 @@
 # from it.
 #
 # Tunables (environment):
-#   SLURMTEST_LIFETIME  seconds after which every daemon is killed even if this shell was killed
-#                       with SIGKILL and never ran its trap (default 900)
+#   SLURMTEST_LIFETIME  seconds after which the daemons die even if this shell was killed with
+#                       SIGKILL and never ran its trap (default 900); what such a run leaves
+#                       besides (slurmstepd, job tasks) is killed by the next run's slurm_start
 #   SLURMTEST_KEEP=1    keep the temp dir (configuration and logs) after stopping, for debugging
 
 # _slurm_log prints a progress line with the seconds since the script started.
@@ -69,7 +70,7 @@ slurm_install() {
 			chmod 755 "$policy"
 		fi
 		apt_install() {
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends -o Dpkg::Use-Pty=0 \
 				-o DPkg::Lock::Timeout=120 slurm-wlm munge
 		}
 		if ! apt_install >&2; then
