@@ -62,6 +62,17 @@ func checkUnchanged(t *testing.T, name string, v, want []float64) {
 	}
 }
 
+// eachISA runs test once for each implementation of the kernels this build
+// can run on this CPU, as a subtest named after it.
+func eachISA(t *testing.T, test func(t *testing.T)) {
+	for _, name := range f64.ISAs() {
+		t.Run(name, func(t *testing.T) {
+			defer f64.UseISA(name)()
+			test(t)
+		})
+	}
+}
+
 // uniform returns n numbers drawn uniformly from [-1, 1).
 func uniform(rng *rand.Rand, n int) []float64 {
 	x := make([]float64, n)
@@ -71,8 +82,9 @@ func uniform(rng *rand.Rand, n int) []float64 {
 	return x
 }
 
-// TestGemm compares Gemm with a plain triple loop for shapes around the
-// kernel's 4x8 blocks (edges in both directions, k from 0 to 70, leading
+// TestGemm compares Gemm with a plain triple loop, with each implementation,
+// for shapes around the AVX2 kernel's 4x8 blocks and the AVX-512 kernel's
+// 8x16 blocks (edges in both directions, k from 0 to 70, leading
 // dimensions wider than the matrices), A as stored or transposed, both write
 // modes, and each matrix at offsets 0 and 1. The columns between a row's end
 // and the leading dimension hold NaN: reading one would make C NaN, writing
@@ -83,7 +95,9 @@ func uniform(rng *rand.Rand, n int) []float64 {
 // fused multiply-adds and the loop round differently, by at most k eps per
 // element, so 1e-15 k (with k <= 70: 7e-14) bounds a correct kernel, while a
 // wrong index or a missed row gives errors of order 0.1.
-func TestGemm(t *testing.T) {
+func TestGemm(t *testing.T) { eachISA(t, testGemm) }
+
+func testGemm(t *testing.T) {
 	rng := newRand(5)
 	// matrix returns rows x cols numbers in [-1, 1) stored with leading
 	// dimension ld, NaN between cols and ld.
@@ -94,8 +108,8 @@ func TestGemm(t *testing.T) {
 		}
 		return x
 	}
-	for _, m := range []int{1, 3, 4, 7, 8, 13, 128} {
-		for _, n := range []int{1, 5, 8, 9, 16, 33, 64} {
+	for _, m := range []int{1, 3, 4, 7, 8, 9, 13, 16, 17, 128} {
+		for _, n := range []int{1, 5, 8, 9, 15, 16, 17, 24, 33, 64} {
 			for _, k := range []int{0, 1, 2, 8, 31, 70} {
 				for _, mode := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
 					for _, off := range offsets {
@@ -289,6 +303,38 @@ func TestAxpyDot(t *testing.T) {
 						t.Errorf("AxpyTo %s: element %d is %.17g, want %.17g", name, i, out[i], w)
 					}
 				}
+			}
+		}
+	}
+}
+
+// BenchmarkGemm times the products a tile of the compiled executor makes,
+// with each implementation: a tile of 128 rows times a width-by-width weight
+// matrix (A B, as the forward pass and the reverse passes make them) and
+// the weight gradient over the tile's rows (Aᵀ B), for widths 32 and 64. It
+// reports GFLOP/s (2 m n k per product) to compare with the CPU's peak.
+func BenchmarkGemm(b *testing.B) {
+	rng := newRand(10)
+	for _, w := range []int{32, 64} {
+		for _, transA := range []bool{false, true} {
+			m, n, k := 128, w, w
+			form := "AB"
+			if transA {
+				m, k, form = w, 128, "AtB"
+			}
+			a, bm, c := uniform(rng, m*k), uniform(rng, k*n), make([]float64, m*n)
+			lda := k
+			if transA {
+				lda = m
+			}
+			for _, name := range f64.ISAs() {
+				b.Run(fmt.Sprintf("form=%s/width=%d/kernels=%s", form, w, name), func(b *testing.B) {
+					defer f64.UseISA(name)()
+					for b.Loop() {
+						f64.Gemm(transA, m, n, k, a, lda, bm, n, c, n, transA)
+					}
+					b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				})
 			}
 		}
 	}

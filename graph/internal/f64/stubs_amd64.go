@@ -4,8 +4,13 @@ package f64
 
 import "golang.org/x/sys/cpu"
 
-// useAsm says the assembly of this package (AVX2 and FMA) can run here.
-var useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+// hasAVX2 says the AVX2 and FMA assembly can run here, hasAVX512 the
+// AVX-512 assembly (which also uses BMI2 to build its masks). x/sys/cpu
+// also checks that the operating system saves the registers.
+var (
+	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+	hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ && cpu.X86.HasBMI2
+)
 
 // gemm4x8 computes C[0:4][0:8*blocks] = A[0:4][0:k] B[0:k][0:8*blocks] (or
 // adds it to C with accumulate), where A(i, p) is a[i*arow + p*astep] and B
@@ -14,6 +19,20 @@ var useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 //
 //go:noescape
 func gemm4x8(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, blocks int, accumulate bool)
+
+// gemm8x16 computes C[0:8][0:n] = A[0:8][0:k] B[0:k][0:n] (or adds it to C
+// with accumulate), where A(i, p) is a[i*arow + p*astep] and B and C are
+// row-major with leading dimensions ldb and ldc, in 8x16 blocks with AVX-512
+// fused multiply-adds, the last block masked to the columns left
+// (gemm_avx512_amd64.s). k and n must be > 0.
+//
+//go:noescape
+func gemm8x16(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, n int, accumulate bool)
+
+// gemm1x16 is gemm8x16 for one row of A and C.
+//
+//go:noescape
+func gemm1x16(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, n int, accumulate bool)
 
 // The pointwise loops of vec_amd64.s, for len(a), len(b) >= len(out) (the
 // callers slice to make sure): out[i] = a[i] * b[i], a[i] + b[i], a[i] -

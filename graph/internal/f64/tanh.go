@@ -40,7 +40,7 @@ var tanhConstants = func() *[29][4]float64 {
 func TanhTo(out, a []float64) {
 	a = a[:len(out)]
 	done := 0
-	if useAsm {
+	if use >= isaAVX2 {
 		tanhVec(out, a, tanhConstants)
 		done = len(out) &^ 3
 	}

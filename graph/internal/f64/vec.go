@@ -9,7 +9,7 @@ package f64
 // for len(a), len(b) >= len(out).
 func MulTo(out, a, b []float64) {
 	a, b = a[:len(out)], b[:len(out)]
-	if useAsm {
+	if use >= isaAVX2 {
 		vecMul(out, a, b)
 		return
 	}
@@ -27,7 +27,7 @@ func MulTo(out, a, b []float64) {
 // for len(a), len(b) >= len(out).
 func AddTo(out, a, b []float64) {
 	a, b = a[:len(out)], b[:len(out)]
-	if useAsm {
+	if use >= isaAVX2 {
 		vecAdd(out, a, b)
 		return
 	}
@@ -45,7 +45,7 @@ func AddTo(out, a, b []float64) {
 // for len(a), len(b) >= len(out).
 func SubTo(out, a, b []float64) {
 	a, b = a[:len(out)], b[:len(out)]
-	if useAsm {
+	if use >= isaAVX2 {
 		vecSub(out, a, b)
 		return
 	}
@@ -63,7 +63,7 @@ func SubTo(out, a, b []float64) {
 // for len(a) >= len(out).
 func ScaleTo(out, a []float64, s float64) {
 	a = a[:len(out)]
-	if useAsm {
+	if use >= isaAVX2 {
 		vecMulScalar(out, a, s)
 		return
 	}
@@ -82,7 +82,7 @@ func ScaleTo(out, a []float64, s float64) {
 // addition of the negation, so the results are the same bits.
 func ShiftTo(out, a []float64, s float64) {
 	a = a[:len(out)]
-	if useAsm {
+	if use >= isaAVX2 {
 		vecAddScalar(out, a, s)
 		return
 	}
@@ -100,7 +100,7 @@ func ShiftTo(out, a []float64, s float64) {
 // for len(a) >= len(out), with fused multiply-adds in the assembly.
 func axpyTo(out, a []float64, s float64) {
 	a = a[:len(out)]
-	if useAsm {
+	if use >= isaAVX2 {
 		vecAxpy(out, a, s)
 		return
 	}
@@ -120,7 +120,7 @@ func axpyTo(out, a []float64, s float64) {
 // multiply-adds, so it rounds differently.
 func dot(a, b []float64) (sum float64) {
 	b = b[:len(a)]
-	if useAsm {
+	if use >= isaAVX2 {
 		return vecDot(a, b)
 	}
 	for i, x := range a {

@@ -1,0 +1,251 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// func gemm8x16(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, n int, accumulate bool)
+//
+// C[0:8][0:n] (+)= A[0:8][0:k] B[0:k][0:n] where A(i, p) is a[i*arow +
+// p*astep] and B, C are row-major with leading dimensions ldb, ldc (all in
+// elements), one 8x16 block of C after another. Sixteen accumulators Z0-Z15
+// hold a block, two per row; each step of k loads the block's row of B (Z16,
+// Z17), broadcasts one element of each row of A and issues sixteen fused
+// multiply-adds. The masks K1 and K2 limit every load and store of B and C
+// to the columns left, so the last block may be narrower than 16 and
+// nothing past column n is read or written. k and n must be > 0. The rows of
+// A are SI + r*arow: SI, R11 (row 3) and R12 (row 6) plus 0, 1, 2 or 4 times
+// arow.
+
+TEXT ·gemm8x16(SB), NOSPLIT, $0-73
+	MOVQ arow+16(FP), R8
+	MOVQ astep+24(FP), R14
+	MOVQ b+32(FP), BX
+	MOVQ ldb+40(FP), R9
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R10
+	MOVQ n+64(FP), R15
+	SHLQ $3, R8
+	SHLQ $3, R14
+	SHLQ $3, R9
+	SHLQ $3, R10
+
+block:
+	// K1 selects the block's first min(R15, 8) columns, K2 the next
+	// min(R15-8, 8), none when R15 <= 8.
+	MOVQ    $0xFF, AX
+	MOVQ    $0xFF, CX
+	CMPQ    R15, $16
+	JGE     masks
+	MOVQ    R15, DI
+	BZHIQ   DI, AX, AX
+	XORQ    SI, SI
+	SUBQ    $8, DI
+	CMOVQLT SI, DI
+	BZHIQ   DI, CX, CX
+
+masks:
+	KMOVW AX, K1
+	KMOVW CX, K2
+	MOVQ  a+8(FP), SI
+	LEAQ  (SI)(R8*2), R11
+	ADDQ  R8, R11
+	LEAQ  (R11)(R8*2), R12
+	ADDQ  R8, R12
+	MOVQ  BX, DI
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+	VPXORQ Z12, Z12, Z12
+	VPXORQ Z13, Z13, Z13
+	VPXORQ Z14, Z14, Z14
+	VPXORQ Z15, Z15, Z15
+	MOVQ  k+0(FP), CX
+
+loop:
+	VMOVUPD.Z    (DI), K1, Z16
+	VMOVUPD.Z    64(DI), K2, Z17
+	VBROADCASTSD (SI), Z18
+	VFMADD231PD  Z16, Z18, Z0
+	VFMADD231PD  Z17, Z18, Z1
+	VBROADCASTSD (SI)(R8*1), Z19
+	VFMADD231PD  Z16, Z19, Z2
+	VFMADD231PD  Z17, Z19, Z3
+	VBROADCASTSD (SI)(R8*2), Z20
+	VFMADD231PD  Z16, Z20, Z4
+	VFMADD231PD  Z17, Z20, Z5
+	VBROADCASTSD (R11), Z21
+	VFMADD231PD  Z16, Z21, Z6
+	VFMADD231PD  Z17, Z21, Z7
+	VBROADCASTSD (SI)(R8*4), Z22
+	VFMADD231PD  Z16, Z22, Z8
+	VFMADD231PD  Z17, Z22, Z9
+	VBROADCASTSD (R11)(R8*2), Z23
+	VFMADD231PD  Z16, Z23, Z10
+	VFMADD231PD  Z17, Z23, Z11
+	VBROADCASTSD (R12), Z24
+	VFMADD231PD  Z16, Z24, Z12
+	VFMADD231PD  Z17, Z24, Z13
+	VBROADCASTSD (R12)(R8*1), Z25
+	VFMADD231PD  Z16, Z25, Z14
+	VFMADD231PD  Z17, Z25, Z15
+	ADDQ         R14, SI
+	ADDQ         R14, R11
+	ADDQ         R14, R12
+	ADDQ         R9, DI
+	DECQ         CX
+	JNZ          loop
+
+	MOVQ    DX, DI
+	MOVBLZX accumulate+72(FP), AX
+	TESTQ   AX, AX
+	JE      write
+	VMOVUPD.Z (DI), K1, Z16
+	VMOVUPD.Z 64(DI), K2, Z17
+	VADDPD    Z16, Z0, Z0
+	VADDPD    Z17, Z1, Z1
+	ADDQ      R10, DI
+	VMOVUPD.Z (DI), K1, Z16
+	VMOVUPD.Z 64(DI), K2, Z17
+	VADDPD    Z16, Z2, Z2
+	VADDPD    Z17, Z3, Z3
+	ADDQ      R10, DI
+	VMOVUPD.Z (DI), K1, Z16
+	VMOVUPD.Z 64(DI), K2, Z17
+	VADDPD    Z16, Z4, Z4
+	VADDPD    Z17, Z5, Z5
+	ADDQ      R10, DI
+	VMOVUPD.Z (DI), K1, Z16
+	VMOVUPD.Z 64(DI), K2, Z17
+	VADDPD    Z16, Z6, Z6
+	VADDPD    Z17, Z7, Z7
+	ADDQ      R10, DI
+	VMOVUPD.Z (DI), K1, Z16
+	VMOVUPD.Z 64(DI), K2, Z17
+	VADDPD    Z16, Z8, Z8
+	VADDPD    Z17, Z9, Z9
+	ADDQ      R10, DI
+	VMOVUPD.Z (DI), K1, Z16
+	VMOVUPD.Z 64(DI), K2, Z17
+	VADDPD    Z16, Z10, Z10
+	VADDPD    Z17, Z11, Z11
+	ADDQ      R10, DI
+	VMOVUPD.Z (DI), K1, Z16
+	VMOVUPD.Z 64(DI), K2, Z17
+	VADDPD    Z16, Z12, Z12
+	VADDPD    Z17, Z13, Z13
+	ADDQ      R10, DI
+	VMOVUPD.Z (DI), K1, Z16
+	VMOVUPD.Z 64(DI), K2, Z17
+	VADDPD    Z16, Z14, Z14
+	VADDPD    Z17, Z15, Z15
+	MOVQ      DX, DI
+
+write:
+	VMOVUPD Z0, K1, (DI)
+	VMOVUPD Z1, K2, 64(DI)
+	ADDQ    R10, DI
+	VMOVUPD Z2, K1, (DI)
+	VMOVUPD Z3, K2, 64(DI)
+	ADDQ    R10, DI
+	VMOVUPD Z4, K1, (DI)
+	VMOVUPD Z5, K2, 64(DI)
+	ADDQ    R10, DI
+	VMOVUPD Z6, K1, (DI)
+	VMOVUPD Z7, K2, 64(DI)
+	ADDQ    R10, DI
+	VMOVUPD Z8, K1, (DI)
+	VMOVUPD Z9, K2, 64(DI)
+	ADDQ    R10, DI
+	VMOVUPD Z10, K1, (DI)
+	VMOVUPD Z11, K2, 64(DI)
+	ADDQ    R10, DI
+	VMOVUPD Z12, K1, (DI)
+	VMOVUPD Z13, K2, 64(DI)
+	ADDQ    R10, DI
+	VMOVUPD Z14, K1, (DI)
+	VMOVUPD Z15, K2, 64(DI)
+	ADDQ    $128, BX
+	ADDQ    $128, DX
+	SUBQ    $16, R15
+	JG      block
+	VZEROUPPER
+	RET
+
+// func gemm1x16(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, n int, accumulate bool)
+//
+// gemm8x16 for one row of A and C: two accumulators, Z0 and Z1.
+
+TEXT ·gemm1x16(SB), NOSPLIT, $0-73
+	MOVQ arow+16(FP), R8
+	MOVQ astep+24(FP), R14
+	MOVQ b+32(FP), BX
+	MOVQ ldb+40(FP), R9
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R10
+	MOVQ n+64(FP), R15
+	SHLQ $3, R8
+	SHLQ $3, R14
+	SHLQ $3, R9
+	SHLQ $3, R10
+
+block:
+	// K1 selects the block's first min(R15, 8) columns, K2 the next
+	// min(R15-8, 8), none when R15 <= 8.
+	MOVQ    $0xFF, AX
+	MOVQ    $0xFF, CX
+	CMPQ    R15, $16
+	JGE     masks
+	MOVQ    R15, DI
+	BZHIQ   DI, AX, AX
+	XORQ    SI, SI
+	SUBQ    $8, DI
+	CMOVQLT SI, DI
+	BZHIQ   DI, CX, CX
+
+masks:
+	KMOVW AX, K1
+	KMOVW CX, K2
+	MOVQ  a+8(FP), SI
+	MOVQ  BX, DI
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	MOVQ  k+0(FP), CX
+
+loop:
+	VMOVUPD.Z    (DI), K1, Z16
+	VMOVUPD.Z    64(DI), K2, Z17
+	VBROADCASTSD (SI), Z18
+	VFMADD231PD  Z16, Z18, Z0
+	VFMADD231PD  Z17, Z18, Z1
+	ADDQ         R14, SI
+	ADDQ         R9, DI
+	DECQ         CX
+	JNZ          loop
+
+	MOVQ    DX, DI
+	MOVBLZX accumulate+72(FP), AX
+	TESTQ   AX, AX
+	JE      write
+	VMOVUPD.Z (DI), K1, Z16
+	VMOVUPD.Z 64(DI), K2, Z17
+	VADDPD    Z16, Z0, Z0
+	VADDPD    Z17, Z1, Z1
+	MOVQ      DX, DI
+
+write:
+	VMOVUPD Z0, K1, (DI)
+	VMOVUPD Z1, K2, 64(DI)
+	ADDQ    $128, BX
+	ADDQ    $128, DX
+	SUBQ    $16, R15
+	JG      block
+	VZEROUPPER
+	RET
