@@ -13,19 +13,31 @@ import (
 // samples they drew before the kernels had a package of their own.
 func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)) }
 
-// guard is how many NaN values surround every slice a test hands a kernel.
-const guard = 4
+// guard is how many NaN values surround every slice a test hands a kernel:
+// as many as the widest block of the assembly (16 with AVX-512).
+const guard = 16
 
 // offsets are where a slice starts in its backing array after the front
 // guard: 0, and 1 so that the assembly's loads and stores are misaligned.
 var offsets = []int{0, 1}
 
+// guards counts the guarded arrays made, to tag each one's NaN values.
+var guards uint64
+
+// guardNaN is the NaN at index i of the guarded array tagged tag: the
+// payload tells the arrays apart, so that a value a kernel computed from one
+// array's guards and wrote past the end of another shows.
+func guardNaN(tag uint64, i int) float64 {
+	return math.Float64frombits(0x7ff8_0000_0000_0000 | (tag&0xff_ffff)<<24 | uint64(i))
+}
+
 // guarded returns a slice holding data that starts off elements after guard
 // NaN values and is followed by guard NaN values, and the whole array.
 func guarded(data []float64, off int) (v, whole []float64) {
+	guards++
 	whole = make([]float64, guard+off+len(data)+guard)
 	for i := range whole {
-		whole[i] = math.NaN()
+		whole[i] = guardNaN(guards, i)
 	}
 	v = whole[guard+off : guard+off+len(data)]
 	copy(v, data)
@@ -41,12 +53,13 @@ func nans(n int) []float64 {
 	return x
 }
 
-// checkGuards fails if a value around v in its array whole is not NaN any
-// more: the kernel wrote outside its slice.
+// checkGuards fails if a value around v in its array whole is not the guard
+// NaN it was, bit for bit: the kernel wrote outside its slice.
 func checkGuards(t *testing.T, name string, v, whole []float64, off int) {
 	t.Helper()
+	tag := math.Float64bits(whole[0]) >> 24
 	for i, x := range whole {
-		if (i < guard+off || i >= guard+off+len(v)) && !math.IsNaN(x) {
+		if (i < guard+off || i >= guard+off+len(v)) && math.Float64bits(x) != math.Float64bits(guardNaN(tag, i)) {
 			t.Fatalf("%s: wrote %v into the guard at %d (the slice is [%d, %d))", name, x, i, guard+off, guard+off+len(v))
 		}
 	}
@@ -88,8 +101,8 @@ func uniform(rng *rand.Rand, n int) []float64 {
 // dimensions wider than the matrices), A as stored or transposed, both write
 // modes, and each matrix at offsets 0 and 1. The columns between a row's end
 // and the leading dimension hold NaN: reading one would make C NaN, writing
-// one shows. Without accumulate C starts as NaN, so every element must be
-// written, not added to.
+// one shows (C's hold a NaN of their own). Without accumulate C starts as
+// NaN, so every element must be written, not added to.
 //
 // Tolerance: each element is a sum of k products of numbers in [-1, 1]; the
 // fused multiply-adds and the loop round differently, by at most k eps per
@@ -99,6 +112,10 @@ func TestGemm(t *testing.T) { eachISA(t, testGemm) }
 
 func testGemm(t *testing.T) {
 	rng := newRand(5)
+	// gap fills C between a row's end and the leading dimension: a NaN
+	// whose payload differs from those of A and B, so that a value computed
+	// from their gaps and written there shows.
+	gap := guardNaN(1<<23, 0)
 	// matrix returns rows x cols numbers in [-1, 1) stored with leading
 	// dimension ld, NaN between cols and ld.
 	matrix := func(rows, cols, ld int) []float64 {
@@ -127,6 +144,11 @@ func testGemm(t *testing.T) {
 						if accumulate {
 							c0 = matrix(m, n, ldc)
 						}
+						for i := range m {
+							for j := n; j < ldc; j++ {
+								c0[i*ldc+j] = gap
+							}
+						}
 						want := append([]float64(nil), c0...)
 						for i := range m {
 							for j := range n {
@@ -154,8 +176,8 @@ func testGemm(t *testing.T) {
 						for i := range m {
 							for j := range ldc {
 								got, w := c[i*ldc+j], want[i*ldc+j]
-								if j >= n { // between rows: must stay NaN
-									if !math.IsNaN(got) {
+								if j >= n { // between rows: must stay as it was
+									if math.Float64bits(got) != math.Float64bits(gap) {
 										t.Fatalf("%s: wrote %v at row %d column %d, past the row's %d columns", name, got, i, j, n)
 									}
 									continue
@@ -220,13 +242,17 @@ func TestPointwise(t *testing.T) {
 
 // TestTanh compares TanhTo with math.Tanh on a fine grid over [-40, 40],
 // random points at several scales, and the special values, with the output
-// and the input each at offsets 0 and 1.
+// and the input each at offsets 0 and 1, with each implementation; and the
+// first 0 to 17 of those values alone, around the four- and eight-wide
+// steps of the assembly.
 //
 // Tolerance: 2 ulp of the result. The vector path evaluates math.Tanh's own
 // formulas with fused multiply-adds and its own exp (Taylor degree 13,
 // truncation 4e-18), so it may round differently in the last bit or two;
 // a wrong coefficient or branch gives errors of 1e-3 and more.
-func TestTanh(t *testing.T) {
+func TestTanh(t *testing.T) { eachISA(t, testTanh) }
+
+func testTanh(t *testing.T) {
 	var xs []float64
 	for x := -40.0; x <= 40; x += 1.0 / 1024 {
 		xs = append(xs, x)
@@ -240,35 +266,50 @@ func TestTanh(t *testing.T) {
 	xs = append(xs, 0, math.Copysign(0, -1), 0.625, -0.625, math.Nextafter(0.625, 0), 354, 355, 1e308,
 		math.Inf(1), math.Inf(-1), math.NaN(), math.SmallestNonzeroFloat64)
 	worst := 0.0
-	for _, outOff := range offsets {
-		for _, inOff := range offsets {
-			name := fmt.Sprintf("out offset %d, input offset %d", outOff, inOff)
-			in, _ := guarded(xs, inOff)
-			got, whole := guarded(nans(len(xs)), outOff)
-			f64.TanhTo(got, in)
-			checkGuards(t, name, got, whole, outOff)
-			checkUnchanged(t, name, in, xs)
-			for i, x := range xs {
-				want := math.Tanh(x)
-				if math.IsNaN(want) != math.IsNaN(got[i]) || math.Signbit(want) != math.Signbit(got[i]) {
-					t.Fatalf("%s: tanh(%v) = %v, want %v", name, x, got[i], want)
-				}
-				if want == 0 || math.IsNaN(want) {
-					if got[i] != want && !math.IsNaN(want) {
-						t.Fatalf("%s: tanh(%v) = %v, want %v", name, x, got[i], want)
-					}
-					continue
-				}
-				ulp := math.Abs(math.Nextafter(want, 0) - want)
-				err := math.Abs(got[i]-want) / ulp
-				worst = max(worst, err)
-				if err > 2 {
-					t.Fatalf("%s: tanh(%.17g) = %.17g, want %.17g: %.1f ulp apart", name, x, got[i], want, err)
-				}
+	lengths := []int{len(xs)}
+	for n := range 18 {
+		lengths = append(lengths, n)
+	}
+	for _, n := range lengths {
+		for _, outOff := range offsets {
+			for _, inOff := range offsets {
+				worst = max(worst, checkTanh(t, xs[:n], outOff, inOff))
 			}
 		}
 	}
 	t.Logf("%d values, worst %.1f ulp from math.Tanh (kernels: %s)", len(xs), worst, f64.Kernels())
+}
+
+// checkTanh runs TanhTo on xs with the output and the input at the given
+// offsets, checks the guards and every value, and returns the largest
+// distance from math.Tanh in ulp.
+func checkTanh(t *testing.T, xs []float64, outOff, inOff int) (worst float64) {
+	t.Helper()
+	name := fmt.Sprintf("%d values, out offset %d, input offset %d", len(xs), outOff, inOff)
+	in, _ := guarded(xs, inOff)
+	got, whole := guarded(nans(len(xs)), outOff)
+	f64.TanhTo(got, in)
+	checkGuards(t, name, got, whole, outOff)
+	checkUnchanged(t, name, in, xs)
+	for i, x := range xs {
+		want := math.Tanh(x)
+		if math.IsNaN(want) != math.IsNaN(got[i]) || math.Signbit(want) != math.Signbit(got[i]) {
+			t.Fatalf("%s: tanh(%v) = %v, want %v", name, x, got[i], want)
+		}
+		if want == 0 || math.IsNaN(want) {
+			if got[i] != want && !math.IsNaN(want) {
+				t.Fatalf("%s: tanh(%v) = %v, want %v", name, x, got[i], want)
+			}
+			continue
+		}
+		ulp := math.Abs(math.Nextafter(want, 0) - want)
+		err := math.Abs(got[i]-want) / ulp
+		worst = max(worst, err)
+		if err > 2 {
+			t.Fatalf("%s: tanh(%.17g) = %.17g, want %.17g: %.1f ulp apart", name, x, got[i], want, err)
+		}
+	}
+	return worst
 }
 
 // TestAxpyDot checks the two kernels inside Gemm's edges against their

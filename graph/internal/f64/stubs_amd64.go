@@ -59,6 +59,13 @@ func vecAddScalar(out, a []float64, s float64)
 //go:noescape
 func tanhVec(out, a []float64, c *[29][4]float64)
 
+// tanh8 sets out[i] = tanh(a[i]) for every i < len(out), eight at a time
+// with AVX-512, the same bits as tanhVec (tanh_amd64.s), for len(a) >=
+// len(out).
+//
+//go:noescape
+func tanh8(out, a []float64, c *[29][4]float64)
+
 // vecAxpy sets out[i] += s * a[i] (vec_amd64.s), for len(a) >= len(out).
 //
 //go:noescape

@@ -26,5 +26,6 @@ func vecSub(out, a, b []float64)                  { panic(noAsm) }
 func vecMulScalar(out, a []float64, s float64)    { panic(noAsm) }
 func vecAddScalar(out, a []float64, s float64)    { panic(noAsm) }
 func tanhVec(out, a []float64, c *[29][4]float64) { panic(noAsm) }
+func tanh8(out, a []float64, c *[29][4]float64)   { panic(noAsm) }
 func vecAxpy(out, a []float64, s float64)         { panic(noAsm) }
 func vecDot(a, b []float64) float64               { panic(noAsm) }
