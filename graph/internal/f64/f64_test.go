@@ -201,8 +201,10 @@ var pointwiseLengths = []int{0, 1, 7, 8, 9, 16, 31, 100}
 // TestPointwise checks the pointwise kernels against their reference loops
 // for lengths around their eight-wide steps, with the output and the inputs
 // each at offsets 0 and 1. They do one IEEE operation per element, so the
-// results must be the same bits.
-func TestPointwise(t *testing.T) {
+// results must be the same bits, with each implementation.
+func TestPointwise(t *testing.T) { eachISA(t, testPointwise) }
+
+func testPointwise(t *testing.T) {
 	rng := newRand(6)
 	for _, n := range pointwiseLengths {
 		a0, b0 := uniform(rng, n), uniform(rng, n)
@@ -217,6 +219,8 @@ func TestPointwise(t *testing.T) {
 			{"SubTo", f64.SubTo, func(i int) float64 { return a0[i] - b0[i] }},
 			{"ScaleTo", func(out, a, _ []float64) { f64.ScaleTo(out, a, s) }, func(i int) float64 { return a0[i] * s }},
 			{"ShiftTo", func(out, a, _ []float64) { f64.ShiftTo(out, a, -s) }, func(i int) float64 { return a0[i] - s }},
+			{"SubFromTo", func(out, _, b []float64) { f64.SubFromTo(out, s, b) }, func(i int) float64 { return s - b0[i] }},
+			{"NegTo", func(out, a, _ []float64) { f64.NegTo(out, a) }, func(i int) float64 { return -a0[i] }},
 		}
 		for _, op := range ops {
 			for _, outOff := range offsets {
@@ -310,6 +314,43 @@ func checkTanh(t *testing.T, xs []float64, outOff, inOff int) (worst float64) {
 		}
 	}
 	return worst
+}
+
+// TestAddRows checks AddRowsTo against its reference loop for widths
+// around its sixteen- and four-wide steps and 0 to 5 rows, with out and a
+// each at offsets 0 and 1, with each implementation. It adds the rows in
+// order, one IEEE addition per element and row, so the results must be the
+// same bits.
+func TestAddRows(t *testing.T) { eachISA(t, testAddRows) }
+
+func testAddRows(t *testing.T) {
+	rng := newRand(7)
+	for _, cols := range []int{1, 3, 4, 5, 15, 16, 17, 21, 32, 64} {
+		for rows := range 6 {
+			a0, out0 := uniform(rng, rows*cols), uniform(rng, cols)
+			want := append([]float64(nil), out0...)
+			for r := range rows {
+				for j := range cols {
+					want[j] += a0[r*cols+j]
+				}
+			}
+			for _, outOff := range offsets {
+				for _, inOff := range offsets {
+					name := fmt.Sprintf("%d rows of %d, out offset %d, input offset %d", rows, cols, outOff, inOff)
+					a, _ := guarded(a0, inOff)
+					out, whole := guarded(out0, outOff)
+					f64.AddRowsTo(out, a)
+					checkGuards(t, name, out, whole, outOff)
+					checkUnchanged(t, name, a, a0)
+					for j := range cols {
+						if math.Float64bits(out[j]) != math.Float64bits(want[j]) {
+							t.Fatalf("%s: column %d is %v, want %v", name, j, out[j], want[j])
+						}
+					}
+				}
+			}
+		}
+	}
 }
 
 // TestAxpyDot checks the two kernels inside Gemm's edges against their

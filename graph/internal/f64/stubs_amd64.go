@@ -53,6 +53,21 @@ func vecMulScalar(out, a []float64, s float64)
 //go:noescape
 func vecAddScalar(out, a []float64, s float64)
 
+// vecSubFrom sets out[i] = s - b[i], vecNeg out[i] = -a[i] (vec_amd64.s),
+// for len(a), len(b) >= len(out).
+//
+//go:noescape
+func vecSubFrom(out []float64, s float64, b []float64)
+
+//go:noescape
+func vecNeg(out, a []float64)
+
+// vecAddRows adds each of the first rows rows of a, len(out) wide, to out,
+// in order (vec_amd64.s), for len(out) > 0 and len(a) >= rows*len(out).
+//
+//go:noescape
+func vecAddRows(out, a []float64, rows int)
+
 // tanhVec sets out[i] = tanh(a[i]) for the first len(out) &^ 3 elements
 // (tanh_amd64.s), for len(a) >= len(out).
 //

@@ -91,6 +91,65 @@ func ShiftTo(out, a []float64, s float64) {
 	}
 }
 
+// SubFromTo is
+//
+//	for i := range out {
+//		out[i] = s - b[i]
+//	}
+//
+// for len(b) >= len(out).
+func SubFromTo(out []float64, s float64, b []float64) {
+	b = b[:len(out)]
+	if use >= isaAVX2 {
+		vecSubFrom(out, s, b)
+		return
+	}
+	for i := range out {
+		out[i] = s - b[i]
+	}
+}
+
+// NegTo is
+//
+//	for i := range out {
+//		out[i] = -a[i]
+//	}
+//
+// for len(a) >= len(out).
+func NegTo(out, a []float64) {
+	a = a[:len(out)]
+	if use >= isaAVX2 {
+		vecNeg(out, a)
+		return
+	}
+	for i := range out {
+		out[i] = -a[i]
+	}
+}
+
+// AddRowsTo is
+//
+//	for r := 0; r < len(a)/len(out); r++ {
+//		for j := range out {
+//			out[j] += a[r*len(out)+j]
+//		}
+//	}
+//
+// the sum of the rows of a, len(out) wide, added to out (for len(out) > 0).
+// The rows are added in order, so both paths give the same bits.
+func AddRowsTo(out, a []float64) {
+	rows := len(a) / len(out)
+	if use >= isaAVX2 {
+		vecAddRows(out, a, rows)
+		return
+	}
+	for r := range rows {
+		for j, x := range a[r*len(out) : (r+1)*len(out)] {
+			out[j] += x
+		}
+	}
+}
+
 // axpyTo is
 //
 //	for i := range out {

@@ -152,3 +152,162 @@ dotdone:
 	VMOVSD X0, ret+48(FP)
 	VZEROUPPER
 	RET
+
+// func vecSubFrom(out []float64, s float64, b []float64): out[i] = s - b[i]
+// for i < len(out), eight at a time, then one at a time.
+TEXT ·vecSubFrom(SB), NOSPLIT, $0-56
+	MOVQ         out_base+0(FP), DI
+	MOVQ         out_len+8(FP), CX
+	VBROADCASTSD s+24(FP), Y2
+	MOVQ         b_base+32(FP), SI
+	XORQ         AX, AX
+	MOVQ         CX, BX
+	ANDQ         $-8, BX
+
+subfrom8:
+	CMPQ    AX, BX
+	JGE     subfromtail
+	VSUBPD  (SI)(AX*8), Y2, Y0
+	VSUBPD  32(SI)(AX*8), Y2, Y1
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	ADDQ    $8, AX
+	JMP     subfrom8
+
+subfromtail:
+	CMPQ   AX, CX
+	JGE    subfromdone
+	VSUBSD (SI)(AX*8), X2, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ   AX
+	JMP    subfromtail
+
+subfromdone:
+	VZEROUPPER
+	RET
+
+// func vecNeg(out, a []float64): out[i] = -a[i] for i < len(out), the sign
+// bit flipped (as Go's negation does), eight at a time, then one at a time.
+TEXT ·vecNeg(SB), NOSPLIT, $0-48
+	MOVQ      out_base+0(FP), DI
+	MOVQ      out_len+8(FP), CX
+	MOVQ      a_base+24(FP), SI
+	VPCMPEQQ  Y2, Y2, Y2
+	VPSLLQ    $63, Y2, Y2
+	XORQ      AX, AX
+	MOVQ      CX, BX
+	ANDQ      $-8, BX
+
+neg8:
+	CMPQ    AX, BX
+	JGE     negtail
+	VXORPD  (SI)(AX*8), Y2, Y0
+	VXORPD  32(SI)(AX*8), Y2, Y1
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	ADDQ    $8, AX
+	JMP     neg8
+
+negtail:
+	CMPQ   AX, CX
+	JGE    negdone
+	VMOVSD (SI)(AX*8), X0
+	VXORPD X2, X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ   AX
+	JMP    negtail
+
+negdone:
+	VZEROUPPER
+	RET
+
+// func vecAddRows(out, a []float64, rows int): out[j] += a[r*len(out)+j]
+// for every row r < rows, the rows added in order, sixteen columns at a
+// time (four accumulators), then four, then one.
+TEXT ·vecAddRows(SB), NOSPLIT, $0-56
+	MOVQ out_base+0(FP), DI
+	MOVQ out_len+8(FP), CX
+	MOVQ a_base+24(FP), SI
+	MOVQ rows+48(FP), R8
+	MOVQ CX, R9
+	SHLQ $3, R9
+	XORQ BX, BX
+	MOVQ CX, R10
+	ANDQ $-16, R10
+
+cols16:
+	CMPQ    BX, R10
+	JGE     cols4
+	VMOVUPD (DI)(BX*8), Y0
+	VMOVUPD 32(DI)(BX*8), Y1
+	VMOVUPD 64(DI)(BX*8), Y2
+	VMOVUPD 96(DI)(BX*8), Y3
+	LEAQ    (SI)(BX*8), R11
+	MOVQ    R8, R12
+
+rows16:
+	TESTQ  R12, R12
+	JE     store16
+	VADDPD (R11), Y0, Y0
+	VADDPD 32(R11), Y1, Y1
+	VADDPD 64(R11), Y2, Y2
+	VADDPD 96(R11), Y3, Y3
+	ADDQ   R9, R11
+	DECQ   R12
+	JMP    rows16
+
+store16:
+	VMOVUPD Y0, (DI)(BX*8)
+	VMOVUPD Y1, 32(DI)(BX*8)
+	VMOVUPD Y2, 64(DI)(BX*8)
+	VMOVUPD Y3, 96(DI)(BX*8)
+	ADDQ    $16, BX
+	JMP     cols16
+
+cols4:
+	MOVQ CX, R10
+	ANDQ $-4, R10
+
+next4:
+	CMPQ    BX, R10
+	JGE     cols1
+	VMOVUPD (DI)(BX*8), Y0
+	LEAQ    (SI)(BX*8), R11
+	MOVQ    R8, R12
+
+rows4:
+	TESTQ  R12, R12
+	JE     store4
+	VADDPD (R11), Y0, Y0
+	ADDQ   R9, R11
+	DECQ   R12
+	JMP    rows4
+
+store4:
+	VMOVUPD Y0, (DI)(BX*8)
+	ADDQ    $4, BX
+	JMP     next4
+
+cols1:
+	CMPQ   BX, CX
+	JGE    addrowsdone
+	VMOVSD (DI)(BX*8), X0
+	LEAQ   (SI)(BX*8), R11
+	MOVQ   R8, R12
+
+rows1:
+	TESTQ  R12, R12
+	JE     store1
+	VADDSD (R11), X0, X0
+	ADDQ   R9, R11
+	DECQ   R12
+	JMP    rows1
+
+store1:
+	VMOVSD X0, (DI)(BX*8)
+	INCQ   BX
+	JMP    cols1
+
+addrowsdone:
+	VZEROUPPER
+	RET
