@@ -15,6 +15,12 @@ import (
 // through memory once per op.
 const tileRows = 128
 
+// stripElems is about how many numbers a strip of a tile holds per node
+// (4 KiB): the nodes that act row by row run strip by strip, so that a
+// value read only by such nodes is consumed from the core's first-level
+// cache, in a strip-sized buffer, soon after it is computed.
+const stripElems = 512
+
 // maxChunks bounds how many partial sums a reduction over the points keeps:
 // the tiles are grouped into at most this many chunks, each summed by one
 // worker in tile order, and the chunks are added in order. The grouping
@@ -51,13 +57,19 @@ type mnode struct {
 	prepare func()
 	// accumulates says fn adds into its output, which is zeroed first.
 	accumulates bool
+	// wholeTile says the node is a product summed over the rows of its
+	// arguments (Aᵀ B): it runs once per tile, after the tile's strips,
+	// on arguments held whole for the tile.
+	wholeTile bool
 	size        int // number of elements
 	cols        int // elements per row, for nodes a tile sees by rows
 	// fullArgs are the arguments' whole buffers, for running it whole.
 	fullArgs [][]float64
-	// local is the node's slot in a worker's tile buffers, or -1 when the
-	// node lives in full (materialized for a later stage or the caller).
-	local int
+	// local is the node's slot in a worker's tile buffers and temp its
+	// slot in a worker's strip buffers, or -1. A tiled node lives in
+	// full (materialized for a later stage or the caller), in a tile
+	// buffer (when a wholeTile node reads it), or else in a strip buffer.
+	local, temp int
 }
 
 // Machine runs a differentiated loss graph without Gorgonia's TapeMachine:
@@ -74,11 +86,16 @@ type Machine struct {
 	rows   int // collocation points: the rows a tile splits
 	nodes  []mnode
 	stages [][]int // node indices, per stage
+	// rowNodes is how many nodes at the start of each tiled stage run
+	// strip by strip; the rest are wholeTile. strips is the rows of a
+	// strip, per stage.
+	rowNodes, strips []int
 	full   [][]float64
 	// partial holds each reduction's per-chunk sums.
 	partial [][]float64
 	chunks  [][2]int // tile index ranges
 	slots   []int    // sizes of the per-worker tile buffers
+	temps   []int    // sizes of the per-worker strip buffers
 	scalars []scalarInput
 	loss    int
 	outputs []int
@@ -97,9 +114,10 @@ type scalarInput struct {
 	value *G.F64
 }
 
-// worker holds one goroutine's tile buffers.
+// worker holds one goroutine's tile and strip buffers.
 type worker struct {
 	slots   [][]float64
+	temps   [][]float64
 	args    [][]float64
 	scratch []float64
 }
@@ -136,7 +154,7 @@ func Compile(g *G.ExprGraph, loss *G.Node, outputs G.Nodes, rows int) (*Machine,
 			}
 		}
 		index[n.ID()] = len(m.nodes)
-		m.nodes = append(m.nodes, mnode{node: n, args: args, size: n.Shape().TotalSize(), local: -1})
+		m.nodes = append(m.nodes, mnode{node: n, args: args, size: n.Shape().TotalSize(), local: -1, temp: -1})
 	}
 	for _, n := range append(G.Nodes{loss}, outputs...) {
 		visit(n)
@@ -317,41 +335,102 @@ func (m *Machine) schedule() error {
 	for i := range m.nodes {
 		m.nodes[i].fullArgs = m.argsFull(i)
 	}
+	m.orderStrips()
 	m.assignSlots()
 	return nil
 }
 
-// assignSlots gives each tile-local node a worker buffer, reusing a buffer
-// once the last node reading it in the stage has run.
-func (m *Machine) assignSlots() {
-	lastUse := make([]int, len(m.nodes))
+// orderStrips puts the wholeTile nodes of each tiled stage after the others
+// (nothing in a stage reads them: their sums are ready in the next), and
+// chooses the rows of a stage's strips: about stripElems numbers for the
+// widest node, a multiple of 8 rows (the matrix kernels' blocks), at most a
+// tile.
+func (m *Machine) orderStrips() {
+	m.rowNodes = make([]int, len(m.stages))
+	m.strips = make([]int, len(m.stages))
 	for s := 1; s < len(m.stages); s += 2 {
-		for pos, i := range m.stages[s] {
-			for _, a := range m.nodes[i].args {
-				lastUse[a] = pos
-			}
-		}
-		free := map[int][]int{} // by size
-		for pos, i := range m.stages[s] {
+		var rowwise, whole []int
+		cols := 1
+		for _, i := range m.stages[s] {
 			mn := &m.nodes[i]
-			if mn.kind == kindTiled && m.full[i] == nil {
-				size := tileRows * mn.cols
-				if f := free[size]; len(f) > 0 {
-					mn.local, free[size] = f[len(f)-1], f[:len(f)-1]
-				} else {
-					mn.local = len(m.slots)
-					m.slots = append(m.slots, size)
+			if mn.wholeTile {
+				whole = append(whole, i)
+				continue
+			}
+			rowwise = append(rowwise, i)
+			cols = max(cols, mn.cols)
+			for j, a := range mn.args {
+				if mn.rowArg[j] {
+					cols = max(cols, m.nodes[a].size/m.rows)
 				}
 			}
+		}
+		m.stages[s] = append(rowwise, whole...)
+		m.rowNodes[s] = len(rowwise)
+		m.strips[s] = min(tileRows, max(8, stripElems/cols&^7))
+	}
+}
+
+// assignSlots gives each tile-local node a worker buffer: a tile buffer
+// when a wholeTile node of its stage reads it, else a strip buffer, which
+// is reused once the last node reading it in the stage has run. Buffers of
+// either kind are shared between stages.
+func (m *Machine) assignSlots() {
+	for s := 1; s < len(m.stages); s += 2 {
+		stage := m.stages[s]
+		wholeRead := map[int]bool{}
+		lastUse := map[int]int{}
+		for pos, i := range stage {
+			for _, a := range m.nodes[i].args {
+				if m.nodes[i].wholeTile {
+					wholeRead[a] = true
+				} else {
+					lastUse[a] = pos
+				}
+			}
+		}
+		freeSlots, freeTemps := bySize(m.slots), bySize(m.temps)
+		for pos, i := range stage {
+			mn := &m.nodes[i]
+			if mn.kind == kindTiled && m.full[i] == nil {
+				if wholeRead[i] {
+					mn.local = take(freeSlots, &m.slots, tileRows*mn.cols)
+				} else {
+					mn.temp = take(freeTemps, &m.temps, m.strips[s]*mn.cols)
+				}
+			}
+			if mn.wholeTile {
+				continue
+			}
 			for _, a := range mn.args {
-				if am := &m.nodes[a]; am.local >= 0 && am.stage == s && lastUse[a] == pos {
-					size := tileRows * am.cols
-					free[size] = append(free[size], am.local)
+				if am := &m.nodes[a]; am.temp >= 0 && am.stage == s && lastUse[a] == pos {
+					size := m.temps[am.temp]
+					freeTemps[size] = append(freeTemps[size], am.temp)
 					lastUse[a] = -1 // freed once, even when read twice here
 				}
 			}
 		}
 	}
+}
+
+// bySize lists the indices of buffers of the given sizes by size.
+func bySize(sizes []int) map[int][]int {
+	free := map[int][]int{}
+	for i, n := range sizes {
+		free[n] = append(free[n], i)
+	}
+	return free
+}
+
+// take returns the index of a free buffer of the given size, removing it
+// from free, or of a new one added to sizes.
+func take(free map[int][]int, sizes *[]int, size int) int {
+	if f := free[size]; len(f) > 0 {
+		free[size] = f[:len(f)-1]
+		return f[len(f)-1]
+	}
+	*sizes = append(*sizes, size)
+	return len(*sizes) - 1
 }
 
 // Run computes the loss, which it returns, and the outputs, which it leaves
@@ -372,7 +451,7 @@ func (m *Machine) Run() (float64, error) {
 				mn.fn(m.full[i], mn.fullArgs, &m.scratch)
 			}
 		} else {
-			m.runTiles(stage)
+			m.runTiles(s)
 		}
 		if m.err != nil {
 			return 0, m.err
@@ -385,9 +464,10 @@ func (m *Machine) Run() (float64, error) {
 // run left it. The machine owns it; the next run overwrites it.
 func (m *Machine) Output(k int) []float64 { return m.full[m.outputs[k]] }
 
-// runTiles runs a tiled stage: each chunk of tiles on one worker, then the
-// reductions' chunk sums added in order.
-func (m *Machine) runTiles(stage []int) {
+// runTiles runs the tiled stage s: each chunk of tiles on one worker, then
+// the reductions' chunk sums added in order.
+func (m *Machine) runTiles(s int) {
+	stage := m.stages[s]
 	for _, i := range stage {
 		clear(m.partial[i])
 		if p := m.nodes[i].prepare; p != nil {
@@ -404,6 +484,9 @@ func (m *Machine) runTiles(stage []int) {
 		for _, size := range m.slots {
 			w.slots = append(w.slots, make([]float64, size))
 		}
+		for _, size := range m.temps {
+			w.temps = append(w.temps, make([]float64, size))
+		}
 		m.workers = append(m.workers, w)
 	}
 	m.next.Store(0)
@@ -413,13 +496,13 @@ func (m *Machine) runTiles(stage []int) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				m.work(w, stage)
+				m.work(w, s)
 			}()
 		}
-		m.work(m.workers[0], stage)
+		m.work(m.workers[0], s)
 		wg.Wait()
 	} else {
-		m.work(m.workers[0], stage)
+		m.work(m.workers[0], s)
 	}
 	for _, i := range stage {
 		if m.nodes[i].kind != kindReduce {
@@ -435,34 +518,39 @@ func (m *Machine) runTiles(stage []int) {
 	}
 }
 
-// work runs chunks of tiles of the stage until none is left.
-func (m *Machine) work(w *worker, stage []int) {
+// work runs chunks of tiles of stage s until none is left.
+func (m *Machine) work(w *worker, s int) {
 	for {
 		c := int(m.next.Add(1)) - 1
 		if c >= len(m.chunks) {
 			return
 		}
 		for t := m.chunks[c][0]; t < m.chunks[c][1]; t++ {
-			m.runTile(w, stage, c, t)
+			m.runTile(w, s, c, t)
 		}
 	}
 }
 
-// runTile runs the nodes of a stage on tile t (in chunk c).
-func (m *Machine) runTile(w *worker, stage []int, c, t int) {
+// runTile runs the nodes of stage s on tile t (in chunk c): those that act
+// row by row strip by strip, then the wholeTile ones on the whole tile.
+func (m *Machine) runTile(w *worker, s, c, t int) {
 	r0, r1 := t*tileRows, min((t+1)*tileRows, m.rows)
-	rowsOf := func(i, cols int) []float64 {
-		if mn := &m.nodes[i]; mn.local >= 0 && m.full[i] == nil {
-			return w.slots[mn.local][:(r1-r0)*cols]
-		}
-		return m.full[i][r0*cols : r1*cols]
+	stage, strip := m.stages[s], m.strips[s]
+	for s0 := r0; s0 < r1; s0 += strip {
+		m.runRows(w, stage[:m.rowNodes[s]], c, r0, s0, min(s0+strip, r1))
 	}
-	for _, i := range stage {
+	m.runRows(w, stage[m.rowNodes[s]:], c, r0, r0, r1)
+}
+
+// runRows runs nodes on rows [s0, s1) of the tile that starts at row r0,
+// in chunk c.
+func (m *Machine) runRows(w *worker, nodes []int, c, r0, s0, s1 int) {
+	for _, i := range nodes {
 		mn := &m.nodes[i]
 		w.args = w.args[:0]
 		for j, a := range mn.args {
 			if mn.rowArg[j] {
-				w.args = append(w.args, rowsOf(a, m.nodes[a].size/m.rows))
+				w.args = append(w.args, m.rowsOf(w, a, r0, s0, s1))
 			} else {
 				w.args = append(w.args, m.full[a])
 			}
@@ -470,9 +558,24 @@ func (m *Machine) runTile(w *worker, stage []int, c, t int) {
 		if mn.kind == kindReduce {
 			mn.fn(m.partial[i][c*mn.size:(c+1)*mn.size], w.args, &w.scratch)
 		} else {
-			mn.fn(rowsOf(i, mn.cols), w.args, &w.scratch)
+			mn.fn(m.rowsOf(w, i, r0, s0, s1), w.args, &w.scratch)
 		}
 	}
+}
+
+// rowsOf returns rows [s0, s1) of row-aligned node i, in the tile that
+// starts at row r0: in its full buffer, its strip buffer (which holds the
+// strip alone) or its tile buffer.
+func (m *Machine) rowsOf(w *worker, i, r0, s0, s1 int) []float64 {
+	mn := &m.nodes[i]
+	cols := mn.size / m.rows
+	switch {
+	case m.full[i] != nil:
+		return m.full[i][s0*cols : s1*cols]
+	case mn.temp >= 0:
+		return w.temps[mn.temp][:(s1-s0)*cols]
+	}
+	return w.slots[mn.local][(s0-r0)*cols : (s1-r0)*cols]
 }
 
 // BufferBytes is the memory the machine's own buffers take: whole nodes,
@@ -490,6 +593,9 @@ func (m *Machine) BufferBytes() int {
 	}
 	for _, w := range m.workers {
 		for _, b := range w.slots {
+			n += len(b)
+		}
+		for _, b := range w.temps {
 			n += len(b)
 		}
 	}

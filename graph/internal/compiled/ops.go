@@ -219,6 +219,7 @@ func (m *Machine) native(i int) (fn kernel, rowArg []bool, reduce bool) {
 		k, ldb := argShape(0)[1], argShape(1)[1]
 		switch {
 		case transA && !transB && m.rowAligned(mn.args[0]) && m.rowAligned(mn.args[1]):
+			mn.wholeTile = true
 			return matMul(true, false, k, ldb, true), []bool{true, true}, true
 		case !transA && transB && rowsOut && m.rowAligned(mn.args[0]):
 			fn, prepare := matMulTransB(k, argShape(1)[0])
@@ -235,7 +236,7 @@ func (m *Machine) native(i int) (fn kernel, rowArg []bool, reduce bool) {
 		case len(in) == 2 && along == "[0 1]" || len(in) == 1 && along == "[0]":
 			fn = reduceAll
 		case len(in) == 2 && along == "[0]":
-			fn = reduceRows(in[1])
+			fn = reduceRows
 		case len(in) == 2 && along == "[1]":
 			fn = sumCols(in[1])
 			if rowsOut && m.rowAligned(mn.args[0]) {
