@@ -61,8 +61,8 @@ type mnode struct {
 	// arguments (Aᵀ B): it runs once per tile, after the tile's strips,
 	// on arguments held whole for the tile.
 	wholeTile bool
-	size        int // number of elements
-	cols        int // elements per row, for nodes a tile sees by rows
+	size      int // number of elements
+	cols      int // elements per row, for nodes a tile sees by rows
 	// fullArgs are the arguments' whole buffers, for running it whole.
 	fullArgs [][]float64
 	// local is the node's slot in a worker's tile buffers and temp its
@@ -70,7 +70,29 @@ type mnode struct {
 	// full (materialized for a later stage or the caller), in a tile
 	// buffer (when a wholeTile node reads it), or else in a strip buffer.
 	local, temp int
+	// out and in say where a node that runs on tiles writes its rows and
+	// finds its arguments' numbers.
+	out view
+	in  []view
 }
+
+// view says where a tile finds the numbers of a node.
+type view struct {
+	at   place
+	buf  []float64 // the buffer, for whole and fullRows
+	slot int       // the worker's buffer, for stripRows and tileRows
+	cols int       // numbers per row
+}
+
+// place is where a view's numbers are.
+type place int
+
+const (
+	whole      place = iota // all of buf: not split by rows
+	fullRows                // rows of buf, which holds every point's
+	stripRows               // a worker's strip buffer, which holds the strip's rows alone
+	tileRowsAt              // a worker's tile buffer, which holds the tile's rows
+)
 
 // Machine runs a differentiated loss graph without Gorgonia's TapeMachine:
 // it compiles the nodes the loss and the requested outputs need into a
@@ -90,7 +112,7 @@ type Machine struct {
 	// strip by strip; the rest are wholeTile. strips is the rows of a
 	// strip, per stage.
 	rowNodes, strips []int
-	full   [][]float64
+	full             [][]float64
 	// partial holds each reduction's per-chunk sums.
 	partial [][]float64
 	chunks  [][2]int // tile index ranges
@@ -337,6 +359,19 @@ func (m *Machine) schedule() error {
 	}
 	m.orderStrips()
 	m.assignSlots()
+	for s := 1; s < len(m.stages); s += 2 {
+		for _, i := range m.stages[s] {
+			mn := &m.nodes[i]
+			mn.out = m.rowView(i)
+			mn.in = make([]view, len(mn.args))
+			for j, a := range mn.args {
+				mn.in[j] = view{at: whole, buf: m.full[a]}
+				if mn.rowArg[j] {
+					mn.in[j] = m.rowView(a)
+				}
+			}
+		}
+	}
 	return nil
 }
 
@@ -547,35 +582,47 @@ func (m *Machine) runTile(w *worker, s, c, t int) {
 func (m *Machine) runRows(w *worker, nodes []int, c, r0, s0, s1 int) {
 	for _, i := range nodes {
 		mn := &m.nodes[i]
-		w.args = w.args[:0]
-		for j, a := range mn.args {
-			if mn.rowArg[j] {
-				w.args = append(w.args, m.rowsOf(w, a, r0, s0, s1))
-			} else {
-				w.args = append(w.args, m.full[a])
-			}
+		args := w.args[:0]
+		for k := range mn.in {
+			args = append(args, w.rows(&mn.in[k], r0, s0, s1))
 		}
+		w.args = args
 		if mn.kind == kindReduce {
-			mn.fn(m.partial[i][c*mn.size:(c+1)*mn.size], w.args, &w.scratch)
+			mn.fn(m.partial[i][c*mn.size:(c+1)*mn.size], args, &w.scratch)
 		} else {
-			mn.fn(m.rowsOf(w, i, r0, s0, s1), w.args, &w.scratch)
+			mn.fn(w.rows(&mn.out, r0, s0, s1), args, &w.scratch)
 		}
 	}
 }
 
-// rowsOf returns rows [s0, s1) of row-aligned node i, in the tile that
-// starts at row r0: in its full buffer, its strip buffer (which holds the
-// strip alone) or its tile buffer.
-func (m *Machine) rowsOf(w *worker, i, r0, s0, s1 int) []float64 {
+// rowView returns the view of row-aligned node i: its full buffer, strip
+// buffer or tile buffer.
+func (m *Machine) rowView(i int) view {
 	mn := &m.nodes[i]
-	cols := mn.size / m.rows
+	v := view{cols: mn.size / m.rows}
 	switch {
 	case m.full[i] != nil:
-		return m.full[i][s0*cols : s1*cols]
+		v.at, v.buf = fullRows, m.full[i]
 	case mn.temp >= 0:
-		return w.temps[mn.temp][:(s1-s0)*cols]
+		v.at, v.slot = stripRows, mn.temp
+	default:
+		v.at, v.slot = tileRowsAt, mn.local
 	}
-	return w.slots[mn.local][(s0-r0)*cols : (s1-r0)*cols]
+	return v
+}
+
+// rows returns the numbers of v for rows [s0, s1) of the tile that starts
+// at row r0 (all of them for a whole view).
+func (w *worker) rows(v *view, r0, s0, s1 int) []float64 {
+	switch v.at {
+	case whole:
+		return v.buf
+	case fullRows:
+		return v.buf[s0*v.cols : s1*v.cols]
+	case stripRows:
+		return w.temps[v.slot][:(s1-s0)*v.cols]
+	}
+	return w.slots[v.slot][(s0-r0)*v.cols : (s1-r0)*v.cols]
 }
 
 // BufferBytes is the memory the machine's own buffers take: whole nodes,

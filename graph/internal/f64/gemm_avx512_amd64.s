@@ -9,12 +9,12 @@
 // elements), one 8x16 block of C after another. Sixteen accumulators Z0-Z15
 // hold a block, two per row; each step of k loads the block's row of B (Z16,
 // Z17), broadcasts one element of each row of A and issues sixteen fused
-// multiply-adds. The masks K1 and K2 limit every load and store of B and C
-// to the columns left, so the last block may be narrower than 16 and
-// nothing past column n is read or written. k and n must be > 0. The rows of
-// A are SI + r*arow: SI, R11 (row 3) and R12 (row 6) plus 0, 1, 2 or 4 times
-// arow.
-
+// multiply-adds (eight, on the even accumulators, for a block of at most
+// eight columns: the narrow loop). The masks K1 and K2 limit every load and
+// store of B and C to the columns left, so the last block may be narrower
+// than 16 and nothing past column n is read or written. k and n must be >
+// 0. The rows of A are SI + r*arow: SI, R11 (row 3) and R12 (row 6) plus 0,
+// 1, 2 or 4 times arow.
 TEXT ·gemm8x16(SB), NOSPLIT, $0-73
 	MOVQ arow+16(FP), R8
 	MOVQ astep+24(FP), R14
@@ -68,6 +68,8 @@ masks:
 	VPXORQ Z14, Z14, Z14
 	VPXORQ Z15, Z15, Z15
 	MOVQ  k+0(FP), CX
+	CMPQ  R15, $8
+	JLE   narrow
 
 loop:
 	VMOVUPD.Z    (DI), K1, Z16
@@ -102,7 +104,34 @@ loop:
 	ADDQ         R9, DI
 	DECQ         CX
 	JNZ          loop
+	JMP          store
 
+narrow:
+	VMOVUPD.Z    (DI), K1, Z16
+	VBROADCASTSD (SI), Z18
+	VFMADD231PD  Z16, Z18, Z0
+	VBROADCASTSD (SI)(R8*1), Z19
+	VFMADD231PD  Z16, Z19, Z2
+	VBROADCASTSD (SI)(R8*2), Z20
+	VFMADD231PD  Z16, Z20, Z4
+	VBROADCASTSD (R11), Z21
+	VFMADD231PD  Z16, Z21, Z6
+	VBROADCASTSD (SI)(R8*4), Z22
+	VFMADD231PD  Z16, Z22, Z8
+	VBROADCASTSD (R11)(R8*2), Z23
+	VFMADD231PD  Z16, Z23, Z10
+	VBROADCASTSD (R12), Z24
+	VFMADD231PD  Z16, Z24, Z12
+	VBROADCASTSD (R12)(R8*1), Z25
+	VFMADD231PD  Z16, Z25, Z14
+	ADDQ         R14, SI
+	ADDQ         R14, R11
+	ADDQ         R14, R12
+	ADDQ         R9, DI
+	DECQ         CX
+	JNZ          narrow
+
+store:
 	MOVQ    DX, DI
 	MOVBLZX accumulate+72(FP), AX
 	TESTQ   AX, AX
@@ -182,7 +211,6 @@ write:
 // func gemm1x16(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, n int, accumulate bool)
 //
 // gemm8x16 for one row of A and C: two accumulators, Z0 and Z1.
-
 TEXT ·gemm1x16(SB), NOSPLIT, $0-73
 	MOVQ arow+16(FP), R8
 	MOVQ astep+24(FP), R14
@@ -218,6 +246,8 @@ masks:
 	VPXORQ Z0, Z0, Z0
 	VPXORQ Z1, Z1, Z1
 	MOVQ  k+0(FP), CX
+	CMPQ  R15, $8
+	JLE   narrow
 
 loop:
 	VMOVUPD.Z    (DI), K1, Z16
@@ -229,7 +259,18 @@ loop:
 	ADDQ         R9, DI
 	DECQ         CX
 	JNZ          loop
+	JMP          store
 
+narrow:
+	VMOVUPD.Z    (DI), K1, Z16
+	VBROADCASTSD (SI), Z18
+	VFMADD231PD  Z16, Z18, Z0
+	ADDQ         R14, SI
+	ADDQ         R9, DI
+	DECQ         CX
+	JNZ          narrow
+
+store:
 	MOVQ    DX, DI
 	MOVBLZX accumulate+72(FP), AX
 	TESTQ   AX, AX
