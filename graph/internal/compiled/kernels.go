@@ -84,6 +84,12 @@ func pointwise(both func(out, a, b []float64), left func(out []float64, s float6
 	}
 }
 
+// addRowKernel returns the kernel of an addition of args[a] and a single
+// row args[row] added to each of its rows (see Machine.foldRowRepeats).
+func addRowKernel(a, row int) kernel {
+	return func(out []float64, args [][]float64, _ *[]float64) { f64.AddRowTo(out, args[a], args[row]) }
+}
+
 // copyKernel copies its first argument (Reshape, and Repeat once).
 func copyKernel(out []float64, args [][]float64, _ *[]float64) { copy(out, args[0]) }
 

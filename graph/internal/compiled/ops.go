@@ -204,6 +204,7 @@ func (m *Machine) native(i int) (fn kernel, rowArg []bool, reduce bool) {
 		if fn = binaryKernel(name); fn == nil {
 			return nil, nil, false
 		}
+		mn.adds = strings.HasPrefix(name, "+ ")
 		if rowsOut {
 			rowArg = []bool{a > 1 && m.rowAligned(mn.args[0]), b > 1 && m.rowAligned(mn.args[1])}
 			if !rowArg[0] && !rowArg[1] || a > 1 && !rowArg[0] || b > 1 && !rowArg[1] {
@@ -263,7 +264,7 @@ func (m *Machine) native(i int) (fn kernel, rowArg []bool, reduce bool) {
 				rowArg = []bool{true, false}
 			}
 		case along == 0 && in[0] == 1:
-			fn = repeatRowsKernel
+			fn, mn.repeatsRow = repeatRowsKernel, true
 			if rowsOut {
 				rowArg = []bool{false, false}
 			}

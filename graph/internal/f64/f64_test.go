@@ -353,6 +353,38 @@ func testAddRows(t *testing.T) {
 	}
 }
 
+// TestAddRow checks AddRowTo against its reference loop for row widths
+// around its eight-wide steps and 0 to 3 rows, with each slice at offsets 0
+// and 1, with each implementation: one IEEE addition per element, so the
+// same bits.
+func TestAddRow(t *testing.T) { eachISA(t, testAddRow) }
+
+func testAddRow(t *testing.T) {
+	rng := newRand(11)
+	for _, cols := range []int{1, 3, 7, 8, 9, 16, 21, 32} {
+		for rows := range 4 {
+			a0, row0 := uniform(rng, rows*cols), uniform(rng, cols)
+			for _, outOff := range offsets {
+				for _, inOff := range offsets {
+					name := fmt.Sprintf("%d rows of %d, out offset %d, input offset %d", rows, cols, outOff, inOff)
+					a, _ := guarded(a0, inOff)
+					row, _ := guarded(row0, inOff)
+					out, whole := guarded(nans(rows*cols), outOff)
+					f64.AddRowTo(out, a, row)
+					checkGuards(t, name, out, whole, outOff)
+					checkUnchanged(t, name, a, a0)
+					checkUnchanged(t, name, row, row0)
+					for i := range out {
+						if w := a0[i] + row0[i%cols]; math.Float64bits(out[i]) != math.Float64bits(w) {
+							t.Fatalf("%s: element %d is %v, want %v", name, i, out[i], w)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestAxpyDot checks the two kernels inside Gemm's edges against their
 // reference loops for lengths around their eight-wide steps, each slice at
 // offsets 0 and 1. Tolerance: fused multiply-adds and the dot product's

@@ -62,6 +62,12 @@ func vecSubFrom(out []float64, s float64, b []float64)
 //go:noescape
 func vecNeg(out, a []float64)
 
+// vecAddRow sets out[i] = a[i] + row[i%len(row)] (vec_amd64.s), for
+// len(out) a multiple of len(row) > 0 and len(a) >= len(out).
+//
+//go:noescape
+func vecAddRow(out, a, row []float64)
+
 // vecAddRows adds each of the first rows rows of a, len(out) wide, to out,
 // in order (vec_amd64.s), for len(out) > 0 and len(a) >= rows*len(out).
 //

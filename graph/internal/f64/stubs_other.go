@@ -27,6 +27,7 @@ func vecMulScalar(out, a []float64, s float64)         { panic(noAsm) }
 func vecAddScalar(out, a []float64, s float64)         { panic(noAsm) }
 func vecSubFrom(out []float64, s float64, b []float64) { panic(noAsm) }
 func vecNeg(out, a []float64)                          { panic(noAsm) }
+func vecAddRow(out, a, row []float64)                  { panic(noAsm) }
 func vecAddRows(out, a []float64, rows int)            { panic(noAsm) }
 func tanhVec(out, a []float64, c *[29][4]float64)      { panic(noAsm) }
 func tanh8(out, a []float64, c *[29][4]float64)        { panic(noAsm) }

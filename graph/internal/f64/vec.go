@@ -127,6 +127,25 @@ func NegTo(out, a []float64) {
 	}
 }
 
+// AddRowTo is
+//
+//	for i := range out {
+//		out[i] = a[i] + row[i%len(row)]
+//	}
+//
+// row added to every row of a, len(row) wide, for len(out) a multiple of
+// len(row) > 0 and len(a) >= len(out).
+func AddRowTo(out, a, row []float64) {
+	a = a[:len(out)]
+	if use >= isaAVX2 {
+		vecAddRow(out, a, row)
+		return
+	}
+	for i := range out {
+		out[i] = a[i] + row[i%len(row)]
+	}
+}
+
 // AddRowsTo is
 //
 //	for r := 0; r < len(a)/len(out); r++ {

@@ -311,3 +311,54 @@ store1:
 addrowsdone:
 	VZEROUPPER
 	RET
+
+// func vecAddRow(out, a, row []float64): out[i] = a[i] + row[i%len(row)]
+// for i < len(out), a multiple of len(row) > 0: row by row, eight at a time,
+// then one at a time.
+TEXT ·vecAddRow(SB), NOSPLIT, $0-72
+	MOVQ out_base+0(FP), DI
+	MOVQ out_len+8(FP), R8
+	MOVQ a_base+24(FP), SI
+	MOVQ row_base+48(FP), DX
+	MOVQ row_len+56(FP), CX
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	SHLQ $3, CX
+	SHLQ $3, R8
+	ADDQ DI, R8
+
+addrow:
+	CMPQ DI, R8
+	JGE  addrowdone
+	XORQ AX, AX
+
+addrow8:
+	CMPQ    AX, BX
+	JGE     addrowtail
+	VMOVUPD (SI)(AX*8), Y0
+	VMOVUPD 32(SI)(AX*8), Y1
+	VADDPD  (DX)(AX*8), Y0, Y0
+	VADDPD  32(DX)(AX*8), Y1, Y1
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	ADDQ    $8, AX
+	JMP     addrow8
+
+addrowtail:
+	LEAQ   (AX*8), R9
+	CMPQ   R9, CX
+	JGE    addrownext
+	VMOVSD (SI)(AX*8), X0
+	VADDSD (DX)(AX*8), X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ   AX
+	JMP    addrowtail
+
+addrownext:
+	ADDQ CX, SI
+	ADDQ CX, DI
+	JMP  addrow
+
+addrowdone:
+	VZEROUPPER
+	RET
