@@ -20,7 +20,10 @@ var benchSizes = []struct{ points, width, layers int }{
 // gradient, update) of forum-final, y' = -2y on [1, 5], with a tanh network
 // (tanh output too, as the anchor scripts), for each size and derivative
 // mode, with each executor side by side. The graph is built before the timer
-// starts.
+// starts. The compiled executor also reports how many width-by-width matrix
+// products an epoch makes and the rate of all its products' floating-point
+// operations over the epoch's time (GFLOP/s), to compare with the CPU's
+// peak.
 func BenchmarkEpoch(b *testing.B) {
 	p, err := problems.Builtin("forum-final")
 	if err != nil {
@@ -46,6 +49,12 @@ func BenchmarkEpoch(b *testing.B) {
 					b.ResetTimer()
 					if err := tr.Adam(b.N, nil); err != nil {
 						b.Fatal(err)
+					}
+					b.StopTimer()
+					if c, ok := tr.lg.exec.(*compiledExecutor); ok {
+						wide, flops := c.m.Products()
+						b.ReportMetric(float64(wide), "products/op")
+						b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 					}
 				})
 			}

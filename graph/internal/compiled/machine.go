@@ -549,11 +549,13 @@ func (m *Machine) runTiles(s int) {
 			p()
 		}
 	}
-	nw := m.Workers
-	if nw <= 0 {
-		nw = runtime.GOMAXPROCS(0)
+	nw := 1 // one chunk runs on the calling goroutine, without asking for more
+	if len(m.chunks) > 1 {
+		if nw = m.Workers; nw <= 0 {
+			nw = runtime.GOMAXPROCS(0)
+		}
+		nw = min(nw, len(m.chunks))
 	}
-	nw = min(nw, len(m.chunks))
 	for len(m.workers) < nw {
 		w := &worker{}
 		for _, size := range m.slots {

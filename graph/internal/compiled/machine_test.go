@@ -238,3 +238,25 @@ func TestRowRepeatsFolded(t *testing.T) {
 		}
 	}
 }
+
+// TestProducts counts the products of Σ (x W)² and its gradient with
+// respect to W, for x of 300 x 3 and W of 3 x 4: x W and xᵀ (2 x W), both
+// wide, each 2 · 300 · 3 · 4 = 7200 operations; W's gradient needs no
+// product for x's.
+func TestProducts(t *testing.T) {
+	g := G.NewGraph()
+	x := matrix(g, "x", rows, 3, func(i, j int) float64 { return float64(i+j) / rows })
+	w := matrix(g, "W", 3, 4, func(i, j int) float64 { return float64(i - j) })
+	loss := G.Must(G.Sum(G.Must(G.Square(G.Must(G.Mul(x, w))))))
+	gs, err := G.Grad(loss, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Compile(g, loss, gs, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wide, flops := m.Products(); wide != 2 || flops != 2*7200 {
+		t.Errorf("Products() = %d, %g; want 2, %d", wide, flops, 2*7200)
+	}
+}

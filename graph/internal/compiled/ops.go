@@ -302,6 +302,36 @@ func binaryKernel(name string) kernel {
 	return nil
 }
 
+// Products counts the matrix products a run makes, and their
+// floating-point operations (2 m n k for an m x k times k x n product, a
+// fused multiply-add counting as two): wide counts those whose three
+// dimensions all exceed 1 (the width-by-width products of a network's
+// hidden layers, each run over all the points), flops all of them.
+func (m *Machine) Products() (wide int, flops float64) {
+	for _, mn := range m.nodes {
+		if mn.kind == kindInput || mn.kind == kindConstant || opType(mn.node.Op()) != typeMatMul {
+			continue
+		}
+		transA, transB, ok := matMulForm(mn.node.Op().String())
+		a, b := m.nodes[mn.args[0]].node.Shape(), m.nodes[mn.args[1]].node.Shape()
+		if !ok || len(a) != 2 || len(b) != 2 {
+			continue
+		}
+		rows, k, n := a[0], a[1], b[1]
+		if transA {
+			rows, k = k, rows
+		}
+		if transB {
+			n = b[0]
+		}
+		if rows > 1 && k > 1 && n > 1 {
+			wide++
+		}
+		flops += 2 * float64(rows) * float64(k) * float64(n)
+	}
+	return wide, flops
+}
+
 // matMulForm reads which operand of a linAlgBinOp matrix product is
 // transposed from its String(): "A × B" (Mul), or "Aᵀ × B" and "A × Bᵀ" (its
 // derivatives). Both transposed, which Mul and its derivatives never build,
