@@ -85,9 +85,21 @@ func pointwise(both func(out, a, b []float64), left func(out []float64, s float6
 }
 
 // addRowKernel returns the kernel of an addition of args[a] and a single
-// row args[row] added to each of its rows (see Machine.foldRowRepeats).
+// row args[row] added to each of its rows (see Machine.fold).
 func addRowKernel(a, row int) kernel {
 	return func(out []float64, args [][]float64, _ *[]float64) { f64.AddRowTo(out, args[a], args[row]) }
+}
+
+// scaledProductKernel returns the kernel of args[0] ⊙ args[1] times s, the
+// product rounded first (see Machine.fold).
+func scaledProductKernel(s float64) kernel {
+	return func(out []float64, args [][]float64, _ *[]float64) { f64.MulScaleTo(out, args[0], args[1], s) }
+}
+
+// subSquareKernel is args[0] - args[1] ⊙ args[1] for a single number
+// args[0], the square rounded first (see Machine.fold).
+func subSquareKernel(out []float64, args [][]float64, _ *[]float64) {
+	f64.SubSquareTo(out, args[0][0], args[1])
 }
 
 // copyKernel copies its first argument (Reshape, and Repeat once).

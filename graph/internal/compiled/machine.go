@@ -62,12 +62,16 @@ type mnode struct {
 	// arguments (Aᵀ B): it runs once per tile, after the tile's strips,
 	// on arguments held whole for the tile.
 	wholeTile bool
-	// repeatsRow says the node repeats its first argument, a single row,
-	// down every row (Repeat0), and adds that it is an addition: see
-	// foldRowRepeats.
-	repeatsRow, adds bool
-	size             int // number of elements
-	cols             int // elements per row, for nodes a tile sees by rows
+	// pointwise names the op of a pointwise node: the unary function
+	// ("neg", "tanh") or the binary operator ("+", "⊙"); repeatsRow says
+	// the node repeats its first argument, a single row, down every row
+	// (Repeat0); scale, when not 0, says the node is the product of two
+	// arguments as large as itself, times scale. See fold.go.
+	pointwise  string
+	repeatsRow bool
+	scale      float64
+	size       int // number of elements
+	cols       int // elements per row, for nodes a tile sees by rows
 	// fullArgs are the arguments' whole buffers, for running it whole.
 	fullArgs [][]float64
 	// local is the node's slot in a worker's tile buffers and temp its
@@ -197,45 +201,11 @@ func Compile(g *G.ExprGraph, loss *G.Node, outputs G.Nodes, rows int) (*Machine,
 			return nil, fmt.Errorf("compiled: compiling %v (%v): %w", m.nodes[i].node, m.nodes[i].node.Op(), err)
 		}
 	}
-	m.foldRowRepeats()
+	m.fold()
 	if err := m.schedule(); err != nil {
 		return nil, err
 	}
 	return m, nil
-}
-
-// foldRowRepeats lets a tiled addition read a row repeated down the points
-// (a bias, as BroadcastAdd builds it) as the row itself, added to each row
-// with f64.AddRowTo, so that the repeat is not written out; a repeat that
-// nothing else reads is then folded away (kindFolded), never run.
-func (m *Machine) foldRowRepeats() {
-	readers := make([]int, len(m.nodes))
-	for i := range m.nodes {
-		for _, a := range m.nodes[i].args {
-			readers[a]++
-		}
-	}
-	for _, i := range append([]int{m.loss}, m.outputs...) {
-		readers[i]++
-	}
-	for i := range m.nodes {
-		mn := &m.nodes[i]
-		if mn.kind != kindTiled || !mn.adds {
-			continue
-		}
-		for j, a := range mn.args {
-			am := &m.nodes[a]
-			other := mn.args[1-j]
-			if am.kind != kindTiled || !am.repeatsRow || !mn.rowArg[j] || !mn.rowArg[1-j] || m.nodes[other].size != mn.size {
-				continue
-			}
-			mn.args[j], mn.rowArg[j], mn.fn = am.args[0], false, addRowKernel(1-j, j)
-			if readers[a]--; readers[a] == 0 {
-				am.kind = kindFolded
-			}
-			break
-		}
-	}
 }
 
 // rowAligned says whether node i has one row per collocation point.

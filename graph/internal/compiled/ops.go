@@ -192,8 +192,11 @@ func (m *Machine) native(i int) (fn kernel, rowArg []bool, reduce bool) {
 	rowsOut := m.rowAligned(i)
 	switch t := opType(n.Op()); {
 	case t == typeUnary && len(mn.args) == 1:
-		if fn = unaryOps[name]; fn != nil && rowsOut && m.rowAligned(mn.args[0]) {
-			rowArg = []bool{true}
+		if fn = unaryOps[name]; fn != nil {
+			mn.pointwise = name
+			if rowsOut && m.rowAligned(mn.args[0]) {
+				rowArg = []bool{true}
+			}
 		}
 		return fn, rowArg, false
 	case t == typeBinary && len(mn.args) == 2:
@@ -204,7 +207,10 @@ func (m *Machine) native(i int) (fn kernel, rowArg []bool, reduce bool) {
 		if fn = binaryKernel(name); fn == nil {
 			return nil, nil, false
 		}
-		mn.adds = strings.HasPrefix(name, "+ ")
+		mn.pointwise, _, _ = strings.Cut(name, " ")
+		if mn.pointwise == "⊙" && a == b {
+			mn.scale = 1
+		}
 		if rowsOut {
 			rowArg = []bool{a > 1 && m.rowAligned(mn.args[0]), b > 1 && m.rowAligned(mn.args[1])}
 			if !rowArg[0] && !rowArg[1] || a > 1 && !rowArg[0] || b > 1 && !rowArg[1] {

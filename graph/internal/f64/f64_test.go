@@ -221,6 +221,8 @@ func testPointwise(t *testing.T) {
 			{"ShiftTo", func(out, a, _ []float64) { f64.ShiftTo(out, a, -s) }, func(i int) float64 { return a0[i] - s }},
 			{"SubFromTo", func(out, _, b []float64) { f64.SubFromTo(out, s, b) }, func(i int) float64 { return s - b0[i] }},
 			{"NegTo", func(out, a, _ []float64) { f64.NegTo(out, a) }, func(i int) float64 { return -a0[i] }},
+			{"MulScaleTo", func(out, a, b []float64) { f64.MulScaleTo(out, a, b, -2) }, func(i int) float64 { return float64(a0[i]*b0[i]) * -2 }},
+			{"SubSquareTo", func(out, a, _ []float64) { f64.SubSquareTo(out, s, a) }, func(i int) float64 { return s - float64(a0[i]*a0[i]) }},
 		}
 		for _, op := range ops {
 			for _, outOff := range offsets {

@@ -62,6 +62,15 @@ func vecSubFrom(out []float64, s float64, b []float64)
 //go:noescape
 func vecNeg(out, a []float64)
 
+// vecMulScale sets out[i] = (a[i] * b[i]) * s, vecSubSquare out[i] = s -
+// a[i] * a[i] (vec_amd64.s), for len(a), len(b) >= len(out).
+//
+//go:noescape
+func vecMulScale(out, a, b []float64, s float64)
+
+//go:noescape
+func vecSubSquare(out []float64, s float64, a []float64)
+
 // vecAddRow sets out[i] = a[i] + row[i%len(row)] (vec_amd64.s), for
 // len(out) a multiple of len(row) > 0 and len(a) >= len(out).
 //

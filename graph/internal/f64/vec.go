@@ -127,6 +127,42 @@ func NegTo(out, a []float64) {
 	}
 }
 
+// MulScaleTo is
+//
+//	for i := range out {
+//		out[i] = float64(a[i]*b[i]) * s
+//	}
+//
+// for len(a), len(b) >= len(out): each product rounded, then scaled.
+func MulScaleTo(out, a, b []float64, s float64) {
+	a, b = a[:len(out)], b[:len(out)]
+	if use >= isaAVX2 {
+		vecMulScale(out, a, b, s)
+		return
+	}
+	for i := range out {
+		out[i] = float64(a[i]*b[i]) * s
+	}
+}
+
+// SubSquareTo is
+//
+//	for i := range out {
+//		out[i] = s - float64(a[i]*a[i])
+//	}
+//
+// for len(a) >= len(out): each square rounded, then subtracted.
+func SubSquareTo(out []float64, s float64, a []float64) {
+	a = a[:len(out)]
+	if use >= isaAVX2 {
+		vecSubSquare(out, s, a)
+		return
+	}
+	for i := range out {
+		out[i] = s - float64(a[i]*a[i])
+	}
+}
+
 // AddRowTo is
 //
 //	for i := range out {

@@ -362,3 +362,84 @@ addrownext:
 addrowdone:
 	VZEROUPPER
 	RET
+
+// func vecMulScale(out, a, b []float64, s float64): out[i] = (a[i] * b[i]) * s
+// for i < len(out), each product rounded before it is scaled, eight at a
+// time, then one at a time.
+TEXT ·vecMulScale(SB), NOSPLIT, $0-80
+	MOVQ         out_base+0(FP), DI
+	MOVQ         out_len+8(FP), CX
+	MOVQ         a_base+24(FP), SI
+	MOVQ         b_base+48(FP), DX
+	VBROADCASTSD s+72(FP), Y2
+	XORQ         AX, AX
+	MOVQ         CX, BX
+	ANDQ         $-8, BX
+
+mulscale8:
+	CMPQ    AX, BX
+	JGE     mulscaletail
+	VMOVUPD (SI)(AX*8), Y0
+	VMOVUPD 32(SI)(AX*8), Y1
+	VMULPD  (DX)(AX*8), Y0, Y0
+	VMULPD  32(DX)(AX*8), Y1, Y1
+	VMULPD  Y2, Y0, Y0
+	VMULPD  Y2, Y1, Y1
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	ADDQ    $8, AX
+	JMP     mulscale8
+
+mulscaletail:
+	CMPQ   AX, CX
+	JGE    mulscaledone
+	VMOVSD (SI)(AX*8), X0
+	VMULSD (DX)(AX*8), X0, X0
+	VMULSD X2, X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ   AX
+	JMP    mulscaletail
+
+mulscaledone:
+	VZEROUPPER
+	RET
+
+// func vecSubSquare(out []float64, s float64, a []float64): out[i] = s -
+// a[i] * a[i] for i < len(out), the square rounded before it is subtracted
+// (no fused multiply-add), eight at a time, then one at a time.
+TEXT ·vecSubSquare(SB), NOSPLIT, $0-56
+	MOVQ         out_base+0(FP), DI
+	MOVQ         out_len+8(FP), CX
+	VBROADCASTSD s+24(FP), Y2
+	MOVQ         a_base+32(FP), SI
+	XORQ         AX, AX
+	MOVQ         CX, BX
+	ANDQ         $-8, BX
+
+subsquare8:
+	CMPQ    AX, BX
+	JGE     subsquaretail
+	VMOVUPD (SI)(AX*8), Y0
+	VMOVUPD 32(SI)(AX*8), Y1
+	VMULPD  Y0, Y0, Y0
+	VMULPD  Y1, Y1, Y1
+	VSUBPD  Y0, Y2, Y0
+	VSUBPD  Y1, Y2, Y1
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	ADDQ    $8, AX
+	JMP     subsquare8
+
+subsquaretail:
+	CMPQ   AX, CX
+	JGE    subsquaredone
+	VMOVSD (SI)(AX*8), X0
+	VMULSD X0, X0, X0
+	VSUBSD X0, X2, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ   AX
+	JMP    subsquaretail
+
+subsquaredone:
+	VZEROUPPER
+	RET
