@@ -87,8 +87,9 @@ done:
 // group is masked (K1) to the elements left, so that nothing past the end is
 // read or written. The arithmetic is tanhVec's, operation for operation
 // (the constants broadcast from the first of their four copies, the lanes
-// chosen with the mask K2 where tanhVec blends), so the results are the same
-// bits.
+// chosen with the mask K2 where tanhVec blends, and e^r scaled by 2^k with
+// VSCALEFPD where tanhVec builds 2^k from its bits: both exact), so the
+// results are the same bits.
 TEXT ·tanh8(SB), NOSPLIT, $0-56
 	MOVQ  out_base+0(FP), DI
 	MOVQ  out_len+8(FP), CX
@@ -139,10 +140,7 @@ full8:
 	VFMADD213PD.BCST  768(R8), Z10, Z11
 	VFMADD213PD.BCST  800(R8), Z10, Z11
 	VFMADD213PD.BCST  832(R8), Z10, Z11
-	VCVTPD2QQ         Z8, Z12
-	VPADDQ.BCST       896(R8), Z12, Z12
-	VPSLLQ            $52, Z12, Z12
-	VMULPD            Z12, Z11, Z11
+	VSCALEFPD         Z8, Z11, Z11
 	VADDPD.BCST       864(R8), Z11, Z11
 	VCMPPD.BCST       $0x0D, 32(R8), Z1, K2
 	VBROADCASTSD      256(R8), K2, Z4
