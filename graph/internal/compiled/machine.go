@@ -72,18 +72,42 @@ type mnode struct {
 	scale      float64
 	size       int // number of elements
 	cols       int // elements per row, for nodes a tile sees by rows
-	// fullArgs are the arguments' whole buffers, for running it whole.
-	fullArgs [][]float64
 	// local is the node's slot in a worker's tile buffers and temp its
 	// slot in a worker's strip buffers, or -1. A tiled node lives in
 	// full (materialized for a later stage or the caller), in a tile
 	// buffer (when a wholeTile node reads it), or else in a strip buffer.
 	local, temp int
-	// out and in say where a node that runs on tiles writes its rows and
-	// finds its arguments' numbers.
-	out view
-	in  []view
 }
+
+// tileOp is what a tile runs for one node. A tiled stage's ops are kept
+// together, in order and apart from the nodes, so that running a strip
+// reads a few contiguous records.
+type tileOp struct {
+	fn kernel
+	// in says where the node's arguments' numbers are (n of them), out
+	// where it writes its rows.
+	in  [maxArgs]view
+	n   int
+	out view
+	// partial holds a reduction's chunk sums (nil for other nodes), size
+	// numbers per chunk.
+	partial []float64
+	size    int
+}
+
+// wholeOp is what a stage of whole nodes runs for one node, kept apart from
+// the nodes as tileOp is.
+type wholeOp struct {
+	fn   kernel
+	out  []float64
+	args [][]float64
+	// clear says fn adds into out, which is zeroed first.
+	clear bool
+}
+
+// maxArgs bounds the arguments of a node that runs on tiles: every such
+// kernel reads one or two.
+const maxArgs = 2
 
 // view says where a tile finds the numbers of a node.
 type view struct {
@@ -119,10 +143,14 @@ type Machine struct {
 	stages [][]int // node indices, per stage
 	// rowNodes is how many nodes at the start of each tiled stage run
 	// strip by strip; the rest are wholeTile. strips is the rows of a
-	// strip, per stage.
+	// strip, per stage. ops are a tiled stage's nodes as a tile runs them,
+	// wholeOps another stage's.
 	rowNodes, strips []int
+	ops              [][]tileOp
+	wholeOps         [][]wholeOp
 	full             [][]float64
-	// partial holds each reduction's per-chunk sums.
+	// partial holds each reduction's per-chunk sums; with one chunk it is
+	// the reduction's own buffer, which the tiles then add into directly.
 	partial [][]float64
 	chunks  [][2]int // tile index ranges
 	slots   []int    // sizes of the per-worker tile buffers
@@ -360,26 +388,40 @@ func (m *Machine) schedule() error {
 		}
 	}
 	for i := range m.nodes {
-		if mn := &m.nodes[i]; mn.kind == kindReduce {
+		switch mn := &m.nodes[i]; {
+		case mn.kind == kindReduce && len(m.chunks) == 1:
+			m.partial[i] = m.full[i]
+		case mn.kind == kindReduce:
 			m.partial[i] = make([]float64, len(m.chunks)*mn.size)
 		}
 	}
-	for i := range m.nodes {
-		m.nodes[i].fullArgs = m.argsFull(i)
-	}
 	m.orderStrips()
 	m.assignSlots()
+	m.ops = make([][]tileOp, len(m.stages))
+	m.wholeOps = make([][]wholeOp, len(m.stages))
+	for s := 0; s < len(m.stages); s += 2 {
+		for _, i := range m.stages[s] {
+			mn := &m.nodes[i]
+			m.wholeOps[s] = append(m.wholeOps[s], wholeOp{fn: mn.fn, out: m.full[i], args: m.argsFull(i), clear: mn.accumulates})
+		}
+	}
 	for s := 1; s < len(m.stages); s += 2 {
 		for _, i := range m.stages[s] {
 			mn := &m.nodes[i]
-			mn.out = m.rowView(i)
-			mn.in = make([]view, len(mn.args))
+			if len(mn.args) > maxArgs {
+				return fmt.Errorf("compiled: %v (%v) would run on tiles with %d arguments", mn.node, mn.node.Op(), len(mn.args))
+			}
+			op := tileOp{fn: mn.fn, n: len(mn.args), out: m.rowView(i), size: mn.size}
+			if mn.kind == kindReduce {
+				op.partial = m.partial[i]
+			}
 			for j, a := range mn.args {
-				mn.in[j] = view{at: whole, buf: m.full[a]}
+				op.in[j] = view{at: whole, buf: m.full[a]}
 				if mn.rowArg[j] {
-					mn.in[j] = m.rowView(a)
+					op.in[j] = m.rowView(a)
 				}
 			}
+			m.ops[s] = append(m.ops[s], op)
 		}
 	}
 	return nil
@@ -486,14 +528,14 @@ func (m *Machine) Run() (float64, error) {
 	for _, s := range m.scalars {
 		m.full[s.index][0] = float64(*s.value)
 	}
-	for s, stage := range m.stages {
+	for s, ops := range m.wholeOps {
 		if s%2 == 0 {
-			for _, i := range stage {
-				mn := &m.nodes[i]
-				if mn.accumulates {
-					clear(m.full[i])
+			for k := range ops {
+				op := &ops[k]
+				if op.clear {
+					clear(op.out)
 				}
-				mn.fn(m.full[i], mn.fullArgs, &m.scratch)
+				op.fn(op.out, op.args, &m.scratch)
 			}
 		} else {
 			m.runTiles(s)
@@ -527,7 +569,7 @@ func (m *Machine) runTiles(s int) {
 		nw = min(nw, len(m.chunks))
 	}
 	for len(m.workers) < nw {
-		w := &worker{}
+		w := &worker{args: make([][]float64, maxArgs)}
 		for _, size := range m.slots {
 			w.slots = append(w.slots, make([]float64, size))
 		}
@@ -552,7 +594,7 @@ func (m *Machine) runTiles(s int) {
 		m.work(m.workers[0], s)
 	}
 	for _, i := range stage {
-		if m.nodes[i].kind != kindReduce {
+		if m.nodes[i].kind != kindReduce || len(m.chunks) == 1 {
 			continue
 		}
 		out, size := m.full[i], m.nodes[i].size
@@ -582,27 +624,26 @@ func (m *Machine) work(w *worker, s int) {
 // row by row strip by strip, then the wholeTile ones on the whole tile.
 func (m *Machine) runTile(w *worker, s, c, t int) {
 	r0, r1 := t*tileRows, min((t+1)*tileRows, m.rows)
-	stage, strip := m.stages[s], m.strips[s]
+	ops, strip := m.ops[s], m.strips[s]
 	for s0 := r0; s0 < r1; s0 += strip {
-		m.runRows(w, stage[:m.rowNodes[s]], c, r0, s0, min(s0+strip, r1))
+		w.runRows(ops[:m.rowNodes[s]], c, r0, s0, min(s0+strip, r1))
 	}
-	m.runRows(w, stage[m.rowNodes[s]:], c, r0, r0, r1)
+	w.runRows(ops[m.rowNodes[s]:], c, r0, r0, r1)
 }
 
-// runRows runs nodes on rows [s0, s1) of the tile that starts at row r0,
-// in chunk c.
-func (m *Machine) runRows(w *worker, nodes []int, c, r0, s0, s1 int) {
-	for _, i := range nodes {
-		mn := &m.nodes[i]
-		args := w.args[:0]
-		for k := range mn.in {
-			args = append(args, w.rows(&mn.in[k], r0, s0, s1))
+// runRows runs ops on rows [s0, s1) of the tile that starts at row r0, in
+// chunk c.
+func (w *worker) runRows(ops []tileOp, c, r0, s0, s1 int) {
+	args := w.args
+	for k := range ops {
+		op := &ops[k]
+		for j := range op.n {
+			args[j] = w.rows(&op.in[j], r0, s0, s1)
 		}
-		w.args = args
-		if mn.kind == kindReduce {
-			mn.fn(m.partial[i][c*mn.size:(c+1)*mn.size], args, &w.scratch)
+		if op.partial != nil {
+			op.fn(op.partial[c*op.size:(c+1)*op.size], args[:op.n], &w.scratch)
 		} else {
-			mn.fn(w.rows(&mn.out, r0, s0, s1), args, &w.scratch)
+			op.fn(w.rows(&op.out, r0, s0, s1), args[:op.n], &w.scratch)
 		}
 	}
 }
@@ -648,7 +689,9 @@ func (m *Machine) BufferBytes() int {
 		}
 	}
 	for _, b := range m.partial {
-		n += len(b)
+		if len(m.chunks) > 1 {
+			n += len(b)
+		}
 	}
 	for _, w := range m.workers {
 		for _, b := range w.slots {
