@@ -24,6 +24,10 @@
 //     whole (by a node that is not row-aligned with it) is completed in an
 //     earlier stage and kept in full.
 //   - Nodes whose arguments are all constants are computed once, by Compile.
+//   - Before scheduling, Compile folds a few chains of pointwise nodes into
+//     one pass each, bit for bit (fold.go): a bias repeated down the rows
+//     and added, 1 - y² (tanh's derivative), and products negated or
+//     doubled.
 //   - After the first run, a run allocates nothing with one worker (or one
 //     chunk of tiles), and only the goroutines it starts with more.
 //
