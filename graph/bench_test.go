@@ -1,12 +1,19 @@
 package graph
 
 import (
+	"flag"
 	"fmt"
 	"slices"
 	"testing"
 
+	"pinn/graph/internal/f64"
 	"pinn/problems"
 )
+
+// benchKernels chooses the compiled executor's kernels for the benchmarks
+// (go test -bench Epoch -kernels avx2), to time another instruction set's on
+// a CPU that has several; empty means the fastest.
+var benchKernels = flag.String("kernels", "", "the compiled executor's kernels for the benchmarks: one of "+fmt.Sprint(f64.Implementations())+"; empty for the fastest")
 
 // benchSizes are the sizes of the speed baseline (points x width x hidden
 // layers): the thread's final network, and two larger ones.
@@ -23,11 +30,18 @@ var benchSizes = []struct{ points, width, layers int }{
 // starts. The compiled executor also reports how many width-by-width matrix
 // products an epoch makes and the rate of all its products' floating-point
 // operations over the epoch's time (GFLOP/s), to compare with the CPU's
-// peak.
+// peak. The -kernels flag chooses the kernels (see benchKernels).
 func BenchmarkEpoch(b *testing.B) {
 	p, err := problems.Builtin("forum-final")
 	if err != nil {
 		b.Fatal(err)
+	}
+	if *benchKernels != "" {
+		before, err := f64.Use(*benchKernels)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f64.Use(before)
 	}
 	for _, s := range benchSizes {
 		for _, mode := range Derivatives() {

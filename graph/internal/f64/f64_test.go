@@ -78,11 +78,41 @@ func checkUnchanged(t *testing.T, name string, v, want []float64) {
 // eachISA runs test once for each implementation of the kernels this build
 // can run on this CPU, as a subtest named after it.
 func eachISA(t *testing.T, test func(t *testing.T)) {
-	for _, name := range f64.ISAs() {
+	for _, name := range f64.Implementations() {
 		t.Run(name, func(t *testing.T) {
-			defer f64.UseISA(name)()
+			use(t, name)
 			test(t)
 		})
+	}
+}
+
+// use makes the kernels run the implementation named name until the test
+// ends.
+func use(tb testing.TB, name string) {
+	tb.Helper()
+	before, err := f64.Use(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { f64.Use(before) })
+}
+
+// TestUse checks that Use switches to each implementation Implementations
+// lists (Kernels says which runs) and refuses a name it does not list.
+func TestUse(t *testing.T) {
+	kernels := map[string]string{}
+	for _, name := range f64.Implementations() {
+		t.Run(name, func(t *testing.T) {
+			use(t, name)
+			kernels[f64.Kernels()] = name
+		})
+	}
+	if len(kernels) != len(f64.Implementations()) {
+		t.Errorf("Kernels() said %v for the implementations %v: one each expected", kernels, f64.Implementations())
+	}
+	before := f64.Kernels()
+	if _, err := f64.Use("sse9"); err == nil || f64.Kernels() != before {
+		t.Errorf("Use(\"sse9\"): err = %v, and the kernels are now %s (were %s)", err, f64.Kernels(), before)
 	}
 }
 
@@ -443,9 +473,9 @@ func BenchmarkGemm(b *testing.B) {
 			if transA {
 				lda = m
 			}
-			for _, name := range f64.ISAs() {
+			for _, name := range f64.Implementations() {
 				b.Run(fmt.Sprintf("form=%s/width=%d/kernels=%s", form, w, name), func(b *testing.B) {
-					defer f64.UseISA(name)()
+					use(b, name)
 					for b.Loop() {
 						f64.Gemm(transA, m, n, k, a, lda, bm, n, c, n, transA)
 					}
