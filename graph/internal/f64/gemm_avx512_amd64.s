@@ -2,6 +2,65 @@
 
 #include "textflag.h"
 
+// The parts gemm8x16 and gemm1x16 share.
+
+// ARGS loads the arguments: R8 arow, R14 astep, R9 ldb and R10 ldc in
+// bytes, BX the block's columns of B, DX those of C, R15 the columns left.
+#define ARGS \
+	MOVQ arow+16(FP), R8 \
+	MOVQ astep+24(FP), R14 \
+	MOVQ b+32(FP), BX \
+	MOVQ ldb+40(FP), R9 \
+	MOVQ c+48(FP), DX \
+	MOVQ ldc+56(FP), R10 \
+	MOVQ n+64(FP), R15 \
+	SHLQ $3, R8 \
+	SHLQ $3, R14 \
+	SHLQ $3, R9 \
+	SHLQ $3, R10
+
+// MASKS sets K1 to the block's first min(R15, 8) columns and K2 to the next
+// min(R15-8, 8), none when R15 <= 8.
+#define MASKS \
+	MOVQ    $0xFF, AX \
+	MOVQ    $0xFF, CX \
+	CMPQ    R15, $16 \
+	JGE     masks \
+	MOVQ    R15, DI \
+	BZHIQ   DI, AX, AX \
+	XORQ    SI, SI \
+	SUBQ    $8, DI \
+	CMOVQLT SI, DI \
+	BZHIQ   DI, CX, CX \
+masks: \
+	KMOVW AX, K1 \
+	KMOVW CX, K2
+
+// ADDROW adds the row of C at DI, under the masks, to the accumulators lo
+// and hi, and moves DI to the next row.
+#define ADDROW(lo, hi) \
+	VMOVUPD.Z (DI), K1, Z16 \
+	VMOVUPD.Z 64(DI), K2, Z17 \
+	VADDPD    Z16, lo, lo \
+	VADDPD    Z17, hi, hi \
+	ADDQ      R10, DI
+
+// STOREROW writes the accumulators lo and hi to the row of C at DI, under
+// the masks, and moves DI to the next row.
+#define STOREROW(lo, hi) \
+	VMOVUPD lo, K1, (DI) \
+	VMOVUPD hi, K2, 64(DI) \
+	ADDQ    R10, DI
+
+// NEXTBLOCK moves to the next block of 16 columns, if any are left.
+#define NEXTBLOCK \
+	ADDQ $128, BX \
+	ADDQ $128, DX \
+	SUBQ $16, R15 \
+	JG   block \
+	VZEROUPPER \
+	RET
+
 // func gemm8x16(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, n int, accumulate bool)
 //
 // C[0:8][0:n] (+)= A[0:8][0:k] B[0:k][0:n] where A(i, p) is a[i*arow +
@@ -16,35 +75,10 @@
 // 0. The rows of A are SI + r*arow: SI, R11 (row 3) and R12 (row 6) plus 0,
 // 1, 2 or 4 times arow.
 TEXT ·gemm8x16(SB), NOSPLIT, $0-73
-	MOVQ arow+16(FP), R8
-	MOVQ astep+24(FP), R14
-	MOVQ b+32(FP), BX
-	MOVQ ldb+40(FP), R9
-	MOVQ c+48(FP), DX
-	MOVQ ldc+56(FP), R10
-	MOVQ n+64(FP), R15
-	SHLQ $3, R8
-	SHLQ $3, R14
-	SHLQ $3, R9
-	SHLQ $3, R10
+	ARGS
 
 block:
-	// K1 selects the block's first min(R15, 8) columns, K2 the next
-	// min(R15-8, 8), none when R15 <= 8.
-	MOVQ    $0xFF, AX
-	MOVQ    $0xFF, CX
-	CMPQ    R15, $16
-	JGE     masks
-	MOVQ    R15, DI
-	BZHIQ   DI, AX, AX
-	XORQ    SI, SI
-	SUBQ    $8, DI
-	CMOVQLT SI, DI
-	BZHIQ   DI, CX, CX
-
-masks:
-	KMOVW AX, K1
-	KMOVW CX, K2
+	MASKS
 	MOVQ  a+8(FP), SI
 	LEAQ  (SI)(R8*2), R11
 	ADDQ  R8, R11
@@ -136,111 +170,35 @@ store:
 	MOVBLZX accumulate+72(FP), AX
 	TESTQ   AX, AX
 	JE      write
-	VMOVUPD.Z (DI), K1, Z16
-	VMOVUPD.Z 64(DI), K2, Z17
-	VADDPD    Z16, Z0, Z0
-	VADDPD    Z17, Z1, Z1
-	ADDQ      R10, DI
-	VMOVUPD.Z (DI), K1, Z16
-	VMOVUPD.Z 64(DI), K2, Z17
-	VADDPD    Z16, Z2, Z2
-	VADDPD    Z17, Z3, Z3
-	ADDQ      R10, DI
-	VMOVUPD.Z (DI), K1, Z16
-	VMOVUPD.Z 64(DI), K2, Z17
-	VADDPD    Z16, Z4, Z4
-	VADDPD    Z17, Z5, Z5
-	ADDQ      R10, DI
-	VMOVUPD.Z (DI), K1, Z16
-	VMOVUPD.Z 64(DI), K2, Z17
-	VADDPD    Z16, Z6, Z6
-	VADDPD    Z17, Z7, Z7
-	ADDQ      R10, DI
-	VMOVUPD.Z (DI), K1, Z16
-	VMOVUPD.Z 64(DI), K2, Z17
-	VADDPD    Z16, Z8, Z8
-	VADDPD    Z17, Z9, Z9
-	ADDQ      R10, DI
-	VMOVUPD.Z (DI), K1, Z16
-	VMOVUPD.Z 64(DI), K2, Z17
-	VADDPD    Z16, Z10, Z10
-	VADDPD    Z17, Z11, Z11
-	ADDQ      R10, DI
-	VMOVUPD.Z (DI), K1, Z16
-	VMOVUPD.Z 64(DI), K2, Z17
-	VADDPD    Z16, Z12, Z12
-	VADDPD    Z17, Z13, Z13
-	ADDQ      R10, DI
-	VMOVUPD.Z (DI), K1, Z16
-	VMOVUPD.Z 64(DI), K2, Z17
-	VADDPD    Z16, Z14, Z14
-	VADDPD    Z17, Z15, Z15
-	MOVQ      DX, DI
+	ADDROW(Z0, Z1)
+	ADDROW(Z2, Z3)
+	ADDROW(Z4, Z5)
+	ADDROW(Z6, Z7)
+	ADDROW(Z8, Z9)
+	ADDROW(Z10, Z11)
+	ADDROW(Z12, Z13)
+	ADDROW(Z14, Z15)
+	MOVQ    DX, DI
 
 write:
-	VMOVUPD Z0, K1, (DI)
-	VMOVUPD Z1, K2, 64(DI)
-	ADDQ    R10, DI
-	VMOVUPD Z2, K1, (DI)
-	VMOVUPD Z3, K2, 64(DI)
-	ADDQ    R10, DI
-	VMOVUPD Z4, K1, (DI)
-	VMOVUPD Z5, K2, 64(DI)
-	ADDQ    R10, DI
-	VMOVUPD Z6, K1, (DI)
-	VMOVUPD Z7, K2, 64(DI)
-	ADDQ    R10, DI
-	VMOVUPD Z8, K1, (DI)
-	VMOVUPD Z9, K2, 64(DI)
-	ADDQ    R10, DI
-	VMOVUPD Z10, K1, (DI)
-	VMOVUPD Z11, K2, 64(DI)
-	ADDQ    R10, DI
-	VMOVUPD Z12, K1, (DI)
-	VMOVUPD Z13, K2, 64(DI)
-	ADDQ    R10, DI
-	VMOVUPD Z14, K1, (DI)
-	VMOVUPD Z15, K2, 64(DI)
-	ADDQ    $128, BX
-	ADDQ    $128, DX
-	SUBQ    $16, R15
-	JG      block
-	VZEROUPPER
-	RET
+	STOREROW(Z0, Z1)
+	STOREROW(Z2, Z3)
+	STOREROW(Z4, Z5)
+	STOREROW(Z6, Z7)
+	STOREROW(Z8, Z9)
+	STOREROW(Z10, Z11)
+	STOREROW(Z12, Z13)
+	STOREROW(Z14, Z15)
+	NEXTBLOCK
 
 // func gemm1x16(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, n int, accumulate bool)
 //
 // gemm8x16 for one row of A and C: two accumulators, Z0 and Z1.
 TEXT ·gemm1x16(SB), NOSPLIT, $0-73
-	MOVQ arow+16(FP), R8
-	MOVQ astep+24(FP), R14
-	MOVQ b+32(FP), BX
-	MOVQ ldb+40(FP), R9
-	MOVQ c+48(FP), DX
-	MOVQ ldc+56(FP), R10
-	MOVQ n+64(FP), R15
-	SHLQ $3, R8
-	SHLQ $3, R14
-	SHLQ $3, R9
-	SHLQ $3, R10
+	ARGS
 
 block:
-	// K1 selects the block's first min(R15, 8) columns, K2 the next
-	// min(R15-8, 8), none when R15 <= 8.
-	MOVQ    $0xFF, AX
-	MOVQ    $0xFF, CX
-	CMPQ    R15, $16
-	JGE     masks
-	MOVQ    R15, DI
-	BZHIQ   DI, AX, AX
-	XORQ    SI, SI
-	SUBQ    $8, DI
-	CMOVQLT SI, DI
-	BZHIQ   DI, CX, CX
-
-masks:
-	KMOVW AX, K1
-	KMOVW CX, K2
+	MASKS
 	MOVQ  a+8(FP), SI
 	MOVQ  BX, DI
 	VPXORQ Z0, Z0, Z0
@@ -275,18 +233,9 @@ store:
 	MOVBLZX accumulate+72(FP), AX
 	TESTQ   AX, AX
 	JE      write
-	VMOVUPD.Z (DI), K1, Z16
-	VMOVUPD.Z 64(DI), K2, Z17
-	VADDPD    Z16, Z0, Z0
-	VADDPD    Z17, Z1, Z1
-	MOVQ      DX, DI
+	ADDROW(Z0, Z1)
+	MOVQ    DX, DI
 
 write:
-	VMOVUPD Z0, K1, (DI)
-	VMOVUPD Z1, K2, 64(DI)
-	ADDQ    $128, BX
-	ADDQ    $128, DX
-	SUBQ    $16, R15
-	JG      block
-	VZEROUPPER
-	RET
+	STOREROW(Z0, Z1)
+	NEXTBLOCK

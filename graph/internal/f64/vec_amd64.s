@@ -221,6 +221,29 @@ negdone:
 	VZEROUPPER
 	RET
 
+// COLSUMS adds, for each group of columns of out from BX (a multiple of
+// step) up to R10, the rows of a (SI, R8 rows of R9 bytes) into reg, one
+// row after another, and stores reg to out (DI); mov and add move and add
+// step numbers. It goes on to done when BX reaches R10.
+#define COLSUMS(next, rows, store, done, step, mov, add, reg) \
+next: \
+	CMPQ BX, R10 \
+	JGE  done \
+	mov  (DI)(BX*8), reg \
+	LEAQ (SI)(BX*8), R11 \
+	MOVQ R8, R12 \
+rows: \
+	TESTQ R12, R12 \
+	JE    store \
+	add   (R11), reg, reg \
+	ADDQ  R9, R11 \
+	DECQ  R12 \
+	JMP   rows \
+store: \
+	mov  reg, (DI)(BX*8) \
+	ADDQ $step, BX \
+	JMP  next
+
 // func vecAddRows(out, a []float64, rows int): out[j] += a[r*len(out)+j]
 // for every row r < rows, the rows added in order, sixteen columns at a
 // time (four accumulators), then four, then one.
@@ -267,46 +290,11 @@ store16:
 cols4:
 	MOVQ CX, R10
 	ANDQ $-4, R10
-
-next4:
-	CMPQ    BX, R10
-	JGE     cols1
-	VMOVUPD (DI)(BX*8), Y0
-	LEAQ    (SI)(BX*8), R11
-	MOVQ    R8, R12
-
-rows4:
-	TESTQ  R12, R12
-	JE     store4
-	VADDPD (R11), Y0, Y0
-	ADDQ   R9, R11
-	DECQ   R12
-	JMP    rows4
-
-store4:
-	VMOVUPD Y0, (DI)(BX*8)
-	ADDQ    $4, BX
-	JMP     next4
+	COLSUMS(next4, rows4, store4, cols1, 4, VMOVUPD, VADDPD, Y0)
 
 cols1:
-	CMPQ   BX, CX
-	JGE    addrowsdone
-	VMOVSD (DI)(BX*8), X0
-	LEAQ   (SI)(BX*8), R11
-	MOVQ   R8, R12
-
-rows1:
-	TESTQ  R12, R12
-	JE     store1
-	VADDSD (R11), X0, X0
-	ADDQ   R9, R11
-	DECQ   R12
-	JMP    rows1
-
-store1:
-	VMOVSD X0, (DI)(BX*8)
-	INCQ   BX
-	JMP    cols1
+	MOVQ CX, R10
+	COLSUMS(next1, rows1, store1, addrowsdone, 1, VMOVSD, VADDSD, X0)
 
 addrowsdone:
 	VZEROUPPER
