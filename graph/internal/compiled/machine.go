@@ -430,8 +430,8 @@ func (m *Machine) schedule() error {
 // orderStrips puts the wholeTile nodes of each tiled stage after the others
 // (nothing in a stage reads them: their sums are ready in the next), and
 // chooses the rows of a stage's strips: about stripElems numbers for the
-// widest node, a multiple of 8 rows (the matrix kernels' blocks), at most a
-// tile.
+// widest node, a multiple of 8 rows and at least 16 (so that the matrix
+// kernels' blocks of 8, or of 6 and 4, fill them), at most a tile.
 func (m *Machine) orderStrips() {
 	m.rowNodes = make([]int, len(m.stages))
 	m.strips = make([]int, len(m.stages))
@@ -454,7 +454,7 @@ func (m *Machine) orderStrips() {
 		}
 		m.stages[s] = append(rowwise, whole...)
 		m.rowNodes[s] = len(rowwise)
-		m.strips[s] = min(tileRows, max(8, stripElems/cols&^7))
+		m.strips[s] = min(tileRows, max(16, stripElems/cols&^7))
 	}
 }
 

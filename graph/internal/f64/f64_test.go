@@ -126,8 +126,8 @@ func uniform(rng *rand.Rand, n int) []float64 {
 }
 
 // TestGemm compares Gemm with a plain triple loop, with each implementation,
-// for shapes around the AVX2 kernel's 4x8 blocks and the AVX-512 kernel's
-// 8x16 blocks (edges in both directions, k from 0 to 70, leading
+// for shapes around the AVX2 kernels' 4x8 and 6x8 blocks and the AVX-512
+// kernel's 8x16 blocks (edges in both directions, k from 0 to 70, leading
 // dimensions wider than the matrices), A as stored or transposed, both write
 // modes, and each matrix at offsets 0 and 1. The columns between a row's end
 // and the leading dimension hold NaN: reading one would make C NaN, writing
@@ -155,7 +155,7 @@ func testGemm(t *testing.T) {
 		}
 		return x
 	}
-	for _, m := range []int{1, 3, 4, 7, 8, 9, 13, 16, 17, 128} {
+	for _, m := range []int{1, 3, 4, 7, 8, 9, 12, 13, 14, 16, 17, 128} {
 		for _, n := range []int{1, 5, 8, 9, 15, 16, 17, 24, 33, 64} {
 			for _, k := range []int{0, 1, 2, 8, 31, 70} {
 				for _, mode := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {

@@ -57,9 +57,19 @@ func Gemm(transA bool, m, n, k int, a []float64, lda int, b []float64, ldb int, 
 			gemm1x16(k, &a[i*arow], arow, astep, &b[0], ldb, &c[i*ldc], ldc, n, accumulate)
 		}
 	default:
-		m4, n8 := m&^3, n&^7
+		// Blocks of six rows, then of four: as many of six as leave the
+		// fewest rows to the edge.
+		m6 := m / 6
+		if m6 > 0 && (m-6*m6)%4 > (m-6*(m6-1))%4 {
+			m6--
+		}
+		m6 *= 6
+		m4, n8 := m6+(m-m6)&^3, n&^7
 		if n8 > 0 {
-			for i := 0; i < m4; i += 4 {
+			for i := 0; i < m6; i += 6 {
+				gemm6x8(k, &a[i*arow], arow, astep, &b[0], ldb, &c[i*ldc], ldc, n8/8, accumulate)
+			}
+			for i := m6; i < m4; i += 4 {
 				gemm4x8(k, &a[i*arow], arow, astep, &b[0], ldb, &c[i*ldc], ldc, n8/8, accumulate)
 			}
 		}

@@ -20,6 +20,11 @@ var (
 //go:noescape
 func gemm4x8(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, blocks int, accumulate bool)
 
+// gemm6x8 is gemm4x8 for six rows of A and C (gemm_amd64.s).
+//
+//go:noescape
+func gemm6x8(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, blocks int, accumulate bool)
+
 // gemm8x16 computes C[0:8][0:n] = A[0:8][0:k] B[0:k][0:n] (or adds it to C
 // with accumulate), where A(i, p) is a[i*arow + p*astep] and B and C are
 // row-major with leading dimensions ldb and ldc, in 8x16 blocks with AVX-512

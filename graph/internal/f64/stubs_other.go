@@ -14,6 +14,10 @@ func gemm4x8(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64
 	panic(noAsm)
 }
 
+func gemm6x8(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, blocks int, accumulate bool) {
+	panic(noAsm)
+}
+
 func gemm8x16(k int, a *float64, arow, astep int, b *float64, ldb int, c *float64, ldc int, n int, accumulate bool) {
 	panic(noAsm)
 }
