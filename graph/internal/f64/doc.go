@@ -6,8 +6,8 @@
 // masks), AVX2 and FMA assembly where it has those, and plain Go elsewhere
 // (other CPUs, other architectures, or the purego build tag), with gonum's
 // Dgemm for the matrix product. The assembly of Gemm is a micro-kernel for
-// blocks of C, 8x16 with AVX-512 (the last block's columns masked) and 4x8
-// with AVX2, which reads A as stored or transposed in place; tanh runs
+// blocks of C, 8x16 with AVX-512 (the last block's columns masked) and 6x8
+// or 4x8 with AVX2, which reads A as stored or transposed in place; tanh runs
 // eight (AVX-512) or four (AVX2) at a time within 2 ulp of math.Tanh, the
 // same bits either way; the pointwise operations run eight-wide AVX2 loops
 // in both. Each function's doc comment gives the loop it computes, which is

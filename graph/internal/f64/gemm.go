@@ -26,9 +26,9 @@ import (
 // (m x n) and B (k x n). Nothing is copied: the assembly micro-kernels read A
 // in either layout. With AVX-512, 8x16 blocks of C go to one micro-kernel,
 // which masks the columns of the last block, and the rows left over go to
-// its one-row form; with AVX2 and FMA, 4x8 blocks go to the AVX2
-// micro-kernel and the edges to plain loops; elsewhere gonum's Dgemm does it
-// all. Each adds in another order than the loop above, so the last bits can
+// its one-row form; with AVX2 and FMA, 6x8 and 4x8 blocks go to the AVX2
+// micro-kernels and the edges to plain loops; elsewhere gonum's Dgemm does
+// it all. Each adds in another order than the loop above, so the last bits can
 // differ.
 func Gemm(transA bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, accumulate bool) {
 	if m == 0 || n == 0 {
