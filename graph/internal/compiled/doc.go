@@ -27,7 +27,7 @@
 //   - Before scheduling, Compile folds a few chains of pointwise nodes into
 //     one pass each, bit for bit (fold.go): a bias repeated down the rows
 //     and added, 1 - y² (tanh's derivative), and products negated or
-//     doubled.
+//     doubled; a copy run whole (a Reshape) shares its argument's buffer.
 //   - After the first run, a run allocates nothing with one worker (or one
 //     chunk of tiles), and only the goroutines it starts with more.
 //

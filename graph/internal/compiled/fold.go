@@ -7,13 +7,17 @@ package compiled
 //   - an addition of a row repeated down the points (a bias, as
 //     BroadcastAdd builds it) reads the row itself and adds it to each row
 //     (f64.AddRowTo): the repeat is not written out;
+//   - a copy run whole (Reshape, or Repeat once) shares its argument's
+//     buffer (kindAlias) instead of copying it: kernels never write their
+//     arguments, so both hold the same numbers whenever either is read;
 //   - c - a⊙a and c - a² for a single number c (tanh's derivative 1 - y²
 //     is built so) square and subtract in one pass (f64.SubSquareTo);
 //   - -(a⊙b), a⊙(-b) and p + p for a product p = a⊙b become the product
 //     times -1 or 2 (f64.MulScaleTo): negating and doubling a rounded
 //     product are exact, so they give what the chain of nodes gave.
 //
-// A folded node is left as kindFolded and never runs. Only nodes of one
+// A folded node is left as kindFolded and never runs, nor does an alias.
+// Only nodes of one
 // kind (global, or tiled) fold into each other, and only where the folded
 // node has no other reader, is not an output, and its arguments are as
 // large as it is (no single number standing for all).
@@ -33,6 +37,10 @@ func (m *Machine) fold() {
 			continue
 		}
 		switch mn.pointwise {
+		case "copy":
+			if mn.kind == kindGlobal {
+				mn.kind = kindAlias
+			}
 		case "+":
 			if p := mn.args[0]; p == mn.args[1] && m.foldable(i, p, readers, 2) && m.nodes[p].scale != 0 {
 				m.takeProduct(i, p, 2*m.nodes[p].scale)
@@ -95,21 +103,22 @@ func (m *Machine) takeProduct(i, p int, scale float64) {
 	mn.scale, mn.fn, mn.pointwise, pm.kind = scale, scaledProductKernel(scale), "⊙", kindFolded
 }
 
-// foldRowRepeat lets the tiled addition i read a row repeated down the
-// points as the row itself, added to each row, and folds the repeat away
-// if nothing else reads it.
+// foldRowRepeat lets the addition i read a row repeated down the points
+// (or a row's copy, run whole) as the row itself, added to each row, and
+// folds the repeat away if nothing else reads it.
 func (m *Machine) foldRowRepeat(i int, readers []int) {
 	mn := &m.nodes[i]
-	if mn.kind != kindTiled {
-		return
-	}
+	tiled := mn.kind == kindTiled
 	for j, a := range mn.args {
 		am := &m.nodes[a]
 		other := mn.args[1-j]
-		if am.kind != kindTiled || !am.repeatsRow || !mn.rowArg[j] || !mn.rowArg[1-j] || m.nodes[other].size != mn.size {
+		if am.kind != mn.kind || !am.repeatsRow || m.nodes[other].size != mn.size || tiled && !(mn.rowArg[j] && mn.rowArg[1-j]) {
 			continue
 		}
-		mn.args[j], mn.rowArg[j], mn.fn, mn.pointwise = am.args[0], false, addRowKernel(1-j, j), ""
+		mn.args[j], mn.fn, mn.pointwise = am.args[0], addRowKernel(1-j, j), ""
+		if tiled {
+			mn.rowArg[j] = false
+		}
 		if readers[a]--; readers[a] == 0 {
 			am.kind = kindFolded
 		}

@@ -5,15 +5,18 @@ import (
 	"testing"
 
 	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
 )
 
 // TestFoldChains builds each chain fold.go folds, on tiled inputs (rows x 3)
 // and on a single row (computed whole): 1 - a², c - a⊙a, -(a⊙b), a⊙(-b),
 // p + p for p = a⊙b, and (a⊙(-(b⊙c))) doubled, where the negated product
-// folds first and the doubling then takes the outer product. The chains'
-// results are outputs and must be the TapeMachine's bits (the folds are
-// exact); the loss sums their squares (rounding only). Each chain folds the
-// nodes it names away, seven in all per input shape.
+// folds first and the doubling then takes the outer product; and a copy
+// run whole, the reshape of -a into one long vector (-a, on tiles, must
+// then be kept whole for it). The chains' results are outputs and must
+// be the TapeMachine's bits (the folds are exact); the loss sums their
+// squares (rounding only). Each chain folds the nodes it names away, seven
+// in all per input shape, and the reshape shares -a's buffer.
 func TestFoldChains(t *testing.T) {
 	for _, r := range []int{rows, 1} {
 		g := G.NewGraph()
@@ -33,20 +36,29 @@ func TestFoldChains(t *testing.T) {
 		}
 		q := G.Must(G.HadamardProd(a, G.Must(G.Neg(G.Must(G.HadamardProd(b, c))))))
 		outputs = append(outputs, G.Must(G.Add(q, q)))
+		long := G.Must(G.Reshape(G.Must(G.Neg(a)), tensor.Shape{3 * r}))
+		outputs = append(outputs, long)
 		loss := squareSum(outputs[0])
+		loss = G.Must(G.Add(loss, G.Must(G.Sum(long))))
 		for _, o := range outputs[1:] {
 			loss = G.Must(G.Add(loss, squareSum(o)))
 		}
 		what := fmt.Sprintf("chains on %d rows", r)
 		m := againstTape(t, what, g, loss, outputs, exact, summed)
-		folded := 0
+		folded, aliases := 0, 0
 		for _, mn := range m.nodes {
-			if mn.kind == kindFolded {
+			switch mn.kind {
+			case kindFolded:
 				folded++
+			case kindAlias:
+				aliases++
+				if &m.full[mn.args[0]][0] != &m.Output(len(outputs) - 1)[0] {
+					t.Errorf("%s: the reshape does not share its argument's buffer", what)
+				}
 			}
 		}
-		if folded != 7 {
-			t.Errorf("%s: %d nodes folded, want 7", what, folded)
+		if folded != 7 || aliases != 1 {
+			t.Errorf("%s: %d nodes folded and %d aliases, want 7 and 1", what, folded, aliases)
 		}
 		noFallbacks(t, what, m)
 	}

@@ -38,6 +38,7 @@ const (
 	kindTiled                    // computed tile by tile, row by row
 	kindReduce                   // summed over the tiles of its arguments
 	kindFolded                   // read by nothing once folded into its readers
+	kindAlias                    // a copy of its argument, which it shares the buffer of
 )
 
 // mnode is one node of the compiled program.
@@ -345,7 +346,7 @@ func (m *Machine) schedule() error {
 			}
 		}
 		switch mn.kind {
-		case kindGlobal:
+		case kindGlobal, kindAlias:
 			s += s % 2 // even
 		case kindTiled, kindReduce:
 			if s%2 == 0 {
@@ -369,6 +370,9 @@ func (m *Machine) schedule() error {
 		mn := &m.nodes[i]
 		switch mn.kind {
 		case kindInput, kindConstant, kindFolded:
+			continue
+		case kindAlias:
+			m.full[i] = m.full[mn.args[0]]
 			continue
 		case kindReduce:
 			m.stages[mn.stage-1] = append(m.stages[mn.stage-1], i)
@@ -684,7 +688,7 @@ func (w *worker) rows(v *view, r0, s0, s1 int) []float64 {
 func (m *Machine) BufferBytes() int {
 	n := 0
 	for i, b := range m.full {
-		if m.nodes[i].kind != kindInput {
+		if k := m.nodes[i].kind; k != kindInput && k != kindAlias {
 			n += len(b)
 		}
 	}

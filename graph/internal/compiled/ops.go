@@ -265,7 +265,7 @@ func (m *Machine) native(i int) (fn kernel, rowArg []bool, reduce bool) {
 		}
 		switch {
 		case in.TotalSize() == mn.size:
-			fn = copyKernel
+			fn, mn.pointwise = copyKernel, "copy"
 			if rowsOut && m.rowAligned(mn.args[0]) {
 				rowArg = []bool{true, false}
 			}
@@ -285,6 +285,7 @@ func (m *Machine) native(i int) (fn kernel, rowArg []bool, reduce bool) {
 		if rowsOut && m.rowAligned(mn.args[0]) {
 			rowArg = []bool{true}
 		}
+		mn.pointwise = "copy"
 		return copyKernel, rowArg, false
 	case t == typeSlice && len(mn.args) == 1, t == typeSliceIn && len(mn.args) == 2:
 		return m.sliceKernel(i), nil, false
