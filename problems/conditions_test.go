@@ -10,7 +10,7 @@ import (
 	"pinn/problems/expr"
 )
 
-// scalar2 is y'' = -y on [0, 1] without conditions; tests add them.
+// scalar2 is y” = -y on [0, 1] without conditions; tests add them.
 var scalar2 = Definition{Name: "s2", Vars: []string{"y"}, Order: 2, RHS: []string{"-y"}, T0: 0, T1: 1, Points: 11,
 	Params: map[string]float64{"a": 2}}
 

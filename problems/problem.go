@@ -25,9 +25,9 @@ type Definition struct {
 	// Params holds the known parameters, and the starting values of Unknown.
 	Params map[string]float64 `json:"params,omitempty"`
 	// Unknown names the parameters an inverse problem learns.
-	Unknown []string  `json:"unknown,omitempty"`
-	T0      float64   `json:"t0"`
-	T1      float64   `json:"t1"`
+	Unknown []string `json:"unknown,omitempty"`
+	T0      float64  `json:"t0"`
+	T1      float64  `json:"t1"`
 	// Y0 and DY0 are a shorthand for the conditions y_i(T0) = Y0[i] and
 	// dy_i(T0) = DY0[i]; each is either empty or one value per variable.
 	Y0  []float64 `json:"y0"`
