@@ -45,6 +45,63 @@ func TestBuiltinsExactMatchIntegrator(t *testing.T) {
 	}
 }
 
+// TestBratuTheta checks the constant of Bratu's lower solution for
+// lambda = 1 against 1.5171645990507543685 (mpmath's findroot at 30
+// digits), to 4 ulps, and that it solves its equation.
+func TestBratuTheta(t *testing.T) {
+	theta := bratuTheta(1)
+	if d := math.Abs(theta - 1.5171645990507543685); d > 4*0x1p-52*theta {
+		t.Errorf("theta = %.17g, off by %.2g", theta, d)
+	}
+	if r := theta - math.Sqrt2*math.Cosh(theta/4); math.Abs(r) > 1e-15 {
+		t.Errorf("theta - sqrt(2) cosh(theta/4) = %.3g", r)
+	}
+}
+
+// TestBoundaryBuiltinsExactMatchShooting checks the exact solutions of the
+// built-in boundary-value problems against shooting (run as if there were
+// no exact solution), values and derivatives, and pins a value of each.
+// Tolerance 1e-8: shooting is measured at 1.4e-10 or better on such
+// problems (TestReferenceShooting); a wrong formula is off by far more.
+func TestBoundaryBuiltinsExactMatchShooting(t *testing.T) {
+	// y at x = 1/2 from mpmath at 30 digits: Bratu's
+	// -2 ln(1/cosh(theta/4)), and Robin's cos(0.75) + B sin(0.75) with
+	// B = 1.2916856279104793.
+	mid := map[string]float64{"bratu": 0.14053921440047180, "robin": 1.6121518586226818}
+	for _, d := range boundaryBuiltins {
+		p, err := New(d.clone())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !p.IsBoundaryValue() || !p.HasExact() {
+			t.Fatalf("%s: boundary-value %v, exact %v", p.Name, p.IsBoundaryValue(), p.HasExact())
+		}
+		ts := p.Grid(p.Points)
+		got, err := p.Reference(ts, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := *p
+		q.exact = nil
+		want, err := q.Reference(ts, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		worst := 0.0
+		for k := range ts {
+			worst = math.Max(worst, math.Max(math.Abs(got.Y[0][k]-want.Y[0][k]), math.Abs(got.DY[0][k]-want.DY[0][k])))
+		}
+		t.Logf("%s: exact and shooting differ by %.2g", p.Name, worst)
+		if worst > 1e-8 {
+			t.Errorf("%s: exact and shooting differ by %.3g", p.Name, worst)
+		}
+		// 4 ulps: the formula is evaluated in a handful of operations.
+		if y := got.Y[0][len(ts)/2]; math.Abs(y-mid[p.Name]) > 4*0x1p-52*math.Abs(y) {
+			t.Errorf("%s: y(1/2) = %.17g, want %.17g", p.Name, y, mid[p.Name])
+		}
+	}
+}
+
 // TestThreadProblems pins the thread's grids and initial values.
 func TestThreadProblems(t *testing.T) {
 	decay, _ := Builtin("decay")
