@@ -88,6 +88,39 @@ func (p *Problem) InitialValues() (y, dy []expr.Expr, ok bool) {
 	return byState[:m], dy, true
 }
 
+// SetInitialValues sets the value at T0 of each variable (of each first
+// derivative when slopes is true) from texts, one per variable, as the
+// flags --y0 and --dy0 give them: into Y0 (DY0) when every text is a
+// number, and otherwise into BC as conditions such as "y(0) = a", whose
+// right-hand sides may be expressions of parameters and range parameters.
+// Set Vars and T0 first; New parses and checks the expressions.
+func (d *Definition) SetInitialValues(texts []string, slopes bool) error {
+	what, prefix := "initial value", ""
+	if slopes {
+		what, prefix = "initial slope", "d"
+	}
+	if len(texts) != len(d.Vars) {
+		return fmt.Errorf("problems: %s need %s, have %d", count(len(d.Vars), "variable"), count(len(d.Vars), what), len(texts))
+	}
+	values := make([]float64, len(texts))
+	for i, text := range texts {
+		v, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
+		if err != nil || !finite(v) {
+			for j, text := range texts {
+				d.BC = append(d.BC, fmt.Sprintf("%s%s(%s) = %s", prefix, d.Vars[j], formatFloat(d.T0), strings.TrimSpace(text)))
+			}
+			return nil
+		}
+		values[i] = v
+	}
+	if slopes {
+		d.DY0 = values
+	} else {
+		d.Y0 = values
+	}
+	return nil
+}
+
 // conditions parses the conditions that Y0, DY0 and BC give.
 func (d *Definition) conditions() ([]Condition, error) {
 	var texts []string

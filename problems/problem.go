@@ -26,6 +26,14 @@ type Definition struct {
 	Params map[string]float64 `json:"params,omitempty"`
 	// Unknown names the parameters an inverse problem learns.
 	Unknown []string `json:"unknown,omitempty"`
+	// Ranges makes the problem a family: one problem for every value of
+	// each range parameter in its interval, and a solution that is a
+	// function of t and of them. Right-hand sides, conditions and exact
+	// solutions may use range parameters like parameters, and at least
+	// one right-hand side or condition must. A family may have unknown
+	// parameters too (learned from observations that say which member
+	// they come from), but no parameter is both.
+	Ranges map[string]Range `json:"ranges,omitempty"`
 	T0      float64  `json:"t0"`
 	T1      float64  `json:"t1"`
 	// Y0 and DY0 are a shorthand for the conditions y_i(T0) = Y0[i] and
@@ -93,7 +101,33 @@ func New(d Definition) (*Problem, error) {
 		return nil, fmt.Errorf("%w: %w", ErrExpression, err)
 	}
 	p.conds = conds
+	if err := p.rangesUsed(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrDefinition, err)
+	}
 	return p, nil
+}
+
+// rangesUsed checks that every range parameter enters a right-hand side or
+// a condition: one that enters nothing, or only the exact solution, would
+// make a family of one problem.
+func (p *Problem) rangesUsed() error {
+	used := map[string]bool{}
+	for _, e := range p.rhs {
+		for _, n := range expr.Names(e) {
+			used[n] = true
+		}
+	}
+	for _, c := range p.conds {
+		for _, n := range expr.Names(c.Residual) {
+			used[n] = true
+		}
+	}
+	for _, k := range p.RangeNames() {
+		if !used[k] {
+			return fmt.Errorf("range parameter %s appears in no right-hand side or condition", k)
+		}
+	}
+	return nil
 }
 
 func parseChecked(src string, known []string) (expr.Expr, error) {
@@ -111,7 +145,7 @@ func parseChecked(src string, known []string) (expr.Expr, error) {
 func (d Definition) clone() Definition {
 	d.Vars, d.RHS, d.Exact, d.Unknown = slices.Clone(d.Vars), slices.Clone(d.RHS), slices.Clone(d.Exact), slices.Clone(d.Unknown)
 	d.Y0, d.DY0, d.BC = slices.Clone(d.Y0), slices.Clone(d.DY0), slices.Clone(d.BC)
-	d.Params = maps.Clone(d.Params)
+	d.Params, d.Ranges = maps.Clone(d.Params), maps.Clone(d.Ranges)
 	return d
 }
 
@@ -185,6 +219,9 @@ func (d *Definition) check() error {
 			return fmt.Errorf("parameter %s = %g is not finite", k, d.Params[k])
 		}
 	}
+	if err := d.checkRanges(claim); err != nil {
+		return err
+	}
 	for _, k := range d.Unknown {
 		if _, ok := d.Params[k]; !ok {
 			return fmt.Errorf("unknown parameter %q has no starting value", k)
@@ -219,9 +256,11 @@ func conditionCount(y0, dy0, bc int) string {
 	return fmt.Sprintf("%d: %s", y0+dy0+bc, strings.Join(parts, " and "))
 }
 
-// paramNames lists the parameters, sorted: the names a condition may use
-// besides pi.
-func (d *Definition) paramNames() []string { return sortedKeys(d.Params) }
+// paramNames lists the parameters and range parameters, sorted: the names
+// a condition may use besides pi.
+func (d *Definition) paramNames() []string {
+	return slices.Sorted(slices.Values(append(sortedKeys(d.Params), sortedKeys(d.Ranges)...)))
+}
 
 // rhsNames lists the names a right-hand side may use.
 func (d *Definition) rhsNames() []string {
@@ -231,12 +270,12 @@ func (d *Definition) rhsNames() []string {
 			names = append(names, "d"+v)
 		}
 	}
-	return append(names, sortedKeys(d.Params)...)
+	return append(names, d.paramNames()...)
 }
 
 // exactNames lists the names an exact solution may use.
 func (d *Definition) exactNames() []string {
-	return append([]string{d.Indep}, sortedKeys(d.Params)...)
+	return append([]string{d.Indep}, d.paramNames()...)
 }
 
 // RightHandSide returns the parsed right-hand side of variable i.
@@ -257,15 +296,19 @@ func (p *Problem) Equation() string {
 		eqs[i] = lhs + " = " + p.RHS[i]
 	}
 	eq := strings.Join(eqs, ", ")
-	if len(p.Params) > 0 {
-		var ps []string
-		for _, k := range sortedKeys(p.Params) {
-			if slices.Contains(p.Unknown, k) {
-				ps = append(ps, k+" unknown")
-			} else {
-				ps = append(ps, fmt.Sprintf("%s = %.6g", k, p.Params[k]))
-			}
+	var ps []string
+	for _, k := range p.paramNames() {
+		r, isRange := p.Ranges[k]
+		switch {
+		case isRange:
+			ps = append(ps, fmt.Sprintf("%s in [%.6g, %.6g]", k, r.Lo, r.Hi))
+		case slices.Contains(p.Unknown, k):
+			ps = append(ps, k+" unknown")
+		default:
+			ps = append(ps, fmt.Sprintf("%s = %.6g", k, p.Params[k]))
 		}
+	}
+	if len(ps) > 0 {
 		eq += " with " + strings.Join(ps, ", ")
 	}
 	return eq
@@ -312,11 +355,4 @@ func isIdent(s string) bool {
 	return true
 }
 
-func sortedKeys(m map[string]float64) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -36,9 +36,14 @@ type Solution struct {
 // state of a second-order problem includes them) or, for a first-order
 // problem, from the right-hand side at the exact solution. params overrides
 // parameter values (an inverse problem's learned or true ones); nil keeps
-// the problem's own.
+// the problem's own. A family's reference is that of one member: params
+// must give every range parameter a value (an error wrapping ErrMember
+// says which is missing).
 func (p *Problem) Reference(ts []float64, params map[string]float64) (*Solution, error) {
 	params = mergeParams(p.Params, params)
+	if err := p.rangeValuesGiven(params); err != nil {
+		return nil, err
+	}
 	m := len(p.Vars)
 	sol := &Solution{T: ts, Y: make([][]float64, m), DY: make([][]float64, m)}
 	for i := range m {
