@@ -34,8 +34,8 @@ type Definition struct {
 	// parameters too (learned from observations that say which member
 	// they come from), but no parameter is both.
 	Ranges map[string]Range `json:"ranges,omitempty"`
-	T0      float64  `json:"t0"`
-	T1      float64  `json:"t1"`
+	T0     float64          `json:"t0"`
+	T1     float64          `json:"t1"`
 	// Y0 and DY0 are a shorthand for the conditions y_i(T0) = Y0[i] and
 	// dy_i(T0) = DY0[i]; each is either empty or one value per variable.
 	Y0  []float64 `json:"y0"`
