@@ -12,6 +12,20 @@ import (
 var decayFamily = Definition{Name: "decay-family", Vars: []string{"y"}, Order: 1, RHS: []string{"-k*y"},
 	Ranges: map[string]Range{"k": {0.5, 2}}, T0: 0, T1: 2, Y0: []float64{1}, Points: 21}
 
+// twoRanges is decayFamily with a second range parameter, a in [-1, 1]:
+// y' = -k y + a.
+func twoRanges(t *testing.T) *Problem {
+	t.Helper()
+	d := decayFamily.clone()
+	d.Ranges["a"] = Range{-1, 1}
+	d.RHS = []string{"-k*y + a"}
+	p, err := New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func TestParseRange(t *testing.T) {
 	if r, err := ParseRange(" 0.5 : 2"); err != nil || r != (Range{0.5, 2}) || r.String() != "0.5:2" {
 		t.Errorf("ParseRange(0.5:2) = %v, %v", r, err)
@@ -79,13 +93,7 @@ func TestFamilyRejects(t *testing.T) {
 }
 
 func TestCheckMember(t *testing.T) {
-	d := decayFamily.clone()
-	d.Ranges["a"] = Range{-1, 1}
-	d.RHS = []string{"-k*y + a"}
-	p, err := New(d)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := twoRanges(t)
 	for _, ok := range []map[string]float64{{"k": 0.5, "a": 1}, {"k": 2, "a": -1}, {"k": 1.3, "a": 0}} {
 		if err := p.CheckMember(ok); err != nil {
 			t.Errorf("CheckMember(%v): %v", ok, err)
@@ -134,13 +142,7 @@ func TestScoreMembers(t *testing.T) {
 		t.Errorf("one member: %v, want the midpoint 1.25", ms)
 	}
 
-	d := decayFamily.clone()
-	d.Ranges["a"] = Range{0, 1}
-	d.RHS = []string{"-k*y + a"}
-	two, err := New(d)
-	if err != nil {
-		t.Fatal(err)
-	}
+	two := twoRanges(t)
 	ms, err = two.ScoreMembers(3)
 	if err != nil {
 		t.Fatal(err)
@@ -149,7 +151,7 @@ func TestScoreMembers(t *testing.T) {
 	for _, m := range ms {
 		got = append(got, [2]float64{m["a"], m["k"]})
 	}
-	want := [][2]float64{{0, 0.5}, {0, 1.25}, {0, 2}, {0.5, 0.5}, {0.5, 1.25}, {0.5, 2}, {1, 0.5}, {1, 1.25}, {1, 2}}
+	want := [][2]float64{{-1, 0.5}, {-1, 1.25}, {-1, 2}, {0, 0.5}, {0, 1.25}, {0, 2}, {1, 0.5}, {1, 1.25}, {1, 2}}
 	if !slices.Equal(got, want) {
 		t.Errorf("members (a, k) %v, want %v", got, want)
 	}

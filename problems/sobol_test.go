@@ -73,13 +73,7 @@ func TestSobolNets(t *testing.T) {
 // [0, 2] x [0.5, 2] x [-1, 1], and that it is Points as one column for a
 // plain problem.
 func TestFamilySamplers(t *testing.T) {
-	d := decayFamily.clone()
-	d.Ranges["a"] = Range{-1, 1}
-	d.RHS = []string{"-k*y + a"}
-	p, err := New(d)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := twoRanges(t)
 	inside := func(name string, cols [][]float64, n int) {
 		t.Helper()
 		if len(cols) != 3 || len(cols[0]) != n || len(cols[1]) != n || len(cols[2]) != n {
