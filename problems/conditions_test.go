@@ -242,3 +242,39 @@ func TestReferenceShootingFails(t *testing.T) {
 		t.Errorf("err = %v, want one saying shooting did not converge for y(0) = 0, y(pi) = 1", err)
 	}
 }
+
+// FuzzCondition checks, for any text typed as a condition of y'' = -y on
+// [0, 1], that New does not panic, refuses with a one-line error whose
+// column lies inside the text, and that an accepted condition's residual
+// evaluates with its values and the parameter a bound. Seeds are the
+// conditions of the tests above and testdata/fuzz/FuzzCondition.
+func FuzzCondition(f *testing.F) {
+	for _, src := range []string{"y(0) = 0", "dy(1/2 - 0.5) = a", "y(2/2) + 2*dy(pi/pi) = 3", "y(0.1*3)^2 = y(0.3) + 1",
+		"y(2) = 0", "y = 0", "y(t) = 0", "y(dy(0)) = 0", "ddy (1) = 0", "0 = 1", "y(0) == 0"} {
+		f.Add(src)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		p, err := New(withBC(scalar2, src, "y(1) = 0"))
+		if err != nil {
+			var pe *expr.Error
+			if msg := err.Error(); strings.Contains(msg, "\n") {
+				t.Fatalf("%q: error on more than one line: %q", src, msg)
+			}
+			if errors.As(err, &pe) && (pe.Col < 0 || pe.Col > len(src)+1) {
+				t.Fatalf("%q: column %d outside the text", src, pe.Col)
+			}
+			return
+		}
+		c := p.Conditions()[0]
+		env := map[string]float64{"a": 2}
+		for _, v := range c.Values {
+			if v.At < p.T0 || v.At > p.T1 || v.Deriv > 1 {
+				t.Fatalf("%q: value %+v", src, v)
+			}
+			env[v.Name] = 0.5
+		}
+		if _, err := expr.Eval(c.Residual, env); err != nil {
+			t.Fatalf("%q: residual %q does not evaluate: %v", src, c.Residual, err)
+		}
+	})
+}

@@ -1,8 +1,10 @@
 package problems
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -264,5 +266,31 @@ func TestFamilyObservations(t *testing.T) {
 		if _, err := p.ReadObservations(strings.NewReader(tc.csv)); err == nil || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("%q: %v, want an error saying %q", tc.csv, err, tc.msg)
 		}
+	}
+}
+
+// TestDefinitionJSON checks that boundary conditions and ranges survive a
+// round trip through JSON, as a saved model keeps its problem, and that a
+// plain problem's JSON has no new keys.
+func TestDefinitionJSON(t *testing.T) {
+	d := Definition{Name: "j", Vars: []string{"y"}, Order: 2, RHS: []string{"-k*y"}, T0: 0, T1: 1, Points: 3,
+		Ranges: map[string]Range{"k": {0.5, 2}}, BC: []string{"y(0) = 0", "y(1) + dy(1) = k"}}
+	b, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Definition
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, d) {
+		t.Errorf("%s read back as %+v", b, back)
+	}
+	if _, err := New(back); err != nil {
+		t.Error(err)
+	}
+	plain, _ := json.Marshal(builtins[0])
+	if s := string(plain); strings.Contains(s, `"bc"`) || strings.Contains(s, `"ranges"`) {
+		t.Errorf("decay as JSON: %s", s)
 	}
 }
