@@ -243,7 +243,7 @@ func TestReferenceShootingFails(t *testing.T) {
 	}
 }
 
-// FuzzCondition checks, for any text typed as a condition of y'' = -y on
+// FuzzCondition checks, for any text typed as a condition of y” = -y on
 // [0, 1], that New does not panic, refuses with a one-line error whose
 // column lies inside the text, and that an accepted condition's residual
 // evaluates with its values and the parameter a bound. Seeds are the
