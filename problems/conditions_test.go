@@ -181,6 +181,8 @@ func TestReferenceShooting(t *testing.T) {
 		Params: map[string]float64{"k": 1.5}, BC: []string{"y(0) = 1", "y(1) + dy(1) = 0"}}
 	tied := Definition{Name: "tied", Vars: []string{"y"}, Order: 1, RHS: []string{"-y"}, T0: 0, T1: 2, Points: 11,
 		BC: []string{"y(0) + y(2) = 1 + exp(-2)"}}
+	atT0 := Definition{Name: "at-t0", Vars: []string{"x", "v"}, Order: 1, RHS: []string{"v", "-x"}, T0: 0, T1: 1, Points: 11,
+		BC: []string{"x(0) + v(0) = 1", "x(0) - v(0) = 0"}}
 	b := (1.5*math.Sin(1.5) - math.Cos(1.5)) / (math.Sin(1.5) + 1.5*math.Cos(1.5))
 	for _, tc := range []struct {
 		d      Definition
@@ -198,6 +200,11 @@ func TestReferenceShooting(t *testing.T) {
 		{robin, // measured 1.4e-10
 			func(t float64) []float64 { return []float64{math.Cos(1.5*t) + b*math.Sin(1.5*t)} },
 			func(t float64) []float64 { return []float64{1.5 * (-math.Sin(1.5*t) + b*math.Cos(1.5*t))} }, nil},
+		{atT0, // an initial-value problem whose conditions tie values: x = (cos t + sin t)/2; measured 7.6e-12
+			func(t float64) []float64 {
+				return []float64{(math.Cos(t) + math.Sin(t)) / 2, (math.Cos(t) - math.Sin(t)) / 2}
+			},
+			nil, nil},
 		{tied, // y = exp(-t), met by a condition tying both ends; measured 1.5e-11
 			func(t float64) []float64 { return []float64{math.Exp(-t)} },
 			func(t float64) []float64 { return []float64{-math.Exp(-t)} }, nil},
