@@ -20,7 +20,7 @@ func (r Range) String() string { return formatFloat(r.Lo) + ":" + formatFloat(r.
 // MaxRanges is the most range parameters a family may have: each is an
 // input of the network, the scoring set has DefaultScoreValues^r members,
 // and the Sobol sequence here has 1 + MaxRanges dimensions.
-const MaxRanges = len(joeKuo)
+const MaxRanges = 8
 
 // DefaultScoreValues is how many values of each range parameter a family
 // is scored at by default.

@@ -132,6 +132,9 @@ func TestFamilySamplers(t *testing.T) {
 // primitive over GF(2) (x has order 2^s - 1 modulo it), the degrees never
 // fall, no polynomial repeats, and each m_k is odd and below 2^k.
 func TestJoeKuoTable(t *testing.T) {
+	if len(joeKuo) != MaxRanges {
+		t.Errorf("%d rows of direction numbers for t and %d range parameters", len(joeKuo), MaxRanges)
+	}
 	seen := map[uint64]bool{}
 	prev := 0
 	for d, row := range joeKuo {
