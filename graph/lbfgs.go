@@ -134,7 +134,11 @@ type lbfgsState struct {
 	// dir is the search direction and alpha the two-loop recursion's
 	// coefficients: scratch, not state.
 	dir, alpha []float64
-	// line is the line search, initialised afresh in every iteration.
+	// line is the line search, initialised afresh in every iteration:
+	// gonum's default for LBFGS. optimize.MoreThuente with its defaults
+	// needs fewer evaluations per iteration (1.2-1.4 against 1.4-1.5) but
+	// gives up earlier, at a higher loss: on forum-final rel_l2 1.4e-6
+	// after 2741 iterations against Bisection's 6.3e-7 after 5687.
 	line optimize.Bisection
 }
 
