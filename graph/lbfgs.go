@@ -74,7 +74,7 @@ func (tr *Trainer) LBFGS(iterations int, tol float64, progress func(epoch int, l
 		tr.lbfgs = newLBFGS(tr.x, tr.grad, tr.history[len(tr.history)-1])
 	}
 	s := tr.lbfgs
-	tr.history = slices.Grow(tr.history, iterations-s.Iterations)
+	tr.history = slices.Grow(tr.history, max(iterations-s.Iterations, 0))
 	record := func() error {
 		tr.history = append(tr.history, s.F)
 		if s.F < tr.bestLoss {
@@ -294,6 +294,9 @@ func (s *lbfgsState) update(x, g []float64, f float64) {
 // saveLBFGS writes the trainer's L-BFGS run, if one is under way (stopped
 // by its progress function), so that loadLBFGS continues it exactly.
 func (tr *Trainer) saveLBFGS(w io.Writer) error {
+	if tr.lbfgs == nil {
+		return errors.New("graph: no L-BFGS run is under way")
+	}
 	return gob.NewEncoder(w).Encode(tr.lbfgs)
 }
 

@@ -322,3 +322,50 @@ func TestLBFGSAllocs(t *testing.T) {
 		t.Errorf("100 more iterations made %v more allocations", many-few)
 	}
 }
+
+// TestLBFGSReportsIterations checks LastLBFGSIteration against what
+// happened: the evaluations of the iterations add up to those the executor
+// made, and the first step, along the negative gradient, moved the weights
+// by its length times the gradient's norm.
+func TestLBFGSReportsIterations(t *testing.T) {
+	tr, c := adamTrained(t, "decay", 200)
+	x0 := tr.Parameters()
+	_, g0, err := tr.LossAndGradient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.runs = 0
+	var its []LBFGSIteration
+	var x1 []float64
+	if err := tr.LBFGS(50, 1e-12, func(int, float64) error {
+		its = append(its, tr.LastLBFGSIteration())
+		if x1 == nil {
+			x1 = tr.Parameters()
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	evals := 0
+	for k, it := range its {
+		evals += it.Evaluations
+		if !(it.Step > 0) || it.Evaluations < 1 {
+			t.Errorf("iteration %d: step %g after %d evaluations", k+1, it.Step, it.Evaluations)
+		}
+	}
+	// The trainer's loss was fresh after Adam: every evaluation was the
+	// line search's. LossAndGradient above made one more.
+	if evals != c.runs-1 {
+		t.Errorf("the iterations report %d evaluations, the executor made %d", evals, c.runs-1)
+	}
+	// Tolerance: x1 = x0 + step (-g0) is rounded to x0's precision, and
+	// subtracting x0 again leaves an error of eps |x0| per element; with
+	// the weights of size 1 and a move of about 0.3 |g0| that is near
+	// 1e-15 relative. 1e-13 leaves room for other weights; measured:
+	// 5.6e-16.
+	moved, want := floats.Distance(x1, x0, 2), its[0].Step*floats.Norm(g0, 2)
+	if math.Abs(moved-want) > 1e-13*want {
+		t.Errorf("the first iteration moved the weights by %.17g, step x |g| = %.17g", moved, want)
+	}
+	t.Logf("%d iterations, %d evaluations, first step %.3g, last %.3g; first move off by %.2g relative", len(its), evals, its[0].Step, its[len(its)-1].Step, math.Abs(moved-want)/want)
+}
