@@ -127,6 +127,9 @@ type lbfgsState struct {
 	// best and iter).
 	Best    float64
 	Stalled int
+	// Converged says the run has met a stopping rule: a run stopped by
+	// its record function at that iteration goes no further.
+	Converged bool
 	// Step and Evaluations describe the last iteration (LBFGSIteration).
 	Step        float64
 	Evaluations int
@@ -165,25 +168,23 @@ func (s *lbfgsState) scratch() {
 // scratch. An error from eval ends the run; one from record stops it
 // (stopped is true), and run can be called again to go on.
 func (s *lbfgsState) run(iterations int, tol float64, eval func(x, grad []float64) (float64, error), x, grad []float64, record func() error) (stopped bool, err error) {
-	for s.Iterations < iterations {
+	for s.Iterations < iterations && !s.Converged {
 		moved, err := s.iterate(eval, x, grad)
 		if err != nil || !moved {
 			return false, err
 		}
+		s.Converged = s.converges(tol)
 		if err := record(); err != nil {
 			return true, err
-		}
-		if s.converged(tol) {
-			return false, nil
 		}
 	}
 	return false, nil
 }
 
-// converged applies optimize.FunctionConverge's rule (relative tolerance
+// converges applies optimize.FunctionConverge's rule (relative tolerance
 // tol, lbfgsWindow iterations) to the iterate just taken, and stops at an
 // exactly zero gradient.
-func (s *lbfgsState) converged(tol float64) bool {
+func (s *lbfgsState) converges(tol float64) bool {
 	if !slices.ContainsFunc(s.G, func(v float64) bool { return v != 0 }) {
 		return true
 	}

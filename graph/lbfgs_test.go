@@ -97,6 +97,62 @@ func TestLBFGSMatchesGonum(t *testing.T) {
 	}
 }
 
+// TestLBFGSStopAnywhere stops a run after each of its iterations in turn
+// and calls it again: the iterates are those of the run never stopped, bit
+// for bit. The extended Rosenbrock function in 10 dimensions ends where the
+// line search can make no more progress; Penalty II (gonum's
+// optimize/functions, from 0.5, 0.5, 0.5, 0.5) with tolerance 1e-3 by the
+// relative tolerance, so that a run stopped at the iteration where it
+// converged must go no further.
+func TestLBFGSStopAnywhere(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		fn   function
+		x0   []float64
+		tol  float64
+	}{
+		{"rosenbrock-10", functions.ExtendedRosenbrock{}, rosenbrockStart(10), 1e-12},
+		{"penalty-ii", functions.PenaltyII{}, []float64{0.5, 0.5, 0.5, 0.5}, 1e-3},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			whole := minimiseLBFGS(t, tt.fn, tt.x0, 10000, tt.tol)
+			eval := func(x, grad []float64) (float64, error) {
+				tt.fn.Grad(grad, x)
+				return tt.fn.Func(x), nil
+			}
+			errStop := errors.New("stop")
+			for k := 1; k <= len(whole); k++ {
+				g := make([]float64, len(tt.x0))
+				f, _ := eval(tt.x0, g)
+				s := newLBFGS(tt.x0, g, f)
+				var iterates [][]float64
+				record := func() error {
+					iterates = append(iterates, slices.Clone(s.X))
+					if len(iterates) == k {
+						return errStop
+					}
+					return nil
+				}
+				x, grad := make([]float64, len(tt.x0)), make([]float64, len(tt.x0))
+				if stopped, err := s.run(10000, tt.tol, eval, x, grad, record); !stopped || err != errStop {
+					t.Fatalf("k = %d: run = %v, %v; want it stopped by record", k, stopped, err)
+				}
+				if stopped, err := s.run(10000, tt.tol, eval, x, grad, record); stopped || err != nil {
+					t.Fatalf("k = %d: the second run = %v, %v", k, stopped, err)
+				}
+				if len(iterates) != len(whole) {
+					t.Fatalf("k = %d: %d iterations, the run never stopped took %d", k, len(iterates), len(whole))
+				}
+				for i := range whole {
+					if !slices.Equal(iterates[i], whole[i]) {
+						t.Fatalf("k = %d: iterate %d differs from the run never stopped", k, i+1)
+					}
+				}
+			}
+		})
+	}
+}
+
 // quadratic is f(x) = (x - c)' A (x - c) / 2 with A symmetric positive
 // definite, of minimum 0 at c.
 type quadratic struct {
