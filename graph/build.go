@@ -121,6 +121,7 @@ func (b *builder) solution(t *G.Node, order int) ([]jet, error) {
 		if h, err = jetActivate(h, b.net.Activation); err != nil {
 			return nil, fmt.Errorf("layer %d: %w", l+1, err)
 		}
+		b.log.name(h.v, fmt.Sprintf("h%d", l+1))
 		b.log.mark(start, StageNetwork, l+1)
 	}
 	ys := make([]jet, len(b.wOut))
@@ -140,6 +141,7 @@ func (b *builder) solution(t *G.Node, order int) ([]jet, error) {
 			}
 		}
 		b.log.mark(start, StageNetwork, len(b.w)+1)
+		b.log.name(o.v, b.p.Vars[i])
 		ys[i] = o
 	}
 	return ys, nil

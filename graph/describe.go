@@ -36,7 +36,11 @@ type GraphNode struct {
 	// Op is the Gorgonia op that computes the node, "" for an input.
 	Op string
 	// Name is the input's name (W1, b1, t_1, ...) or the op's expression.
-	Name  string
+	Name string
+	// Role names a node a reader looks for: zl and hl (the input and
+	// output of layer l's activation), a variable (the solution y), its
+	// derivatives (dy/dt, d2y/dt2) and the loss; "" for the others.
+	Role  string
 	Shape []int
 	Stage Stage
 	// Order is 1 for a first-pass node that dy/dt needs, 2 for one that
@@ -109,6 +113,13 @@ func DescribeGraph(p *problems.Problem, net *Network, cfg Config, ts []float64) 
 			tg.DDY = append(tg.DDY, r.ddy[i].ID())
 		}
 	}
+	for i, v := range p.Vars {
+		b.log.name(r.dy[i], fmt.Sprintf("d%s/d%s", v, p.Indep))
+		if i < len(r.ddy) && r.ddy[i] != nil {
+			b.log.name(r.ddy[i], fmt.Sprintf("d2%s/d%s2", v, p.Indep))
+		}
+	}
+	b.log.name(lg.loss, "loss")
 	learnable := map[*G.Node]bool{}
 	for _, n := range lg.params {
 		learnable[n] = true
@@ -117,7 +128,7 @@ func DescribeGraph(p *problems.Problem, net *Network, cfg Config, ts []float64) 
 	for _, pl := range m.Placements() {
 		n := pl.Node
 		gn := GraphNode{ID: n.ID(), Name: n.Name(), Shape: slices.Clone([]int(n.Shape())),
-			Stage: b.log.stage[n], Layer: b.log.layer[n], Learnable: learnable[n],
+			Stage: b.log.stage[n], Layer: b.log.layer[n], Learnable: learnable[n], Role: b.log.role[n],
 			Executor: ExecutorPlacement{Kind: pl.Kind, Stage: pl.Stage, InTile: pl.InTile, Fallback: pl.Fallback}}
 		if gn.Stage == "" {
 			return nil, fmt.Errorf("graph: node %v was added by no recorded step", n)

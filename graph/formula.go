@@ -213,6 +213,9 @@ func (w *formulaWalker) compute(n *G.Node) (symbolic, error) {
 	if strings.HasPrefix(op, "SizeOf") {
 		return symbolic{}, nil // read through the shape of the node that uses it
 	}
+	if strings.HasPrefix(op, "T[") {
+		return symbolic{}, errors.New("it takes differences between neighbouring points, which no formula at one point describes")
+	}
 	var args []symbolic
 	it := w.g.From(n.ID())
 	for it.Next() {

@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"fmt"
+
 	G "gorgonia.org/gorgonia"
 )
 
@@ -43,16 +45,27 @@ type stageLog struct {
 	layer map[*G.Node]int
 	// preact holds the layer of each activation's input node.
 	preact map[*G.Node]int
+	// role names the nodes a reader looks for: zl and hl (a layer's
+	// activation's input and output) and the solution y.
+	role map[*G.Node]string
 }
 
 func newStageLog(g *G.ExprGraph) *stageLog {
-	return &stageLog{g: g, stage: map[*G.Node]Stage{}, layer: map[*G.Node]int{}, preact: map[*G.Node]int{}}
+	return &stageLog{g: g, stage: map[*G.Node]Stage{}, layer: map[*G.Node]int{}, preact: map[*G.Node]int{}, role: map[*G.Node]string{}}
 }
 
 // preactivation records that n is the input of layer's activation.
 func (l *stageLog) preactivation(n *G.Node, layer int) {
 	if l != nil {
 		l.preact[n] = layer
+		l.role[n] = fmt.Sprintf("z%d", layer)
+	}
+}
+
+// name gives n the role name.
+func (l *stageLog) name(n *G.Node, name string) {
+	if l != nil {
+		l.role[n] = name
 	}
 }
 
