@@ -191,7 +191,9 @@ func (d *drawer) lineHeight() float64 { return fontSize * 1.3 }
 func (d *drawer) boxHeight(lines int) float64 { return float64(lines)*d.lineHeight() + textPad }
 
 // pt turns top-down coordinates into the canvas's.
-func (d *drawer) pt(x, y float64) vg.Point { return vg.Point{X: vg.Length(x), Y: vg.Length(d.height - y)} }
+func (d *drawer) pt(x, y float64) vg.Point {
+	return vg.Point{X: vg.Length(x), Y: vg.Length(d.height - y)}
+}
 
 // text writes s with its top left corner at x, y.
 func (d *drawer) text(x, y float64, s string, c color.Color) {
