@@ -274,6 +274,8 @@ func opLabel(op string) string {
 			return "· (pointwise)"
 		case "-":
 			return "−"
+		case ">", ">=": // relu's and rectify's indicator of z > 0, z >= 0
+			return "step [a " + sym + " b]"
 		}
 		return sym
 	}
