@@ -20,7 +20,7 @@ import (
 
 // trainingGraph describes the graph of the thread's first problem with a
 // network of the given hidden widths and derivative.
-func trainingGraph(t *testing.T, hidden []int, d graph.Derivative) *graph.TrainingGraph {
+func trainingGraph(t testing.TB, hidden []int, d graph.Derivative) *graph.TrainingGraph {
 	t.Helper()
 	p, err := problems.Builtin("decay")
 	if err != nil {
