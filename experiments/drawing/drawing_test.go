@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -189,5 +190,27 @@ func TestDrawStageAlone(t *testing.T) {
 	}
 	if !slices.Contains(texts, "dashed: only the shape is read (through 2 SizeOf nodes, not drawn)") {
 		t.Errorf("the drawing does not say that only y's shape is read: %q", texts)
+	}
+}
+
+// TestDrawDOTGraphviz hands the DOT of a whole graph and of a collapsed one
+// to Graphviz's dot where it is installed: it must lay them out without a
+// word on stderr.
+func TestDrawDOTGraphviz(t *testing.T) {
+	path, err := exec.LookPath("dot")
+	if err != nil {
+		t.Skip("Graphviz's dot is not installed; TestDrawDOT parses the DOT with gonum's parser")
+	}
+	tg := trainingGraph(t, []int{3, 3}, graph.Symbolic)
+	for _, maxNodes := range []int{drawing.DefaultMaxNodes, 20} {
+		data, _ := draw(t, tg, drawing.DOT, drawing.Options{Title: "decay 1-3-3-1", MaxNodes: maxNodes})
+		cmd := exec.Command(path, "-Tsvg")
+		cmd.Stdin = bytes.NewReader(data)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil || stderr.Len() > 0 || !bytes.Contains(out, []byte("<svg")) {
+			t.Errorf("max nodes %d: dot: %v, stderr %q", maxNodes, err, stderr.String())
+		}
 	}
 }
