@@ -15,12 +15,12 @@ import (
 // TestDerivativeFormulaMatchesGraph evaluates the printed dy/dt with the
 // project's own expression evaluator and checks it against the value the
 // graph computes, at several points, for networks with one and two hidden
-// layers and three activations, with the symbolic derivative and its forward
-// cross-check.
+// layers and three activations (and one with a tanh output), with the
+// symbolic derivative and its forward cross-check.
 //
 // Tolerance 1e-12: the formula is the graph's arithmetic in another order
-// (sums re-associated, x*x written x^2 and evaluated by math.Pow, sigmoid
-// written 1/(1 + exp(-x))). Each of the few dozen operations rounds by at
+// (sums re-associated, common factors taken out of them, x*x written x^2
+// and evaluated by math.Pow, sigmoid written 1/(1 + exp(-x))). Each of the few dozen operations rounds by at
 // most 1.1e-16 relative on values of order 1 (weights drawn within ±1.3,
 // biases within ±0.5, t in [0, 2], so no sigmoid reaches Gorgonia's cut-offs
 // at ±19), which bounds the difference near 1e-14; 1e-12 leaves a factor of
@@ -32,25 +32,37 @@ func TestDerivativeFormulaMatchesGraph(t *testing.T) {
 	}
 	ts := []float64{0, 0.35, 1, 1.6, 2}
 	const tol = 1e-12
+	type network struct {
+		hidden   []int
+		act, out Activation
+	}
+	var nets []network
 	for _, hidden := range [][]int{{2}, {3, 3}} {
 		for _, act := range []Activation{Tanh, Sigmoid, Sin} {
-			for _, mode := range []Derivative{Symbolic, Forward} {
-				name := fmt.Sprintf("1-%v-1/%s/%s", hidden, act, mode)
-				t.Run(name, func(t *testing.T) {
-					net := formulaNetwork(t, hidden, act, 7)
-					fs, err := DerivativeFormulas(p, net, Config{Architecture: net.Architecture(), Derivative: mode})
-					if err != nil {
-						t.Fatal(err)
+			nets = append(nets, network{hidden, act, Identity})
+		}
+	}
+	// The thread's final network's tanh output: its derivative is a factor
+	// of every term, which the formula takes out of the sum.
+	nets = append(nets, network{[]int{3, 3}, Tanh, Tanh})
+	for _, nw := range nets {
+		for _, mode := range []Derivative{Symbolic, Forward} {
+			name := fmt.Sprintf("1-%v-1/%s/%s/%s", nw.hidden, nw.act, nw.out, mode)
+			t.Run(name, func(t *testing.T) {
+				net := formulaNetwork(t, nw.hidden, nw.act, 7)
+				net.OutputActivation = nw.out
+				fs, err := DerivativeFormulas(p, net, Config{Architecture: net.Architecture(), Derivative: mode})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := graphDY(t, p, net, mode, ts)
+				for k, tk := range ts {
+					got := evalFormula(t, fs[0], weightValues(net), p.Indep, tk)
+					if math.Abs(got-want[k]) > tol {
+						t.Errorf("t=%g: the formula gives %.16g, the graph %.16g\n%s", tk, got, want[k], fs[0].DY)
 					}
-					want := graphDY(t, p, net, mode, ts)
-					for k, tk := range ts {
-						got := evalFormula(t, fs[0], weightValues(net), p.Indep, tk)
-						if math.Abs(got-want[k]) > tol {
-							t.Errorf("t=%g: the formula gives %.16g, the graph %.16g\n%s", tk, got, want[k], fs[0].DY)
-						}
-					}
-				})
-			}
+				}
+			})
 		}
 	}
 }
@@ -190,7 +202,8 @@ func graphDY(t *testing.T, p *problems.Problem, net *Network, mode Derivative, t
 // TestDerivativeFormulaOfRelu checks the formula of the thread's relu network
 // with the right derivative, which calls relu's derivative step(x) that the
 // expression evaluator does not know, as text: relu(x) = x step(x), so the
-// chain rule gives the products of steps.
+// chain rule gives products of steps, and the output relu's step is common
+// to every term.
 func TestDerivativeFormulaOfRelu(t *testing.T) {
 	p, err := problems.Builtin("decay")
 	if err != nil {
@@ -204,7 +217,7 @@ func TestDerivativeFormulaOfRelu(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const dy = "v_1*w_1*step(w_1*t + b_1)*step(z2_1) + v_2*w_2*step(w_2*t + b_2)*step(z2_1)"
+	const dy = "step(z2_1)*(v_1*w_1*step(w_1*t + b_1) + v_2*w_2*step(w_2*t + b_2))"
 	const z2 = "v_1*(w_1*t + b_1)*step(w_1*t + b_1) + v_2*(w_2*t + b_2)*step(w_2*t + b_2) + c"
 	if got := fs[0].DY.String(); got != dy {
 		t.Errorf("dy/dt = %s\nwant    %s", got, dy)

@@ -3,7 +3,9 @@
 // multiplying by 1 or 0, folding constants, gathering a product's numbers,
 // signs and repeated factors (x*x = x^2), and ordering its factors: numbers,
 // then indexed names (weights such as w_1), then other names (t), then the
-// rest. graph writes the derivatives it builds as formulas with it.
+// rest; and taking the factors two terms of a sum share out of both
+// (a*c + b*c = (a + b)*c). graph writes the derivatives it builds as
+// formulas with it.
 package algebra
 
 import (
@@ -49,10 +51,13 @@ func Add(a, b expr.Expr) expr.Expr {
 		return a
 	}
 	if nb, ok := b.(*expr.Neg); ok {
-		return &expr.Binary{Op: '-', X: a, Y: nb.X}
+		return Sub(a, nb.X)
 	}
 	if na, ok := a.(*expr.Neg); ok {
-		return &expr.Binary{Op: '-', X: b, Y: na.X}
+		return Sub(b, na.X)
+	}
+	if c, ra, rb, ok := commonFactor(a, b); ok {
+		return Mul(c, Add(ra, rb))
 	}
 	return &expr.Binary{Op: '+', X: a, Y: b}
 }
@@ -71,6 +76,9 @@ func Sub(a, b expr.Expr) expr.Expr {
 	}
 	if nb, ok := b.(*expr.Neg); ok {
 		return Add(a, nb.X)
+	}
+	if c, ra, rb, ok := commonFactor(a, b); ok {
+		return Mul(c, Sub(ra, rb))
 	}
 	return &expr.Binary{Op: '-', X: a, Y: b}
 }
@@ -118,45 +126,66 @@ type power struct {
 	exp  float64
 }
 
+// product is a product as Mul keeps it: a coefficient and powers.
+type product struct {
+	coef float64
+	ps   []power
+}
+
+// factors multiplies e, taken apart into numbers and powers, into p.
+func (p *product) factors(e expr.Expr, exp float64) {
+	if v, ok := numberValue(e); ok {
+		p.coef *= math.Pow(v, exp)
+		return
+	}
+	switch e := e.(type) {
+	case *expr.Neg:
+		p.coef = -p.coef
+		p.factors(e.X, exp)
+		return
+	case *expr.Binary:
+		if e.Op == '*' {
+			p.factors(e.X, exp)
+			p.factors(e.Y, exp)
+			return
+		}
+		if v, ok := numberValue(e.Y); ok && e.Op == '^' {
+			p.factors(e.X, exp*v)
+			return
+		}
+	}
+	key := e.String()
+	for i := range p.ps {
+		if p.ps[i].key == key {
+			p.ps[i].exp += exp
+			return
+		}
+	}
+	p.ps = append(p.ps, power{base: e, key: key, exp: exp})
+}
+
+func productOf(es ...expr.Expr) *product {
+	p := &product{coef: 1}
+	for _, e := range es {
+		p.factors(e, 1)
+	}
+	return p
+}
+
 // Mul returns a*b as one product with its numbers multiplied into one
 // coefficient, its sign in front, equal factors gathered into powers and the
 // factors ordered.
-func Mul(a, b expr.Expr) expr.Expr {
-	coef := 1.0
+func Mul(a, b expr.Expr) expr.Expr { return productOf(a, b).expr() }
+
+// expr writes the product out.
+func (p *product) expr() expr.Expr {
+	coef := p.coef
 	var ps []power
-	var gather func(e expr.Expr, exp float64)
-	gather = func(e expr.Expr, exp float64) {
-		if v, ok := numberValue(e); ok {
-			coef *= math.Pow(v, exp)
-			return
+	for _, f := range p.ps {
+		if f.exp != 0 {
+			ps = append(ps, f)
 		}
-		switch e := e.(type) {
-		case *expr.Neg:
-			coef = -coef
-			gather(e.X, exp)
-			return
-		case *expr.Binary:
-			if e.Op == '*' {
-				gather(e.X, exp)
-				gather(e.Y, exp)
-				return
-			}
-			if v, ok := numberValue(e.Y); ok && e.Op == '^' {
-				gather(e.X, exp*v)
-				return
-			}
-		}
-		key := e.String()
-		for i := range ps {
-			if ps[i].key == key {
-				ps[i].exp += exp
-				return
-			}
-		}
-		ps = append(ps, power{base: e, key: key, exp: exp})
 	}
-	gather(a, 1)
-	gather(b, 1)
 	if coef == 0 {
 		return Number(0)
 	}
@@ -183,11 +212,34 @@ func Mul(a, b expr.Expr) expr.Expr {
 	if coef < 0 {
 		factors[0] = Neg(factors[0])
 	}
-	p := factors[0]
+	e := factors[0]
 	for _, x := range factors[1:] {
-		p = &expr.Binary{Op: '*', X: p, Y: x}
+		e = &expr.Binary{Op: '*', X: e, Y: x}
 	}
-	return p
+	return e
+}
+
+// commonFactor takes the factors a and b share (not numbers) out of both:
+// a = c*ra, b = c*rb. ok is false when they share none.
+func commonFactor(a, b expr.Expr) (c, ra, rb expr.Expr, ok bool) {
+	pa, pb := productOf(a), productOf(b)
+	common := &product{coef: 1}
+	for i := range pa.ps {
+		for j := range pb.ps {
+			f, g := &pa.ps[i], &pb.ps[j]
+			if f.key != g.key || f.exp <= 0 || g.exp <= 0 {
+				continue
+			}
+			e := min(f.exp, g.exp)
+			common.ps = append(common.ps, power{base: f.base, key: f.key, exp: e})
+			f.exp -= e
+			g.exp -= e
+		}
+	}
+	if len(common.ps) == 0 {
+		return nil, nil, nil, false
+	}
+	return common.expr(), pa.expr(), pb.expr(), true
 }
 
 // factorRank orders a product's factors: weights (names with an index),

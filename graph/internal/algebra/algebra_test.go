@@ -35,6 +35,11 @@ func TestSimplification(t *testing.T) {
 		{algebra.Div(x, algebra.Number(1)), "x"},
 		{algebra.Div(algebra.Number(1), algebra.Number(4)), "0.25"},
 		{algebra.Sub(algebra.Number(1), algebra.Mul(th, th)), "1 - tanh(w_1*t + b_1)^2"},
+		{algebra.Add(algebra.Mul(w, th), algebra.Mul(x, th)), "tanh(w_1*t + b_1)*(w_1 + x)"},
+		{algebra.Sub(algebra.Mul(w, x), algebra.Mul(x, tt)), "x*(w_1 - t)"},
+		{algebra.Add(algebra.Mul(algebra.Mul(th, th), w), th), "tanh(w_1*t + b_1)*(w_1*tanh(w_1*t + b_1) + 1)"},
+		{algebra.Add(x, x), "2*x"},
+		{algebra.Add(algebra.Mul(w, x), tt), "w_1*x + t"},
 	}
 	for _, tc := range tests {
 		if s := tc.got.String(); s != tc.want {
