@@ -13,7 +13,7 @@ func ExampleLookup() {
 		if err != nil {
 			panic(err)
 		}
-		fmt.Printf("%s: %s on %s, %s, lr %g, %d epochs\n", e.Name, e.Network(1), e.Problem, e.Config.Derivative, e.LearningRate, e.Epochs)
+		fmt.Printf("%s: %s on %s, %s, lr %g, %d epochs\n", e.Name, e.Network(1), e.Problem, e.Config().Derivative, e.LearningRate(), e.Epochs())
 	}
 	// Output:
 	// original-bug: 1-16-16-1 relu, relu output on decay, wrt-prediction, lr 0.01, 1000 epochs

@@ -1,6 +1,7 @@
 package experiments
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -185,6 +186,14 @@ func (s *Settings) Canonical() string {
 		}
 	}
 	return b.String()
+}
+
+// adamEpochs returns the number of Adam epochs, given or the default.
+func (s *Settings) adamEpochs() int { return cmp.Or(s.Options.Epochs, graph.DefaultEpochs) }
+
+// learningRate returns Adam's learning rate, given or the default.
+func (s *Settings) learningRate() float64 {
+	return cmp.Or(s.Options.LearningRate, graph.DefaultLearningRate)
 }
 
 // maxWidth is the widest hidden layer a setting may ask for.

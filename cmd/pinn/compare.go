@@ -59,9 +59,7 @@ func compareCommand() *cli.Command {
 				return err
 			}
 			cmp := experiments.Comparison{Name: "compare-" + p.Name, Problem: p.Name, Title: "every derivative mode on " + p.Name,
-				Config: f.settings.Config, Points: f.settings.Options.Points, Epochs: f.settings.Options.Epochs,
-				LearningRate: f.settings.Options.LearningRate, Seed: f.settings.Options.Seed}
-			cmp.Config.ScaleInput = p.ScaleInput
+				Settings: f.settings, Seed: f.settings.Options.Seed}
 			if given(c, stepsFlag) {
 				if cmp.FDSteps, err = parseSteps(steps); err != nil {
 					return err
