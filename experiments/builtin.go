@@ -1,6 +1,7 @@
 package experiments
 
 import (
+	"bytes"
 	"embed"
 	"fmt"
 	"path"
@@ -32,6 +33,17 @@ func BuiltinSource(name string) ([]byte, error) {
 		return nil, fmt.Errorf("%w %q (want one of %s)", ErrUnknown, name, strings.Join(BuiltinStudies(), ", "))
 	}
 	return builtinFiles.ReadFile(path.Join("studies", name+".toml"))
+}
+
+// isBuiltinSource reports whether data is a built-in study file, byte for
+// byte.
+func isBuiltinSource(data []byte) bool {
+	for _, name := range BuiltinStudies() {
+		if src, err := BuiltinSource(name); err == nil && bytes.Equal(src, data) {
+			return true
+		}
+	}
+	return false
 }
 
 // loadBuiltin reads the built-in study called name. The built-in files may

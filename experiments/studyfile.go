@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,6 +26,10 @@ const (
 	maxRuns              = 1_000_000
 	defaultProblemPoints = 101 // pinn solve's grid
 )
+
+// studyName is what a study's name may be: it names its file in a study's
+// directory and its Slurm jobs.
+var studyName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 // StudyError is a study file refused: the file, the line of what is wrong
 // (0 when it is the whole file), the key, and why.
@@ -69,8 +74,11 @@ func (e *StudyError) Error() string {
 //
 // The [problem] table takes pinn solve's flags: rhs, vars, order, t0, t1,
 // y0, dy0, param (a table of NAME = VALUE) and exact.
+//
+// A file that is, byte for byte, a built-in study (see BuiltinSource) is
+// read as that study, with what only the built-in studies may use.
 func LoadStudy(file string, data []byte) (*Study, error) {
-	return loadStudy(file, data, false)
+	return loadStudy(file, data, isBuiltinSource(data))
 }
 
 // studyFile is a study file being read: its name, the line of each key,
@@ -168,6 +176,9 @@ func describe(v any) string {
 	case bool:
 		return fmt.Sprintf("%t", x)
 	case []any:
+		if len(x) == 0 {
+			return "an empty list"
+		}
 		return "a list"
 	case map[string]any:
 		return "a table"
@@ -189,17 +200,22 @@ func loadStudy(file string, data []byte, builtin bool) (*Study, error) {
 		return nil, &StudyError{File: file, Msg: err.Error()}
 	}
 	f := &studyFile{name: file, lines: keyLines(data), builtin: builtin}
-	top := []string{"name", "title", "problem", "seeds", "settings", "grid", "case", "measure"}
-	if builtin {
-		top = append(top, "finding", "comparison")
-	}
+	top := []string{"name", "title", "problem", "seeds", "settings", "grid", "case", "measure", "finding", "comparison"}
 	if err := f.known(nil, doc, "key", top...); err != nil {
 		return nil, err
+	}
+	for _, k := range []string{"finding", "comparison"} {
+		if _, ok := doc[k]; ok && !builtin {
+			return nil, f.errorf([]string{k}, "[%s] is only for the studies built into pinn", k)
+		}
 	}
 	s := &Study{Source: slices.Clone(data)}
 	var err error
 	if s.Name, err = f.text(doc, "name", strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))); err != nil {
 		return nil, err
+	}
+	if !studyName.MatchString(s.Name) {
+		return nil, f.errorf([]string{"name"}, "the study's name %q is not letters, digits, '.', '_' and '-' (give one: name = \"my-study\")", s.Name)
 	}
 	if s.Title, err = f.text(doc, "title", ""); err != nil {
 		return nil, err
@@ -395,13 +411,15 @@ func (f *studyFile) problemTable(path []string, t map[string]any, name string) (
 	if err != nil {
 		// Point at the expression that is wrong when the error names one.
 		key := path
-		switch msg := err.Error(); {
-		case strings.Contains(msg, "right-hand side"):
-			key = at("rhs")
-		case strings.Contains(msg, "exact solution"):
-			key = at("exact")
-		case strings.Contains(msg, "domain"):
-			key = at("t1")
+		msg := err.Error()
+		for _, k := range []struct{ says, key string }{
+			{"right-hand side", "rhs"}, {"exact solution", "exact"}, {"initial value", "y0"},
+			{"initial slope", "dy0"}, {"domain", "t1"}, {"variable", "vars"}, {"parameter", "param"}, {"order", "order"},
+		} {
+			if _, given := t[k.key]; given && strings.Contains(msg, k.says) {
+				key = at(k.key)
+				break
+			}
 		}
 		return nil, f.errorf(key, "%v", err)
 	}
@@ -582,7 +600,9 @@ func (f *studyFile) setting(s *Settings, path []string, v any) (settingValue, er
 		return settingValue{}, f.errorf(path, "seed is not a setting of a study: give seeds = N (or a list of seeds) at the top of the file")
 	case key == "workers":
 		return settingValue{}, f.errorf(path, "workers is not a setting of a study: it is pinn study run's --workers flag")
-	case !ok || (st.builtin && !f.builtin):
+	case ok && st.builtin && !f.builtin:
+		return settingValue{}, f.errorf(path, "%s is only for the studies built into pinn", key)
+	case !ok:
 		return settingValue{}, f.errorf(path, "unknown setting %q%s", key, suggest(key, SettingKeys()))
 	}
 	switch st.Kind {
@@ -615,6 +635,9 @@ func (f *studyFile) setting(s *Settings, path []string, v any) (settingValue, er
 			return settingValue{}, f.errorf(path, "%s must be text like %q, got %s", key, st.Default, describe(v))
 		}
 		if err := st.parse(s, text, f.builtin); err != nil {
+			if !f.builtin && st.parse(&Settings{}, text, true) == nil {
+				return settingValue{}, f.errorf(path, "%s = %q is only for the studies built into pinn", key, text)
+			}
 			return settingValue{}, f.errorf(path, "%s: %v", key, err)
 		}
 	}
@@ -833,7 +856,11 @@ func (f *studyFile) checkCombinations(s *Study) error {
 			return f.errorf(path, "checkpoints need stages = 1: a run marching in time is not the same run cut short (%s)", c.Label())
 		}
 		if last := m.Checkpoints[len(m.Checkpoints)-1]; last >= opts.Epochs {
-			return f.errorf(path, "checkpoint %d is not before the last Adam epoch: the runs of %s have %d", last, c.Label(), opts.Epochs)
+			runs := "the runs"
+			if len(c.Varied) > 0 {
+				runs += " of " + c.Label()
+			}
+			return f.errorf(path, "checkpoint %d is not before the last Adam epoch: %s have %d", last, runs, opts.Epochs)
 		}
 	}
 	return nil
