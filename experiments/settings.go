@@ -71,6 +71,9 @@ type Setting struct {
 	check func(s *Settings) string
 	// builtin marks a setting only the built-in studies may give.
 	builtin bool
+	// list says a study may give the value as a list of integers (or one
+	// integer), the flag's text being them joined by commas.
+	list bool
 }
 
 // Int returns the integer s holds for an IntSetting (nil for other kinds).
@@ -287,7 +290,7 @@ var settingTable = indexed([]Setting{
 			s.Config.Hidden, err = parseWidths(text)
 			return err
 		},
-		format: func(s *Settings) string { return formatWidths(s.Config.Hidden) }},
+		format: func(s *Settings) string { return formatWidths(s.Config.Hidden) }, list: true},
 	choiceSetting("activation", "activation", "hidden activation: "+problems.ChoiceList(graph.Activations()),
 		graph.DefaultActivation, graph.Activations(), nil, func(s *Settings) *graph.Activation { return &s.Config.Activation }),
 	choiceSetting("output-activation", "activation", "output activation: "+problems.ChoiceList(graph.Activations()),

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"pinn/problems"
@@ -30,6 +31,9 @@ type Study struct {
 	Measure Measure
 	// Source is the study file as it was read.
 	Source []byte
+
+	// varied are the keys that vary (see Keys).
+	varied []string
 
 	// finding and comparison are a built-in study's: how its finding is
 	// shown and explained, and the step study of a comparison.
@@ -128,18 +132,6 @@ func (s *Study) identity(i int) string {
 		runFormat, def, s.Combinations[i].Settings.Canonical(), m.Checkpoints, m.Activity, m.Scheme)
 }
 
-// Keys lists the keys that vary between the combinations, in the file's
-// order.
-func (s *Study) Keys() []string {
-	var keys []string
-	seen := map[string]bool{}
-	for _, c := range s.Combinations {
-		for _, kv := range c.Varied {
-			if !seen[kv.Key] {
-				seen[kv.Key] = true
-				keys = append(keys, kv.Key)
-			}
-		}
-	}
-	return keys
-}
+// Keys lists the keys that vary between the combinations: the cases'
+// then the grid's, in the file's order.
+func (s *Study) Keys() []string { return slices.Clone(s.varied) }

@@ -229,7 +229,7 @@ func loadStudy(file string, data []byte, builtin bool) (*Study, error) {
 	if s.Measure, err = f.measure(doc); err != nil {
 		return nil, err
 	}
-	if s.Fixed, s.Combinations, err = f.combinations(doc, len(s.Seeds)); err != nil {
+	if s.Fixed, s.Combinations, s.varied, err = f.combinations(doc, len(s.Seeds)); err != nil {
 		return nil, err
 	}
 	if err := f.checkCombinations(s); err != nil {
@@ -429,7 +429,7 @@ func (f *studyFile) problemTable(path []string, t map[string]any, name string) (
 // texts reads text or a list of text; split splits text at commas, as pinn
 // solve's --vars does.
 func (f *studyFile) texts(path []string, v any, split bool) ([]string, error) {
-	key := path[len(path)-1]
+	key := keyOf(path)
 	switch x := v.(type) {
 	case nil:
 		return nil, nil
@@ -465,10 +465,10 @@ func (f *studyFile) number(path []string, v any) (float64, error) {
 	case float64:
 		x = n
 	default:
-		return 0, f.errorf(path, "%s must be a number, got %s", path[len(path)-1], describe(v))
+		return 0, f.errorf(path, "%s must be a number, got %s", keyOf(path), describe(v))
 	}
 	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return 0, f.errorf(path, "%s must be a finite number, got %v", path[len(path)-1], x)
+		return 0, f.errorf(path, "%s must be a finite number, got %v", keyOf(path), x)
 	}
 	return x, nil
 }
@@ -585,25 +585,38 @@ type settingValue struct {
 	path    []string
 }
 
-// setting reads the value v of the key at path into s and checks it.
-func (f *studyFile) setting(s *Settings, path []string, v any) (settingValue, error) {
-	// The key is the last part of the path that is not a list index: a
-	// grid value's is its list's.
+// keyOf returns the key a path names: its last part that is not a list
+// index (a grid value's key is its list's).
+func keyOf(path []string) string {
 	i := len(path) - 1
 	for i > 0 && strings.HasPrefix(path[i], "[") {
 		i--
 	}
-	key := path[i]
+	return path[i]
+}
+
+// lookup returns the setting called key, at path.
+func (f *studyFile) lookup(path []string, key string) (Setting, error) {
 	st, ok := lookupSetting(key)
 	switch {
 	case key == "seed":
-		return settingValue{}, f.errorf(path, "seed is not a setting of a study: give seeds = N (or a list of seeds) at the top of the file")
+		return st, f.errorf(path, "seed is not a setting of a study: give seeds = N (or a list of seeds) at the top of the file")
 	case key == "workers":
-		return settingValue{}, f.errorf(path, "workers is not a setting of a study: it is pinn study run's --workers flag")
+		return st, f.errorf(path, "workers is not a setting of a study: it is pinn study run's --workers flag")
 	case ok && st.builtin && !f.builtin:
-		return settingValue{}, f.errorf(path, "%s is only for the studies built into pinn", key)
+		return st, f.errorf(path, "%s is only for the studies built into pinn", key)
 	case !ok:
-		return settingValue{}, f.errorf(path, "unknown setting %q%s", key, suggest(key, SettingKeys()))
+		return st, f.errorf(path, "unknown setting %q%s", key, suggest(key, SettingKeys()))
+	}
+	return st, nil
+}
+
+// setting reads the value v of the key at path into s and checks it.
+func (f *studyFile) setting(s *Settings, path []string, v any) (settingValue, error) {
+	key := keyOf(path)
+	st, err := f.lookup(path, key)
+	if err != nil {
+		return settingValue{}, err
 	}
 	switch st.Kind {
 	case IntSetting:
@@ -630,7 +643,7 @@ func (f *studyFile) setting(s *Settings, path []string, v any) (settingValue, er
 		}
 		*st.Bool(s) = b
 	default:
-		text, ok := settingText(v)
+		text, ok := settingText(v, st.list)
 		if !ok {
 			return settingValue{}, f.errorf(path, "%s must be text like %q, got %s", key, st.Default, describe(v))
 		}
@@ -648,11 +661,16 @@ func (f *studyFile) setting(s *Settings, path []string, v any) (settingValue, er
 }
 
 // settingText returns the flag text of a text setting's value: text as it
-// is, and (for widths) an integer or a list of integers joined by commas.
-func settingText(v any) (string, bool) {
+// is, and for a list setting (widths) an integer or a list of integers
+// joined by commas.
+func settingText(v any, list bool) (string, bool) {
+	if s, ok := v.(string); ok {
+		return s, true
+	}
+	if !list {
+		return "", false
+	}
 	switch x := v.(type) {
-	case string:
-		return x, true
 	case int64:
 		return strconv.FormatInt(x, 10), true
 	case []any:
@@ -694,10 +712,10 @@ type axis struct {
 }
 
 // combinations reads [settings], [grid] and [[case]] into every combination.
-func (f *studyFile) combinations(doc map[string]any, seeds int) (fixed Settings, combos []Combination, err error) {
+func (f *studyFile) combinations(doc map[string]any, seeds int) (fixed Settings, combos []Combination, keys []string, err error) {
 	if v, ok := doc["settings"]; ok {
 		if _, err := f.settingsTable(&fixed, []string{"settings"}, v); err != nil {
-			return fixed, nil, err
+			return fixed, nil, nil, err
 		}
 	}
 	varied := func(path []string, key string) error {
@@ -712,26 +730,29 @@ func (f *studyFile) combinations(doc map[string]any, seeds int) (fixed Settings,
 		path := []string{"grid"}
 		t, ok := v.(map[string]any)
 		if !ok || len(t) == 0 {
-			return fixed, nil, f.errorf(path, "the grid is empty: give each setting to vary a list of values, like activation = [\"tanh\", \"sin\"]")
+			return fixed, nil, nil, f.errorf(path, "the grid is empty: give each setting to vary a list of values, like activation = [\"tanh\", \"sin\"]")
 		}
 		for _, k := range f.keys(path, t) {
 			at := append(slices.Clip(path), k)
+			if _, err := f.lookup(at, k); err != nil {
+				return fixed, nil, nil, err
+			}
 			list, ok := t[k].([]any)
 			if !ok || len(list) == 0 {
-				return fixed, nil, f.errorf(at, "%s in [grid] must be a non-empty list of values, got %s", k, describe(t[k]))
+				return fixed, nil, nil, f.errorf(at, "%s in [grid] must be a non-empty list of values, got %s", k, describe(t[k]))
 			}
 			if err := varied(at, k); err != nil {
-				return fixed, nil, err
+				return fixed, nil, nil, err
 			}
 			a := axis{key: k}
 			for i, e := range list {
 				var scratch Settings
 				sv, err := f.setting(&scratch, append(slices.Clip(at), fmt.Sprintf("[%d]", i)), e)
 				if err != nil {
-					return fixed, nil, err
+					return fixed, nil, nil, err
 				}
 				if slices.ContainsFunc(a.values, func(o settingValue) bool { return o.text == sv.text }) {
-					return fixed, nil, f.errorf(sv.path, "%s lists %s twice", k, sv.text)
+					return fixed, nil, nil, f.errorf(sv.path, "%s lists %s twice", k, sv.text)
 				}
 				a.values = append(a.values, sv)
 			}
@@ -743,7 +764,7 @@ func (f *studyFile) combinations(doc map[string]any, seeds int) (fixed Settings,
 	if v, ok := doc["case"]; ok {
 		list, ok := v.([]any)
 		if !ok || len(list) == 0 {
-			return fixed, nil, f.errorf([]string{"case"}, "case must be tables of settings, written [[case]], got %s", describe(v))
+			return fixed, nil, nil, f.errorf([]string{"case"}, "case must be tables of settings, written [[case]], got %s", describe(v))
 		}
 		cases = nil
 		for i, e := range list {
@@ -751,32 +772,40 @@ func (f *studyFile) combinations(doc map[string]any, seeds int) (fixed Settings,
 			var scratch Settings
 			values, err := f.settingsTable(&scratch, path, e)
 			if err != nil {
-				return fixed, nil, err
+				return fixed, nil, nil, err
 			}
 			if len(values) == 0 {
-				return fixed, nil, f.errorf(path, "case %d sets nothing", i+1)
+				return fixed, nil, nil, f.errorf(path, "case %d sets nothing", i+1)
 			}
 			for _, sv := range values {
 				if err := varied(sv.path, sv.setting.Key); err != nil {
-					return fixed, nil, err
+					return fixed, nil, nil, err
 				}
 				if slices.ContainsFunc(axes, func(a axis) bool { return a.key == sv.setting.Key }) {
-					return fixed, nil, f.errorf(sv.path, "%s is varied both in [grid] and in [[case]]: give it in one place", sv.setting.Key)
+					return fixed, nil, nil, f.errorf(sv.path, "%s is varied both in [grid] and in [[case]]: give it in one place", sv.setting.Key)
 				}
 			}
 			cases = append(cases, values)
+			for _, sv := range values {
+				if !slices.Contains(keys, sv.setting.Key) {
+					keys = append(keys, sv.setting.Key)
+				}
+			}
 		}
+	}
+	for _, a := range axes {
+		keys = append(keys, a.key)
 	}
 
 	n := len(cases)
 	for _, a := range axes {
 		if n > maxCombinations/len(a.values) {
-			return fixed, nil, f.errorf([]string{"grid"}, "more than %d combinations", maxCombinations)
+			return fixed, nil, nil, f.errorf([]string{"grid"}, "more than %d combinations", maxCombinations)
 		}
 		n *= len(a.values)
 	}
 	if n > maxRuns/seeds {
-		return fixed, nil, f.errorf([]string{"seeds"}, "%d combinations of %d seeds make more than %d runs", n, seeds, maxRuns)
+		return fixed, nil, nil, f.errorf([]string{"seeds"}, "%d combinations of %d seeds make more than %d runs", n, seeds, maxRuns)
 	}
 	combos = make([]Combination, 0, n)
 	seen := map[string]settingValue{}
@@ -790,14 +819,14 @@ func (f *studyFile) combinations(doc map[string]any, seeds int) (fixed Settings,
 			combo := Combination{Settings: fixed}
 			for _, sv := range values {
 				if err := sv.setting.set(&combo.Settings, sv.text); err != nil {
-					return fixed, nil, f.errorf(sv.path, "%v", err) // values read back as they were written
+					return fixed, nil, nil, f.errorf(sv.path, "%v", err) // values read back as they were written
 				}
 				combo.Varied = append(combo.Varied, KeyValue{sv.setting.Key, sv.text})
 			}
 			key := combo.Settings.Canonical()
 			if prev, dup := seen[key]; dup && len(values) > 0 {
 				last := values[len(values)-1]
-				return fixed, nil, f.errorf(last.path, "the combination %s repeats the one at line %d", combo.Label(), f.line(prev.path))
+				return fixed, nil, nil, f.errorf(last.path, "the combination %s repeats the one at line %d", combo.Label(), f.line(prev.path))
 			}
 			if len(values) > 0 {
 				seen[key] = values[len(values)-1]
@@ -816,7 +845,7 @@ func (f *studyFile) combinations(doc map[string]any, seeds int) (fixed Settings,
 			}
 		}
 	}
-	return fixed, combos, nil
+	return fixed, combos, keys, nil
 }
 
 // set reads text, as Text writes it, into s, and marks the setting given.
