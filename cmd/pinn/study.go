@@ -86,7 +86,7 @@ func studyRunCommand() *cli.Command {
 // names.
 func loadStudyArg(c *cli.Context) (*experiments.Study, error) {
 	if c.NArg() != 1 {
-		return nil, badInput("%s needs one study FILE, got %d arguments (pinn study show example prints one)", c.Command.FullName(), c.NArg())
+		return nil, badInput("study %s needs one study FILE, got %d arguments (pinn study show example prints one)", c.Command.Name, c.NArg())
 	}
 	path := c.Args().First()
 	data, err := os.ReadFile(path)
@@ -176,19 +176,24 @@ func studyProgress(stderr io.Writer, label string) (update func(experiments.Stud
 		fmt.Fprintf(stderr, "%s: %d of %d runs done%s, %d failed, %d left, %s\n",
 			label, p.Before+p.Done, p.Runs, before, p.Failed, p.Left(), p.Elapsed.Round(time.Second))
 	}
+	started := false // nothing is shown for a study that did not start
 	if !isTerminal(stderr) {
 		next := 0
 		return func(p experiments.StudyProgress) {
+				started = true
 				if todo := p.Runs - p.Before; p.Done >= next && p.Left() > 0 {
 					line(p)
 					next = p.Done + max(todo/10, 1)
 				}
 			}, func(p experiments.StudyProgress) {
-				line(p)
+				if started {
+					line(p)
+				}
 			}
 	}
 	var bar *progressbar.ProgressBar
 	return func(p experiments.StudyProgress) {
+			started = true
 			if bar == nil {
 				bar = progressbar.NewOptions(p.Runs-p.Before,
 					progressbar.OptionSetWriter(stderr),
@@ -205,7 +210,9 @@ func studyProgress(stderr io.Writer, label string) (update func(experiments.Stud
 			if bar != nil {
 				bar.Finish()
 			}
-			line(p)
+			if started {
+				line(p)
+			}
 		}
 }
 
