@@ -20,3 +20,32 @@ func ExampleLookup() {
 	// original-bug-rectify: 1-16-16-1 rectify, rectify output on decay, wrt-prediction, lr 0.01, 1000 epochs
 	// relu-zero-gradients: 1-16-16-1 relu, relu output on decay, symbolic, lr 0.01, 1000 epochs
 }
+
+// A study file varies settings over seeds; each combination and seed is a
+// run with an id of its own.
+func ExampleLoadStudy() {
+	s, err := experiments.LoadStudy("widths.toml", []byte(`
+problem = "decay"
+seeds = 2
+
+[settings]
+epochs = 500
+
+[grid]
+hidden = ["8", [16, 16]]
+activation = ["tanh", "sin"]
+`))
+	if err != nil {
+		panic(err)
+	}
+	for _, c := range s.Combinations {
+		fmt.Println(c.Label())
+	}
+	fmt.Println(len(s.Runs()), "runs")
+	// Output:
+	// hidden=8 activation=tanh
+	// hidden=8 activation=sin
+	// hidden=16,16 activation=tanh
+	// hidden=16,16 activation=sin
+	// 8 runs
+}

@@ -110,8 +110,11 @@ func (r *StudyReport) WriteText(w io.Writer) error {
 	if fixed := s.Fixed.Canonical(); fixed != "" {
 		fmt.Fprintf(w, "settings %s\n", strings.ReplaceAll(strings.TrimSpace(fixed), "\n", " "))
 	}
-	fmt.Fprintf(w, "runs     %d of %d done (%d combinations x %s), %d failed\n\n",
-		r.Done, r.Runs, len(s.Combinations), seedsText(s.Seeds), r.Failed)
+	combos := "1 combination"
+	if n := len(s.Combinations); n != 1 {
+		combos = fmt.Sprintf("%d combinations", n)
+	}
+	fmt.Fprintf(w, "runs     %d of %d done (%s x %s), %d failed\n\n", r.Done, r.Runs, combos, seedsText(s.Seeds), r.Failed)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	keys := s.Keys()
 	for _, k := range keys {
