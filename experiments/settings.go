@@ -339,8 +339,12 @@ var settingTable = indexed([]Setting{
 		boolp: func(s *Settings) *bool { return &s.Config.SumResidual }, builtin: true},
 })
 
-// indexed numbers the settings, for Settings.given.
+// indexed numbers the settings, for Settings.given, which has a bit for
+// each of up to 64.
 func indexed(table []Setting) []Setting {
+	if len(table) > 64 {
+		panic("experiments: more settings than Settings.given has bits")
+	}
 	for i := range table {
 		table[i].index = i
 	}
