@@ -22,13 +22,17 @@ var stageNames = map[string]graph.Stage{
 	"loss": graph.StageLoss, "second-pass": graph.StageSecondPass,
 }
 
+// graphDerivatives are the derivative modes pinn graph draws: training's,
+// and the forum thread's mistake.
+func graphDerivatives() []graph.Derivative { return append(graph.Derivatives(), graph.WRTPrediction) }
+
 // stageChoices lists --stage's values in build order.
 var stageChoices = []string{"all", "network", "first-pass", "loss", "second-pass"}
 
 // graphFlags are the options of pinn graph beyond the network and the
 // equation.
 type graphFlags struct {
-	out, format, stage string
+	out, format, stage, derivative string
 	maxNodes           int
 	math               bool
 	formatFlag         cli.Flag
@@ -38,20 +42,18 @@ type graphFlags struct {
 func graphCommand() *cli.Command {
 	eq, f, g := &equationFlags{}, newFitFlags(fitDefaults{}), &graphFlags{}
 	g.formatFlag = &cli.StringFlag{Name: "format", Usage: "svg, png or dot", DefaultText: "from --out's extension", Destination: &g.format}
-	f.scaleInputFlag = &cli.BoolFlag{Name: "scale-input", Usage: "map the domain onto [-1, 1] before the first layer (--scale-input=false turns it off)",
-		DefaultText: "the problem's", Destination: &f.scaleInput}
-	derivatives := append(graph.Derivatives(), graph.WRTPrediction)
+	// --derivative is pinn graph's own: it also draws the forum thread's
+	// mistake, which training does not offer.
 	flags := []cli.Flag{
-		f.hiddenFlag(),
-		f.activationFlag(),
-		f.outputActivationFlag(),
-		choice(f, newChoiceFlag("derivative", "derivative", "how dy/dt is taken: "+problems.ChoiceList(derivatives)+
-			" (the forum thread's mistake: the gradient of sum(y) with respect to y)", graph.DefaultDerivative, derivatives, &f.cfg.Derivative)),
-		f.positiveFloat(&cli.Float64Flag{Name: "fd-step", Usage: "finite-difference step h of fd-central",
-			DefaultText: "6e-6, 1e-4 for second-order problems", Destination: &f.cfg.FDStep}, false),
-		f.icFlag(),
-		f.scaleInputFlag,
-		f.pointsFlag(),
+		f.flag("hidden"),
+		f.flag("activation"),
+		f.flag("output-activation"),
+		&cli.StringFlag{Name: "derivative", Value: string(graph.DefaultDerivative), Destination: &g.derivative,
+			Usage: "how dy/dt is taken: " + problems.ChoiceList(graphDerivatives()) + " (the forum thread's mistake: the gradient of sum(y) with respect to y)"},
+		f.flag("fd-step"),
+		f.flag("ic"),
+		f.flag("scale-input"),
+		f.flag("points"),
 		f.seedFlag(),
 		&cli.StringFlag{Name: "out", Usage: "draw the graph into `FILE` (.svg, .png or .dot)", Destination: &g.out},
 		g.formatFlag,
@@ -84,6 +86,10 @@ func runGraph(c *cli.Context, eq *equationFlags, f *fitFlags, g *graphFlags) err
 	if err := f.parse(c); err != nil {
 		return err
 	}
+	derivative, err := problems.ParseChoice("derivative", g.derivative, graphDerivatives())
+	if err != nil {
+		return badInput("--derivative: %v", err)
+	}
 	stage, ok := stageNames[g.stage]
 	if !ok {
 		return badInput("--stage: unknown stage %q (want one of %s)", g.stage, strings.Join(stageChoices, ", "))
@@ -99,9 +105,9 @@ func runGraph(c *cli.Context, eq *equationFlags, f *fitFlags, g *graphFlags) err
 	if err != nil {
 		return err
 	}
-	cfg := f.cfg
-	cfg.ScaleInput = f.scaleInputFor(c, p)
-	net, err := graph.NewNetwork(cfg.Architecture, len(p.Vars), graph.NewRand(f.opts.Seed))
+	cfg, fitOpts := f.settings.Resolve(p)
+	cfg.Derivative = derivative
+	net, err := graph.NewNetwork(cfg.Architecture, len(p.Vars), graph.NewRand(fitOpts.Seed))
 	if err != nil {
 		return usageError{err}
 	}
@@ -109,10 +115,7 @@ func runGraph(c *cli.Context, eq *equationFlags, f *fitFlags, g *graphFlags) err
 		net.ScaleInput(p.T0, p.T1)
 	}
 	cfg.Architecture = net.Architecture()
-	points := f.opts.Points
-	if points == 0 {
-		points = p.Points
-	}
+	points := fitOpts.Points
 	tg, err := graph.DescribeGraph(p, net, cfg, p.Grid(points))
 	if err != nil {
 		return usageError{err}
@@ -128,7 +131,7 @@ func runGraph(c *cli.Context, eq *equationFlags, f *fitFlags, g *graphFlags) err
 	}
 	w := c.App.Writer
 	fmt.Fprintf(w, "%s: %s network (%s, output %s), derivative %s, %s initial conditions, %d points\n",
-		p.Name, widths(net), net.Activation, net.OutputActivation, cfg.Derivative, f.cfg.IC, points)
+		p.Name, widths(net), net.Activation, net.OutputActivation, cfg.Derivative, cfg.IC, points)
 	if err := drawing.WriteSummary(w, tg); err != nil {
 		return err
 	}

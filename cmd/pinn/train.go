@@ -99,8 +99,7 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 	if err := f.parse(c); err != nil {
 		return err
 	}
-	cfg, opts := f.cfg, f.opts.WithDefaults(p)
-	cfg.ScaleInput = f.scaleInputFor(c, p)
+	cfg, opts := f.settings.Resolve(p)
 	opts.Observations = obs
 	if err := outDir(out.dir); err != nil {
 		return err
