@@ -33,9 +33,9 @@ var stageChoices = []string{"all", "network", "first-pass", "loss", "second-pass
 // equation.
 type graphFlags struct {
 	out, format, stage, derivative string
-	maxNodes           int
-	math               bool
-	formatFlag         cli.Flag
+	maxNodes                       int
+	math                           bool
+	formatFlag                     cli.Flag
 }
 
 // graphCommand returns pinn graph, bound to fresh options.
