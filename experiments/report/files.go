@@ -108,11 +108,13 @@ func kind(m fs.FileMode) string {
 	return "mode " + m.String()
 }
 
-// pending holds the temporary files of the writes in progress, so that
-// AbandonWrites can remove them; once abandoned is set no write starts.
+// pending holds the temporary files of the writes in progress and the
+// locks held, so that AbandonWrites can remove their files; once abandoned
+// is set no write starts.
 var pending struct {
 	sync.Mutex
 	files     map[string]bool
+	locks     []*Lock
 	abandoned bool
 }
 
@@ -146,17 +148,21 @@ func forget(name string) {
 	delete(pending.files, name)
 }
 
-// AbandonWrites removes the temporary file of every write in progress and
-// makes every later write fail with ErrAbandoned. A process that must exit
-// at once (a second interrupt, say) calls it just before exiting, so that no
-// temporary file outlives it; the files already renamed into place stay
-// whole, and a write cut short leaves its target as it was.
+// AbandonWrites removes the temporary file of every write in progress, and
+// the file of every Lock held, and makes every later write fail with
+// ErrAbandoned. A process that must exit at once (a second interrupt, say)
+// calls it just before exiting, so that no temporary file outlives it; the
+// files already renamed into place stay whole, a write cut short leaves its
+// target as it was, and the exit drops the locks.
 func AbandonWrites() {
 	pending.Lock()
 	defer pending.Unlock()
 	pending.abandoned = true
 	for name := range pending.files {
 		os.Remove(name)
+	}
+	for _, l := range pending.locks {
+		os.Remove(l.fl.Path())
 	}
 }
 
