@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -34,7 +35,13 @@ func badInput(format string, args ...any) error {
 
 // run is the whole program: it parses args, runs the command, writes to
 // stdout and stderr and returns the exit status. No panic escapes it.
-func run(args []string, stdout, stderr io.Writer) (status int) {
+func run(args []string, stdout, stderr io.Writer) int {
+	return runContext(context.Background(), args, stdout, stderr)
+}
+
+// runContext is run with a context that signals cancel (see
+// notifyInterrupts): a run a signal stopped exits with the signal's status.
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) (status int) {
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(stderr, "pinn: internal error: %v\n", r)
@@ -45,7 +52,16 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 		}
 	}()
 	app := newApp(stdout, stderr)
-	err := app.Run(normalizeArgs(app, args))
+	err := app.RunContext(ctx, normalizeArgs(app, args))
+	var stop interrupted
+	if errors.As(context.Cause(ctx), &stop) {
+		if err == nil {
+			fmt.Fprintf(stderr, "pinn: %s came as the command finished: its results are complete\n", stop)
+		} else {
+			fmt.Fprintf(stderr, "pinn: %s\n", oneLine(err.Error()))
+		}
+		return stop.status()
+	}
 	if err == nil {
 		return exitOK
 	}

@@ -83,15 +83,20 @@ func parseSteps(s string) ([]float64, error) {
 // runComparison runs a comparison and prints or writes its report.
 func runComparison(c *cli.Context, out *outputFlags, cmp experiments.Comparison) error {
 	dir := out.dir
-	if err := outDir(dir); err != nil {
+	cl, err := claimOutputs(dir, "", nil)
+	if err != nil {
 		return err
 	}
+	defer cl.release()
 	progress, finish := runProgress(c.App.ErrWriter, "compare "+cmp.Problem)
 	r, err := experiments.Compare(cmp, progress)
 	finish()
 	if err != nil {
 		return err
 	}
+	// Until here a signal ends the process at once, with nothing written;
+	// from here it lets the report be written whole first.
+	finishOnSignal(c)
 	if dir != "" {
 		if err := experiments.WriteComparisonReport(dir, r); err != nil {
 			return fmt.Errorf("writing %s: %w", dir, err)
