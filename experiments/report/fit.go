@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"path/filepath"
 	"strings"
@@ -193,11 +194,19 @@ type FilesError struct {
 }
 
 func (e *FilesError) Error() string {
-	written := "none was written"
-	if len(e.Written) > 0 {
-		written = strings.Join(e.Written, ", ") + " were written whole"
+	cause := e.Err
+	var pe *fs.PathError
+	if errors.As(cause, &pe) {
+		cause = pe.Err // the path is that of the temporary file: name the target
 	}
-	return fmt.Sprintf("report: writing %s: %v; of the files in %s %s", e.File, e.Err, e.Dir, written)
+	written := "none of the others was written"
+	switch n := len(e.Written); {
+	case n == 1:
+		written = e.Written[0] + " was written whole"
+	case n > 1:
+		written = strings.Join(e.Written[:n-1], ", ") + " and " + e.Written[n-1] + " were written whole"
+	}
+	return fmt.Sprintf("report: writing %s: %v; %s", filepath.Join(e.Dir, e.File), cause, written)
 }
 
 // Unwrap returns the error of the file that failed.
