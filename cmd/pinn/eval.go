@@ -100,23 +100,29 @@ func runEval(c *cli.Context, f *evalFlags) error {
 	return w.Flush()
 }
 
+// maxGrid is the most points --grid gives.
+const maxGrid = 1_000_000
+
 // times reads --t or --grid; nil means neither was given.
 func (f *evalFlags) times(c *cli.Context) ([]float64, error) {
 	switch {
 	case given(c, f.tFlag) && given(c, f.gridFlag):
 		return nil, badInput("give --t or --grid, not both")
 	case given(c, f.tFlag):
+		if strings.TrimSpace(f.t) == "" {
+			return nil, badInput("--t needs at least one time, like --t 0.5 or --t 0,1,2")
+		}
 		return floatList("t", f.t)
 	case given(c, f.gridFlag):
 		parts := strings.Split(f.grid, ":")
-		bad := badInput("--grid %q is not a:b:n (from a to b, n points, n >= 2)", f.grid)
+		bad := badInput("--grid %q is not a:b:n (n points from a to b, n from 2 to %d)", f.grid, maxGrid)
 		if len(parts) != 3 {
 			return nil, bad
 		}
 		a, errA := strconv.ParseFloat(parts[0], 64)
 		b, errB := strconv.ParseFloat(parts[1], 64)
 		n, errN := strconv.Atoi(parts[2])
-		if errA != nil || errB != nil || errN != nil || n < 2 || n > 1_000_000 || math.IsNaN(a+b) || math.IsInf(a+b, 0) {
+		if errA != nil || errB != nil || errN != nil || n < 2 || n > maxGrid || math.IsNaN(a+b) || math.IsInf(a+b, 0) {
 			return nil, bad
 		}
 		ts := make([]float64, n)

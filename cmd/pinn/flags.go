@@ -67,6 +67,8 @@ type fitFlags struct {
 	// scaleInput is --scale-input, whose default is the problem's.
 	scaleInput     bool
 	scaleInputFlag cli.Flag
+	// fdStepFlag is --fd-step, which checkFDStep checks against the problem.
+	fdStepFlag *cli.Float64Flag
 	// checks, one per flag that needs one, in the order of the flags,
 	// check the values and store the parsed ones in cfg and opts.
 	checks []func(c *cli.Context) error
@@ -188,6 +190,8 @@ func (f *fitFlags) seedFlag() cli.Flag {
 
 // networkFlags configure the network and the loss.
 func (f *fitFlags) networkFlags() []cli.Flag {
+	f.fdStepFlag = &cli.Float64Flag{Name: "fd-step", Usage: "finite-difference step h of fd-central",
+		DefaultText: "6e-6, 1e-4 for second-order problems", Destination: &f.cfg.FDStep}
 	f.scaleInputFlag = &cli.BoolFlag{Name: "scale-input", Usage: "map the domain onto [-1, 1] before the first layer (--scale-input=false turns it off)",
 		DefaultText: "on, but off for decay and forum-final", Destination: &f.scaleInput}
 	return []cli.Flag{
@@ -196,8 +200,7 @@ func (f *fitFlags) networkFlags() []cli.Flag {
 		f.outputActivationFlag(),
 		choice(f, newChoiceFlag("derivative", "derivative", "how dy/dt is taken: "+problems.ChoiceList(graph.Derivatives()),
 			graph.DefaultDerivative, graph.Derivatives(), &f.cfg.Derivative)),
-		f.positiveFloat(&cli.Float64Flag{Name: "fd-step", Usage: "finite-difference step h of fd-central",
-			DefaultText: "6e-6, 1e-4 for second-order problems", Destination: &f.cfg.FDStep}, false),
+		f.positiveFloat(f.fdStepFlag, false),
 		f.icFlag(),
 		f.scaleInputFlag,
 	}
@@ -223,6 +226,26 @@ func (f *fitFlags) trainFlags() []cli.Flag {
 		choice(f, newChoiceFlag("executor", "executor", "what runs the training graph: compiled (the package's own executor) or tape (Gorgonia's TapeMachine, the reference)",
 			graph.DefaultExecutor, graph.Executors(), &f.cfg.Executor)),
 	}
+}
+
+// checkFDStep checks --fd-step, once parsed, against problem p: a step that
+// rounding loses (t + h == t in the domain) is refused, and one that the
+// derivative mode does not use is ignored, which stderr says.
+func (f *fitFlags) checkFDStep(c *cli.Context, p *problems.Problem) error {
+	if f.fdStepFlag == nil || !given(c, f.fdStepFlag) {
+		return nil
+	}
+	h, d := f.cfg.FDStep, f.cfg.Derivative
+	// fd-forward takes a step only for the initial slope of a second-order
+	// problem with soft initial conditions; on the grid it has none.
+	if d != graph.FDCentral && !(d == graph.FDForward && p.Order == 2 && f.cfg.IC == graph.SoftIC) {
+		fmt.Fprintf(c.App.ErrWriter, "pinn: --fd-step %g is ignored: --derivative %s takes no step (fd-central does)\n", h, d)
+		return nil
+	}
+	if t := math.Max(math.Abs(p.T0), math.Abs(p.T1)); t+h == t {
+		return badInput("--fd-step %g is lost to rounding: %s + h == %s at %s = %g (the step must be well above %.2g)", h, p.Indep, p.Indep, p.Indep, t, t*0x1p-52)
+	}
+	return nil
 }
 
 // scaleInputFor returns --scale-input, whose default is the problem's.

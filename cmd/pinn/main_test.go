@@ -74,8 +74,8 @@ func TestBadInput(t *testing.T) {
 		{[]string{"train", "decay", "--resample", "-5"}, "--resample must not be negative, got -5"},
 		{[]string{"train", "decay", "--save", filepath.Join(file, "m.json")}, "--save"},
 		{[]string{"train", "decay", "--out", filepath.Join(file, "sub")}, "is not writable"},
-		{[]string{"train", "decay", "--epochs", "ten"}, `invalid value "ten" for flag -epochs`},
-		{[]string{"train", "decay", "--bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"train", "decay", "--epochs", "ten"}, `invalid value "ten" for flag --epochs`},
+		{[]string{"train", "decay", "--bogus"}, "flag provided but not defined: --bogus"},
 		{[]string{"frob"}, `unknown command "frob"`},
 		{[]string{"list", "extra"}, `list takes no arguments`},
 	}

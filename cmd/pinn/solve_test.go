@@ -51,7 +51,7 @@ func TestSolveBadEquations(t *testing.T) {
 		{[]string{"--rhs", "y.x", "--y0", "1"}, `"y.x"`},
 		{[]string{"--rhs", "dy", "--y0", "1"}, `unknown name "dy"`},
 		{[]string{"--vars", "x,y", "--rhs", "x", "--y0", "1,1"}, "2 variables need 2 right-hand sides, have 1"},
-		{[]string{"--rhs", "-y", "--y0", "1,2"}, "1 variable need 1 initial value, have 2"},
+		{[]string{"--rhs", "-y", "--y0", "1,2"}, "1 variable needs 1 initial value, have 2"},
 		{[]string{"--rhs", "-y", "--y0", "1", "--exact", "exp(-t)", "--exact", "1"}, "1 exact solution, have 2"},
 		{[]string{"--rhs", "-y", "--y0", "x"}, `--y0: "x" is not a finite number`},
 		{[]string{"--rhs", "-y"}, "--y0 needs a value per variable"},

@@ -92,6 +92,9 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 	if err := f.parse(c); err != nil {
 		return err
 	}
+	if err := f.checkFDStep(c, p); err != nil {
+		return err
+	}
 	cfg, opts := f.cfg, f.opts.WithDefaults(p)
 	cfg.ScaleInput = f.scaleInputFor(c, p)
 	opts.Observations = obs
