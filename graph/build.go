@@ -3,6 +3,7 @@ package graph
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"pinn/problems"
 
@@ -38,6 +39,9 @@ func newBuilder(p *problems.Problem, net *Network, cfg Config, unknown map[strin
 	if net.Outputs() != len(p.Vars) {
 		return nil, fmt.Errorf("graph: network has %d outputs, problem %s has %d variables", net.Outputs(), p.Name, len(p.Vars))
 	}
+	if err := supported(p); err != nil {
+		return nil, err
+	}
 	b := &builder{g: G.NewGraph(), p: p, cfg: cfg, net: net}
 	last := net.Layers() - 1
 	for l := 0; l < last; l++ {
@@ -63,6 +67,25 @@ func newBuilder(p *problems.Problem, net *Network, cfg Config, unknown map[strin
 		b.unknown = append(b.unknown, n)
 	}
 	return b, nil
+}
+
+// ErrUnsupported is wrapped by the error for a problem graph cannot build
+// yet: boundary conditions away from t0, parameter ranges, or initial
+// values given otherwise than one number per state (problems.Definition's
+// Y0 and DY0).
+var ErrUnsupported = errors.New("graph: not supported yet")
+
+// supported reports what keeps graph from building p.
+func supported(p *problems.Problem) error {
+	switch {
+	case p.IsBoundaryValue():
+		return fmt.Errorf("%w: %s has boundary conditions away from %s = %g", ErrUnsupported, p.Name, p.Indep, p.T0)
+	case p.IsFamily():
+		return fmt.Errorf("%w: %s has parameter ranges (%s)", ErrUnsupported, p.Name, strings.Join(p.RangeNames(), ", "))
+	case len(p.Y0) != len(p.Vars) || p.Order == 2 && len(p.DY0) != len(p.Vars):
+		return fmt.Errorf("%w: %s: the initial conditions must give every state a number", ErrUnsupported, p.Name)
+	}
+	return nil
 }
 
 // matrix adds a rows x cols node holding a copy of data.

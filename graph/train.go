@@ -59,6 +59,10 @@ type Trainer struct {
 	// compare), bestLoss that loss.
 	best     []float64
 	bestLoss float64
+	// lbfgs is the L-BFGS run under way (stopped by its progress
+	// function), or nil; changing the weights or the points ends it.
+	lbfgs     *lbfgsState
+	lbfgsLast LBFGSIteration
 }
 
 // NewTrainer prepares to train net (which it copies) on problem p at the
@@ -97,6 +101,7 @@ func (tr *Trainer) SetPoints(ts []float64) error {
 	}
 	tr.fresh, tr.moved = false, len(tr.history) > 0
 	tr.bestLoss = math.Inf(1)
+	tr.lbfgs = nil
 	if tr.lg != nil && tr.lg.t.Shape()[0] == len(ts) {
 		copy(tr.lg.t.Value().Data().([]float64), ts)
 		return nil
@@ -176,6 +181,7 @@ func (tr *Trainer) Adam(epochs int, progress func(epoch int, loss float64) error
 		tr.adam.step(tr.x, tr.grad)
 		tr.adamSteps++
 		tr.fresh = false
+		tr.lbfgs = nil
 		if err := tr.evaluate(); err != nil {
 			return err
 		}
@@ -237,4 +243,5 @@ func (tr *Trainer) Parameters() []float64 {
 func (tr *Trainer) SetParameters(x []float64) {
 	copy(tr.x, x)
 	tr.fresh = false
+	tr.lbfgs = nil
 }

@@ -18,7 +18,7 @@ func TestFreshNeverRepeats(t *testing.T) {
 			seen := map[float64]bool{}
 			for call := range 200 {
 				ts := s.Fresh(20, 1, 3)
-				if call == 0 && kind == SampleGrid && !slices.Equal(ts, (&Sampler{kind: SampleGrid, t0: 1, t1: 3}).Points(20)) {
+				if call == 0 && kind == SampleGrid && !slices.Equal(ts, (&Sampler{kind: SampleGrid, lo: []float64{1}, hi: []float64{3}}).Points(20)) {
 					t.Errorf("first grid %v is not the grid of [1, 3]", ts)
 				}
 				// A shifted grid loses the point past t1; the others keep 20.
