@@ -43,7 +43,7 @@ func compareCommand() *cli.Command {
 			"   pinn compare forum-final --steps 0.1,1e-3 --epochs 500 --json",
 		Flags: []cli.Flag{
 			f.hiddenFlag(), f.activationFlag(), f.outputActivationFlag(), f.icFlag(), stepsFlag,
-			f.pointsFlag(), f.epochsFlag(), f.learningRateFlag(), f.seedFlag(),
+			f.pointsFlag(), f.epochsFlag(), f.learningRateFlag(), f.seedFlag(), f.mem.flag,
 			out.dirFlag("write compare.md, comparison.json, modes.csv, steps.csv, steps.png and loss.png into `DIR`"), out.jsonFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -57,6 +57,14 @@ func compareCommand() *cli.Command {
 			cmp := experiments.Comparison{Name: "compare-" + p.Name, Problem: p.Name, Title: "every derivative mode on " + p.Name,
 				Config: f.cfg, Points: f.opts.Points, Epochs: f.opts.Epochs, LearningRate: f.opts.LearningRate, Seed: f.opts.Seed}
 			cmp.Config.ScaleInput = p.ScaleInput
+			// The modes train one at a time: the largest must fit.
+			for _, d := range graph.Derivatives() {
+				cfg := cmp.Config
+				cfg.Derivative = d
+				if err := f.mem.checkFit(c, p, cfg, graph.Options{Points: cmp.Points, Epochs: cmp.Epochs}); err != nil {
+					return err
+				}
+			}
 			if given(c, stepsFlag) {
 				if cmp.FDSteps, err = parseSteps(steps); err != nil {
 					return err

@@ -19,11 +19,12 @@ type evalFlags struct {
 	t, grid         string
 	json            bool
 	tFlag, gridFlag cli.Flag
+	mem             *memoryFlag
 }
 
 // evalCommand returns pinn eval, bound to fresh options.
 func evalCommand() *cli.Command {
-	f := &evalFlags{}
+	f := &evalFlags{mem: newMemoryFlag()}
 	f.tFlag = &cli.StringFlag{Name: "t", Usage: "times, comma-separated", Destination: &f.t}
 	f.gridFlag = &cli.StringFlag{Name: "grid", Usage: "`a:b:n`: n equally spaced times from a to b", Destination: &f.grid}
 	return &cli.Command{
@@ -39,6 +40,7 @@ func evalCommand() *cli.Command {
 			f.tFlag,
 			f.gridFlag,
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object with the solution and its derivative", Destination: &f.json},
+			f.mem.flag,
 		},
 		Action: func(c *cli.Context) error { return runEval(c, f) },
 	}
@@ -70,8 +72,20 @@ func runEval(c *cli.Context, f *evalFlags) error {
 	if err != nil {
 		return err
 	}
+	n := len(ts)
 	if ts == nil {
-		ts = p.Grid(p.Points)
+		n = p.Points // the file's, which may have been edited: checked before the grid is made
+	}
+	need, err := m.EstimateMemory(n)
+	if err != nil {
+		return err
+	}
+	// The times, the solution and its derivative, as numbers and as text.
+	if err := f.mem.check(c, need+float64(n)*float64(1+2*len(p.Vars))*(8+24), false, "ask for fewer times (--t, --grid)"); err != nil {
+		return err
+	}
+	if ts == nil {
+		ts = p.Grid(n)
 	}
 	sol, err := m.Predict(ts)
 	if err != nil {

@@ -69,6 +69,8 @@ type fitFlags struct {
 	scaleInputFlag cli.Flag
 	// fdStepFlag is --fd-step, which checkFDStep checks against the problem.
 	fdStepFlag *cli.Float64Flag
+	// mem is --max-memory, the limit of the run's memory estimate.
+	mem *memoryFlag
 	// checks, one per flag that needs one, in the order of the flags,
 	// check the values and store the parsed ones in cfg and opts.
 	checks []func(c *cli.Context) error
@@ -89,7 +91,7 @@ func newFitFlags(d fitDefaults) *fitFlags {
 	if d.seedUsage == "" {
 		d.seedUsage = "seed of every random choice"
 	}
-	return &fitFlags{defaults: d}
+	return &fitFlags{defaults: d, mem: newMemoryFlag()}
 }
 
 // parse runs the checks: the options then hold what the flags say.
@@ -225,6 +227,7 @@ func (f *fitFlags) trainFlags() []cli.Flag {
 		f.seedFlag(),
 		choice(f, newChoiceFlag("executor", "executor", "what runs the training graph: compiled (the package's own executor) or tape (Gorgonia's TapeMachine, the reference)",
 			graph.DefaultExecutor, graph.Executors(), &f.cfg.Executor)),
+		f.mem.flag,
 	}
 }
 

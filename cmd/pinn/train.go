@@ -98,6 +98,9 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 	cfg, opts := f.cfg, f.opts.WithDefaults(p)
 	cfg.ScaleInput = f.scaleInputFor(c, p)
 	opts.Observations = obs
+	if err := f.mem.checkFit(c, p, cfg, opts); err != nil {
+		return err
+	}
 	cl, err := claimOutputs(out.dir, out.save, report.FitFileNames())
 	if err != nil {
 		return err
