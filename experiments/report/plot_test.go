@@ -105,3 +105,31 @@ func TestLegendCorner(t *testing.T) {
 		}
 	}
 }
+
+// TestThinKeepsTheEnvelope thins a curve of 100 001 points with one spike:
+// at most 4000 points remain, in order, with both ends, the spike and the
+// lowest point.
+func TestThinKeepsTheEnvelope(t *testing.T) {
+	xys := make(plotter.XYs, 100001)
+	for i := range xys {
+		xys[i] = plotter.XY{X: float64(i), Y: math.Exp(-float64(i) / 1e4)}
+	}
+	xys[31415].Y = 5
+	th := thin(xys)
+	if len(th) > 4000 || th[0] != xys[0] || th[len(th)-1] != xys[len(xys)-1] {
+		t.Fatalf("%d points, from %v to %v", len(th), th[0], th[len(th)-1])
+	}
+	spike := false
+	for i, p := range th {
+		if i > 0 && p.X <= th[i-1].X {
+			t.Fatalf("out of order at %d: %v after %v", i, p, th[i-1])
+		}
+		spike = spike || p == xys[31415]
+	}
+	if !spike {
+		t.Error("the spike was thinned away")
+	}
+	if short := xys[:4000]; len(thin(short)) != 4000 {
+		t.Error("a curve of 4000 points was thinned")
+	}
+}
