@@ -79,3 +79,18 @@ func TestDiskFull(t *testing.T) {
 		t.Errorf("left behind: %v", l)
 	}
 }
+
+// TestRefineRuns runs the reproducer of --refine running out of
+// candidates (forum-final: 41 points, 4 added per refinement from 410
+// candidates, used up after 103 refinements), and a short one on
+// oscillator (11 points, 3 added from 110 candidates, used up after 37).
+func TestRefineRuns(t *testing.T) {
+	for _, args := range [][]string{
+		{"train", "forum-final", "--epochs", "104", "--refine", "1", "--json"},
+		{"train", "oscillator", "--points", "11", "--refine-points", "3", "--epochs", "60", "--refine", "1", "--json"},
+	} {
+		if _, errOut, status := runPinn(args...); status != 0 {
+			t.Errorf("%v: status %d, stderr %q", args, status, errOut)
+		}
+	}
+}
