@@ -135,9 +135,9 @@ func (f *Finding) MarshalJSON() ([]byte, error) {
 		{"thread_says", e.Quote}, {"claim", e.Claim},
 		{"problem", p.Name}, {"equation", p.Equation()}, {"initial_conditions", p.InitialConditions()},
 		{"points", len(f.Points)},
-		{"network", widths(e.Config.Hidden, len(p.Vars))}, {"activation", e.Config.Activation},
-		{"output_activation", e.Config.OutputActivation}, {"derivative", e.Config.Derivative},
-		{"loss", e.Loss(p.Indep)}, {"epochs", e.Epochs}, {"lr", e.LearningRate},
+		{"network", widths(e.Config().Hidden, len(p.Vars))}, {"activation", e.Config().Activation},
+		{"output_activation", e.Config().OutputActivation}, {"derivative", e.Config().Derivative},
+		{"loss", e.Loss(p.Indep)}, {"epochs", e.Epochs()}, {"lr", e.LearningRate()},
 		{"seeds", f.Seeds},
 	}
 	summary := object{}

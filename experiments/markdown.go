@@ -62,7 +62,7 @@ func writeMarkdown(w io.Writer, title string, fs []*Finding) error {
 		fmt.Fprintf(w, "| problem | %s: %s, %s, %s in [%g, %g], %d points |\n", p.Name, p.Equation(), p.InitialConditions(), p.Indep, p.T0, p.T1, len(f.Points))
 		fmt.Fprintf(w, "| network | %s |\n| derivative | %s |\n", e.Network(len(p.Vars)), e.DerivativeName(p.Indep))
 		fmt.Fprintf(w, "| loss | `%s` |\n", e.Loss(p.Indep))
-		fmt.Fprintf(w, "| training | Adam lr %g, %d epochs, seeds %s |\n\n", e.LearningRate, e.Epochs, seedList(f))
+		fmt.Fprintf(w, "| training | Adam lr %g, %d epochs, seeds %s |\n\n", e.LearningRate(), e.Epochs(), seedList(f))
 		writeSeedMarkdown(w, f)
 		fmt.Fprintf(w, "\n**Measured:** %s\n\n**Why:** %s\n\n", f.Verdict, f.Explanation)
 		fmt.Fprintf(w, "![%[1]s: solutions](%[1]s-solution.png)\n![%[1]s: loss](%[1]s-loss.png)\n\n", e.Name)
@@ -166,7 +166,7 @@ func lossHeader(f *Finding) []string {
 // lossTable has one row per epoch and one column per seed; a seed that
 // stopped early (diverged) has NaN after its last epoch.
 func lossTable(f *Finding) [][]float64 {
-	rows := make([][]float64, f.Experiment.Epochs+1)
+	rows := make([][]float64, f.Experiment.Epochs()+1)
 	for k := range rows {
 		rows[k] = []float64{float64(k)}
 		for _, r := range f.Seeds {

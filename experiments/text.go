@@ -52,7 +52,7 @@ func writeFindingText(w io.Writer, f *Finding) error {
 	fmt.Fprintf(tw, "network\t%s\n", e.Network(len(p.Vars)))
 	fmt.Fprintf(tw, "derivative\t%s\n", e.DerivativeName(p.Indep))
 	fmt.Fprintf(tw, "loss\t%s\n", e.Loss(p.Indep))
-	fmt.Fprintf(tw, "training\tAdam lr %g, %d epochs, seeds %s\n", e.LearningRate, e.Epochs, seedList(f))
+	fmt.Fprintf(tw, "training\tAdam lr %g, %d epochs, seeds %s\n", e.LearningRate(), e.Epochs(), seedList(f))
 	if err := tw.Flush(); err != nil {
 		return err
 	}

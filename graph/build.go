@@ -27,6 +27,9 @@ type builder struct {
 	bOut    []*G.Node
 	unknown []*G.Node // unknown parameters, in p.Unknown order
 	inputs  int       // counter that keeps input names unique
+	// log records the stage of each node for DescribeGraph; nil when
+	// training.
+	log *stageLog
 }
 
 // newBuilder starts a graph holding the network's weights and the problem's
@@ -124,25 +127,34 @@ func (b *builder) solution(t *G.Node, order int) ([]jet, error) {
 			ones[i] = 1
 		}
 		tj.d1 = b.column("dt", ones)
+		b.log.set(StageFirstPass, 0, tj.d1)
 	}
+	start := b.log.size()
 	h, err := jetAffine(tj, b.net.InputScale, b.net.InputShift)
 	if err != nil {
 		return nil, err
 	}
+	b.log.mark(start, StageNetwork, 0)
 	for l := range b.w {
+		start = b.log.size()
 		if h, err = jetDense(h, b.w[l], b.b[l]); err != nil {
 			return nil, fmt.Errorf("layer %d: %w", l+1, err)
 		}
+		b.log.preactivation(h.v, l+1)
 		if h, err = jetActivate(h, b.net.Activation); err != nil {
 			return nil, fmt.Errorf("layer %d: %w", l+1, err)
 		}
+		b.log.name(h.v, fmt.Sprintf("h%d", l+1))
+		b.log.mark(start, StageNetwork, l+1)
 	}
 	ys := make([]jet, len(b.wOut))
 	for i := range b.wOut {
+		start = b.log.size()
 		o, err := jetDense(h, b.wOut[i], b.bOut[i])
 		if err != nil {
 			return nil, fmt.Errorf("output layer: %w", err)
 		}
+		b.log.preactivation(o.v, len(b.w)+1)
 		if o, err = jetActivate(o, b.net.OutputActivation); err != nil {
 			return nil, fmt.Errorf("output layer: %w", err)
 		}
@@ -151,6 +163,8 @@ func (b *builder) solution(t *G.Node, order int) ([]jet, error) {
 				return nil, fmt.Errorf("trial solution: %w", err)
 			}
 		}
+		b.log.mark(start, StageNetwork, len(b.w)+1)
+		b.log.name(o.v, b.p.Vars[i])
 		ys[i] = o
 	}
 	return ys, nil
@@ -211,6 +225,7 @@ type residualPoints struct {
 // points t the configured way. FDForward returns fewer points: its
 // differences live on the right-hand points.
 func (b *builder) atCollocation(t *G.Node) (r residualPoints, err error) {
+	defer b.log.mark(b.log.size(), StageFirstPass, noLayer)
 	order := b.p.Order
 	r.t = t
 	switch b.cfg.Derivative {
@@ -426,6 +441,7 @@ func backwardDifference(x *G.Node) (*G.Node, error) {
 // derivative follows the configured mode; FDForward, having no grid here,
 // takes (y(t+h) - y(t)) / h.
 func (b *builder) atPoints(t *G.Node, slopes bool) (ys, dys []*G.Node, err error) {
+	defer b.log.mark(b.log.size(), StageFirstPass, noLayer)
 	if !slopes {
 		ys, err = b.values(t)
 		return

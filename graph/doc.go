@@ -61,6 +61,12 @@
 // The executor and its kernels are internal: they are how graph runs, not
 // part of its API, and only graph imports them.
 //
+// DescribeGraph returns the graph a Trainer runs as plain data, each node
+// with the stage of the build that added it (the network, the first pass,
+// the residual and loss, the second pass) and what the Compiled executor
+// makes of it; DerivativeFormulas writes the first pass's dy/dt as a formula
+// in t and the weights. Neither runs the graph.
+//
 // Every value the TapeMachine reports is read with G.Read: it reuses memory,
 // so a node's Value after a run may hold another node's numbers.
 package graph

@@ -14,6 +14,8 @@ type lossGraph struct {
 	*builder
 	t      *G.Node // collocation points, n x 1
 	params G.Nodes // learnable nodes, see builder.learnables
+	// points holds the solution and its derivatives at t.
+	points residualPoints
 	loss   *G.Node
 	exec   executor
 }
@@ -31,42 +33,58 @@ func buildLoss(p *problems.Problem, net *Network, unknown map[string]float64, cf
 	if err != nil {
 		return nil, err
 	}
-	lg := &lossGraph{builder: b, t: b.column("t", ts), params: b.learnables()}
-	var terms G.Nodes
-	r, err := b.atCollocation(lg.t)
+	lg, gs, err := b.lossAndGradient(ts, obs)
 	if err != nil {
 		return nil, err
 	}
+	if lg.exec, err = newExecutor(cfg.Executor, b.g, lg.loss, lg.params, gs, len(ts), workers); err != nil {
+		return nil, err
+	}
+	return lg, nil
+}
+
+// lossAndGradient builds the loss (see buildLoss) and its gradient with
+// respect to the learnable nodes, which it returns in their order.
+func (b *builder) lossAndGradient(ts []float64, obs *problems.Observations) (*lossGraph, G.Nodes, error) {
+	lg := &lossGraph{builder: b, t: b.column("t", ts), params: b.learnables()}
+	b.log.set(StageNetwork, 0, lg.t)
+	start := b.log.size()
+	var terms G.Nodes
+	r, err := b.atCollocation(lg.t)
+	if err != nil {
+		return nil, nil, err
+	}
+	lg.points = r
 	res, err := b.residualLoss(r)
 	if err != nil {
-		return nil, fmt.Errorf("graph: residual: %w", err)
+		return nil, nil, fmt.Errorf("graph: residual: %w", err)
 	}
 	terms = append(terms, res...)
-	if cfg.IC == SoftIC {
+	if b.cfg.IC == SoftIC {
 		ic, err := b.initialConditionLoss()
 		if err != nil {
-			return nil, fmt.Errorf("graph: initial condition: %w", err)
+			return nil, nil, fmt.Errorf("graph: initial condition: %w", err)
 		}
 		terms = append(terms, ic)
 	}
 	if obs != nil && len(obs.T) > 0 {
 		data, err := b.dataLoss(obs)
 		if err != nil {
-			return nil, fmt.Errorf("graph: data misfit: %w", err)
+			return nil, nil, fmt.Errorf("graph: data misfit: %w", err)
 		}
 		terms = append(terms, data)
 	}
 	if lg.loss, err = sumAll(terms); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	b.log.mark(start, StageLoss, noLayer)
+	start = b.log.size()
 	gs, err := grads(lg.loss, lg.params...)
 	if err != nil {
-		return nil, fmt.Errorf("graph: gradient of the loss: %w", err)
+		return nil, nil, fmt.Errorf("graph: gradient of the loss: %w", err)
 	}
-	if lg.exec, err = newExecutor(cfg.Executor, b.g, lg.loss, lg.params, gs, len(ts), workers); err != nil {
-		return nil, err
-	}
-	return lg, nil
+	b.log.mark(start, StageSecondPass, noLayer)
+	return lg, gs, nil
 }
 
 // residuals builds D y_i - f_i(t, y, y') for each variable.
@@ -130,6 +148,7 @@ func (b *builder) residualLoss(r residualPoints) (G.Nodes, error) {
 // misfit for second-order problems.
 func (b *builder) initialConditionLoss() (*G.Node, error) {
 	t0 := b.column("t0", []float64{b.p.T0})
+	b.log.set(StageNetwork, 0, t0)
 	ys, dys, err := b.atPoints(t0, b.p.Order == 2)
 	if err != nil {
 		return nil, err
@@ -162,7 +181,9 @@ func (b *builder) initialConditionLoss() (*G.Node, error) {
 
 // dataLoss builds w_data sum_i mean((y_i(t_k) - obs_ik)^2).
 func (b *builder) dataLoss(obs *problems.Observations) (*G.Node, error) {
-	ys, err := b.values(b.column("t_data", obs.T))
+	t := b.column("t_data", obs.T)
+	b.log.set(StageNetwork, 0, t)
+	ys, err := b.values(t)
 	if err != nil {
 		return nil, err
 	}

@@ -147,3 +147,7 @@ func (m *Model) runOnce(what string, ts []float64, build func(b *builder, t *G.N
 	}
 	return out, nil
 }
+
+// Network returns a copy of the model's network, to train on or measure
+// (graph.NewTrainer takes one).
+func (m *Model) Network() *Network { return m.net.Clone() }

@@ -95,7 +95,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		ErrWriter:      stderr,
 		ExitErrHandler: func(*cli.Context, error) {}, // run maps errors to exit statuses
 		OnUsageError:   onUsageError,
-		Commands:       []*cli.Command{listCommand(), trainCommand(), solveCommand(), evalCommand(), reproduceCommand(), compareCommand(), experimentsCommand(), benchCommand()},
+		Commands:       []*cli.Command{listCommand(), trainCommand(), solveCommand(), evalCommand(), reproduceCommand(), compareCommand(), experimentsCommand(), studyCommand(), benchCommand(), graphCommand()},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return badInput("unknown command %q (run pinn help)", c.Args().First())

@@ -120,16 +120,16 @@ func experimentInfos() []experimentInfo {
 	var infos []experimentInfo
 	for _, e := range experiments.Experiments() {
 		infos = append(infos, experimentInfo{Name: e.Name, Kind: "experiment", Title: e.Title, Claim: e.Claim,
-			Problem: e.Problem, Network: e.Network(outputs(e.Problem)), Activation: string(e.Config.Activation),
-			OutputActivation: string(e.Config.OutputActivation), Derivative: string(e.Config.Derivative),
-			Epochs: e.Epochs, LearningRate: e.LearningRate, Seeds: e.Seeds, Reproduce: inThread(e.Name)})
+			Problem: e.Problem, Network: e.Network(outputs(e.Problem)), Activation: string(e.Config().Activation),
+			OutputActivation: string(e.Config().OutputActivation), Derivative: string(e.Config().Derivative),
+			Epochs: e.Epochs(), LearningRate: e.LearningRate(), Seeds: e.Seeds, Reproduce: inThread(e.Name)})
 	}
 	for _, c := range experiments.Comparisons() {
-		e := experiments.Experiment{Config: c.Config}
+		e := experiments.Experiment{Settings: c.Settings}
 		infos = append(infos, experimentInfo{Name: c.Name, Kind: "comparison", Title: c.Title,
-			Problem: c.Problem, Network: e.Network(outputs(c.Problem)), Activation: string(c.Config.Activation),
-			OutputActivation: string(c.Config.OutputActivation), Derivative: "every mode",
-			Epochs: c.Epochs, LearningRate: c.LearningRate, Seed: c.Seed})
+			Problem: c.Problem, Network: e.Network(outputs(c.Problem)), Activation: string(c.Config().Activation),
+			OutputActivation: string(c.Config().OutputActivation), Derivative: "every mode",
+			Epochs: c.Epochs(), LearningRate: c.LearningRate(), Seed: c.Seed})
 	}
 	return infos
 }

@@ -334,3 +334,47 @@ func BenchmarkPreemption(b *testing.B) {
 		})
 	}
 }
+
+// TestStudyInterrupted stops a study of 4 runs with SIGTERM once a run has
+// finished: the runs under way stop at an epoch's end and are not written,
+// those finished are, the status is 143, and running the study again
+// carries on to all 4.
+func TestStudyInterrupted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a study of 4 runs of 100000 epochs")
+	}
+	noArrayEnv(t)
+	study := writeStudy(t, "long.toml", `title = "long"
+problem = "decay"
+seeds = 2
+
+[settings]
+epochs = 100000
+hidden = "4"
+
+[grid]
+activation = ["tanh", "sin"]
+`)
+	dir := t.TempDir()
+	p := startPinn(t, dir, "study", "run", study, "--out", "runs", "--workers", "1")
+	waitFile(t, filepath.Join(dir, "runs", "runs", "*.json"))
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if status := p.wait(t); status != 143 {
+		t.Fatalf("status %d, want 143; stderr %q", status, p.stderr.String())
+	}
+	written, _ := filepath.Glob(filepath.Join(dir, "runs", "runs", "*.json"))
+	want := fmt.Sprintf("pinn: interrupted (SIGTERM): the %d runs finished are written; pinn study run again carries on\n", len(written))
+	if !strings.HasSuffix(p.stderr.String(), want) || len(written) == 0 || len(written) == 4 {
+		t.Errorf("%d runs written; stderr %q, want it to end %q", len(written), p.stderr.String(), want)
+	}
+	if l := leftovers(t, dir); len(l) > 0 {
+		t.Errorf("left behind: %v", l)
+	}
+	again := startPinn(t, dir, "study", "run", study, "--out", "runs", "--workers", "1")
+	if status := again.wait(t); status != 0 {
+		t.Fatalf("run again: status %d, stderr %q", status, again.stderr.String())
+	}
+	if all, _ := filepath.Glob(filepath.Join(dir, "runs", "runs", "*.json")); len(all) != 4 {
+		t.Errorf("%d runs after running again, want 4", len(all))
+	}
+}

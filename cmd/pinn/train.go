@@ -83,6 +83,19 @@ func problemArg(c *cli.Context) (*problems.Problem, error) {
 	return p, nil
 }
 
+// outDir checks a directory that several processes may write at once (a
+// study's runs, its shards under Slurm): it is made and proved writable,
+// but not locked.
+func outDir(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	if err := report.CheckWritable(dir); err != nil {
+		return badInput("--out %s is not writable: %v", dir, err)
+	}
+	return nil
+}
+
 // fitAndReport trains on p as the flags say and reports: text or JSON on
 // stdout, files in --out, the model in --save. obs holds an inverse
 // problem's data and trueParams the known true values of its unknowns. A
@@ -92,11 +105,10 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 	if err := f.parse(c); err != nil {
 		return err
 	}
-	if err := f.checkFDStep(c, p); err != nil {
+	cfg, opts := f.settings.Resolve(p)
+	if err := f.checkFDStep(c, p, cfg); err != nil {
 		return err
 	}
-	cfg, opts := f.cfg, f.opts.WithDefaults(p)
-	cfg.ScaleInput = f.scaleInputFor(c, p)
 	opts.Observations = obs
 	if err := f.mem.checkFit(c, p, cfg, opts); err != nil {
 		return err

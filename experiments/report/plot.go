@@ -126,28 +126,37 @@ func (pl Plot) WritePNG(path string) error {
 			p.Legend.Add(c.Name, s)
 		}
 	}
-	// A log axis over a single value (a loss stuck at 1 from the start)
-	// would be widened to [v-1, v+1], which can reach 0; widen it by a
-	// factor instead. One with no value at all (a loss that was never
-	// finite) gets a range of its own, where gonum's would be [0, 0], which
-	// no log scale shows.
-	for _, a := range []struct {
-		log  bool
-		axis *plot.Axis
-	}{{pl.LogX, &p.X}, {pl.LogY, &p.Y}} {
-		switch {
-		case a.log && !(a.axis.Min > 0 && a.axis.Min <= a.axis.Max):
-			a.axis.Min, a.axis.Max = 1, 10
-		case a.log && a.axis.Min == a.axis.Max:
-			a.axis.Min, a.axis.Max = a.axis.Min/2, a.axis.Max*2
-		}
+	if pl.LogX {
+		widenLog(&p.X)
 	}
-	w, err := p.WriterTo(6*vg.Inch, 4*vg.Inch, "png")
+	if pl.LogY {
+		widenLog(&p.Y)
+	}
+	return writePNG(p, path, 6*vg.Inch, 4*vg.Inch)
+}
+
+// widenLog widens a log axis over a single value (a loss stuck at 1 from the
+// start), which plot would widen to [v-1, v+1], which can reach 0, by a
+// factor instead; and gives one with no value at all (a loss that was never
+// finite) a range of its own, where plot's would be [0, 0], which no log
+// scale shows.
+func widenLog(a *plot.Axis) {
+	switch {
+	case !(a.Min > 0 && a.Min <= a.Max):
+		a.Min, a.Max = 1, 10
+	case a.Min == a.Max:
+		a.Min, a.Max = a.Min/2, a.Max*2
+	}
+}
+
+// writePNG draws p into a w x h PNG at path, whole.
+func writePNG(p *plot.Plot, path string, w, h vg.Length) error {
+	wt, err := p.WriterTo(w, h, "png")
 	if err != nil {
 		return err
 	}
 	return WriteFile(path, func(f io.Writer) error {
-		_, err := w.WriteTo(f)
+		_, err := wt.WriteTo(f)
 		return err
 	})
 }
