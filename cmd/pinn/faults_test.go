@@ -19,14 +19,7 @@ import (
 // came late would not finish.
 func TestRefusedBeforeWork(t *testing.T) {
 	dir := t.TempDir()
-	model := filepath.Join(dir, "model.json")
-	if _, errOut, status := runPinn("train", "decay", "--epochs", "3", "--save", model); status != 0 {
-		t.Fatal(errOut)
-	}
-	good, err := os.ReadFile(model)
-	if err != nil {
-		t.Fatal(err)
-	}
+	model, good := savedModel(t, dir)
 	edited := filepath.Join(dir, "edited.json")
 	if err := os.WriteFile(edited, []byte(strings.Replace(string(good), `"points": 21`, `"points": 1000000000000`, 1)), 0o644); err != nil {
 		t.Fatal(err)

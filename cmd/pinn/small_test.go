@@ -1,7 +1,6 @@
 package main
 
 import (
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -10,11 +9,7 @@ import (
 // TestSmallRefusals: the smaller faults of the issue, each with status 2 and
 // a message that says what is right.
 func TestSmallRefusals(t *testing.T) {
-	dir := t.TempDir()
-	model := filepath.Join(dir, "model.json")
-	if _, errOut, status := runPinn("train", "decay", "--epochs", "3", "--save", model); status != 0 {
-		t.Fatal(errOut)
-	}
+	model, _ := savedModel(t, t.TempDir())
 	tests := []struct {
 		args []string
 		msg  string

@@ -154,14 +154,7 @@ func TestSaveEval(t *testing.T) {
 // clear one-line message.
 func TestEvalBadFiles(t *testing.T) {
 	dir := t.TempDir()
-	model := filepath.Join(dir, "model.json")
-	if _, errOut, status := runPinn("train", "decay", "--epochs", "3", "--save", model); status != 0 {
-		t.Fatal(errOut)
-	}
-	good, err := os.ReadFile(model)
-	if err != nil {
-		t.Fatal(err)
-	}
+	model, good := savedModel(t, dir)
 	write := func(name string, b []byte) string {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, b, 0o644); err != nil {
