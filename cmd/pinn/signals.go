@@ -79,7 +79,7 @@ func (in *interrupts) watch() {
 		in.got = true
 		in.mu.Unlock()
 		if finish {
-			fmt.Fprintf(in.stderr, "pinn: %s: stopping at the end of this epoch and writing the results (%s again stops at once)\n", name, name)
+			fmt.Fprintf(in.stderr, "pinn: %s: stopping at the end of this epoch or iteration and writing the results (%s again stops at once)\n", name, name)
 			in.cancel(interrupted{s})
 			continue
 		}
