@@ -68,10 +68,12 @@ func TestRefusedBeforeWork(t *testing.T) {
 }
 
 // TestSignalsAtRandomMoments sends SIGINT or SIGTERM to 20 runs at random
-// moments, from set-up to the last write, and to some a second signal soon
-// after: each ends with status 0 (it had finished), 130 or 143, never a
-// panic, and leaves no temporary or lock file; whatever it wrote is whole,
-// and a run that says it wrote its files wrote them all.
+// moments, from start-up to the last write, and to some a second signal
+// soon after: each ends with status 0 (it had finished), 130 or 143 (or is
+// killed by the signal, having written nothing, when it comes before pinn
+// catches signals), never a panic, and leaves no temporary or lock file;
+// whatever it wrote is whole, and a run that says it wrote its files wrote
+// them all.
 func TestSignalsAtRandomMoments(t *testing.T) {
 	if testing.Short() {
 		t.Skip("20 runs")
@@ -96,8 +98,16 @@ func TestSignalsAtRandomMoments(t *testing.T) {
 			}
 			got := p.wait(t)
 			stderr := p.stderr.String()
-			if (got != 0 && got != status) || strings.Contains(stderr, "internal error") || strings.Contains(stderr, "goroutine") {
+			// A signal that comes before the Go runtime and the packages'
+			// initialisation are done, and pinn catches signals, kills it
+			// as it would any program, before it has written anything.
+			ws, _ := p.cmd.ProcessState.Sys().(syscall.WaitStatus)
+			early := ws.Signaled() && ws.Signal() == sig && stderr == ""
+			if (got != 0 && got != status && !early) || strings.Contains(stderr, "internal error") || strings.Contains(stderr, "goroutine") {
 				t.Errorf("status %d, want 0 or %d; stderr %q", got, status, stderr)
+			}
+			if entries, _ := os.ReadDir(dir); early && len(entries) > 0 {
+				t.Errorf("killed before pinn caught signals, yet it wrote %v", entries)
 			}
 			checkWhole(t, filepath.Join(dir, "run"), filepath.Join(dir, "m.json"))
 			if l := leftovers(t, dir); len(l) > 0 {
@@ -112,6 +122,8 @@ func TestSignalsAtRandomMoments(t *testing.T) {
 			}
 			lines := strings.Split(strings.TrimSpace(stderr), "\n")
 			switch last := lines[len(lines)-1]; {
+			case early:
+				outcomes["killed before pinn caught signals"]++
 			case got == 0:
 				outcomes["finished before the signal"]++
 			case strings.HasSuffix(last, "stopped at once"):
