@@ -28,7 +28,7 @@ var badStudies = []struct {
 	{"bad rhs", "[problem]\ny0 = 1\nrhs = \"t - z\"\n", 3, "problem.rhs", `unknown name "z"`},
 	{"rhs not text", "[problem]\ny0 = 1\nrhs = [1]\n", 3, "problem.rhs.[0]", "rhs must be a list of text, got the integer 1"},
 	{"no y0", "[problem]\nrhs = \"-y\"\n", 1, "problem", "the problem needs y0"},
-	{"y0 count", "[problem]\nrhs = \"-y\"\ny0 = [1, 2]\n", 3, "problem.y0", "need 1 initial value, have 2"},
+	{"y0 count", "[problem]\nrhs = \"-y\"\ny0 = [1, 2]\n", 3, "problem.y0", "needs 1 initial value, have 2"},
 	{"y0 not number", "[problem]\nrhs = \"-y\"\ny0 = [1, \"x\"]\n", 3, "problem.y0.[1]", `y0 must be a number, got text "x"`},
 	{"order", "[problem]\nrhs = \"-y\"\ny0 = 1\norder = 3\n", 4, "problem.order", "order must be 1 or 2, got the integer 3"},
 	{"domain", "[problem]\nrhs = \"-y\"\ny0 = 1\nt0 = 2\nt1 = 1\n", 5, "problem.t1", "domain [2, 1] is not an interval"},

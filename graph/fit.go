@@ -55,7 +55,8 @@ type Options struct {
 	// epochs; 0 never does.
 	ResampleEvery int
 	// RefineEvery adds, every so many Adam epochs, the RefinePoints points
-	// (0 means Points/10) of largest residual among 10 x Points candidates;
+	// (0 means Points/10) of largest residual among 10 x Points candidates,
+	// fresh each time (see problems.Sampler.Fresh) so they never run out;
 	// 0 never does.
 	RefineEvery, RefinePoints int
 	// Stages, above 1, marches in time: training runs on the growing

@@ -110,19 +110,25 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	return int64(n), err
 }
 
+// graph builds the graph runOnce runs, with the nodes build adds.
+func (m *Model) graph(ts []float64, build func(b *builder, t *G.Node) (G.Nodes, error)) (*builder, G.Nodes, error) {
+	if len(ts) == 0 {
+		return nil, nil, errNoPoints
+	}
+	b, err := newBuilder(m.problem, m.net, Config{IC: m.ic, Derivative: Symbolic}.withDefaults(m.problem.Order), m.unknown)
+	if err != nil {
+		return nil, nil, err
+	}
+	nodes, err := build(b, b.column("t", ts))
+	return b, nodes, err
+}
+
 // runOnce builds a graph of the model's network and trial solution, lets
 // build add to it the nodes wanted at the points ts (given as the n x 1 node
 // t), runs it once on Gorgonia's TapeMachine and returns a copy of each
 // wanted node's values. what names the computation in errors.
 func (m *Model) runOnce(what string, ts []float64, build func(b *builder, t *G.Node) (G.Nodes, error)) ([][]float64, error) {
-	if len(ts) == 0 {
-		return nil, errNoPoints
-	}
-	b, err := newBuilder(m.problem, m.net, Config{IC: m.ic, Derivative: Symbolic}.withDefaults(m.problem.Order), m.unknown)
-	if err != nil {
-		return nil, err
-	}
-	nodes, err := build(b, b.column("t", ts))
+	b, nodes, err := m.graph(ts, build)
 	if err != nil {
 		return nil, err
 	}

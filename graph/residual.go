@@ -6,11 +6,14 @@ import G "gorgonia.org/gorgonia"
 // the points ts, with symbolic derivatives and the model's parameter
 // values: out[i][k] is variable i's at ts[k].
 func (m *Model) Residuals(ts []float64) ([][]float64, error) {
-	return m.runOnce("residuals", ts, func(b *builder, t *G.Node) (G.Nodes, error) {
-		r, err := b.atCollocation(t)
-		if err != nil {
-			return nil, err
-		}
-		return b.residuals(r)
-	})
+	return m.runOnce("residuals", ts, residualNodes)
+}
+
+// residualNodes builds the ODE residual at t.
+func residualNodes(b *builder, t *G.Node) (G.Nodes, error) {
+	r, err := b.atCollocation(t)
+	if err != nil {
+		return nil, err
+	}
+	return b.residuals(r)
 }

@@ -157,21 +157,21 @@ func (d *Definition) check() error {
 	case d.Order != 1 && d.Order != 2:
 		return fmt.Errorf("order %d: want 1 or 2", d.Order)
 	case len(d.RHS) != m:
-		return fmt.Errorf("%s need %s, have %d", count(m, "variable"), count(m, "right-hand side"), len(d.RHS))
+		return fmt.Errorf("%s %s, have %d", count(m, "variable"), needs(m, "right-hand side"), len(d.RHS))
 	case d.Order == 1 && len(d.DY0) != 0:
 		return errors.New("initial slopes are only for second-order problems")
 	case len(d.BC) == 0 && len(d.Y0) != m:
-		return fmt.Errorf("%s need %s, have %d", count(m, "variable"), count(m, "initial value"), len(d.Y0))
+		return fmt.Errorf("%s %s, have %d", count(m, "variable"), needs(m, "initial value"), len(d.Y0))
 	case len(d.BC) == 0 && d.Order == 2 && len(d.DY0) != m:
 		return fmt.Errorf("a second-order problem in %s needs %s, have %d", count(m, "variable"), count(m, "initial slope"), len(d.DY0))
 	case len(d.Y0) != 0 && len(d.Y0) != m:
-		return fmt.Errorf("%s need %s or none, have %d", count(m, "variable"), count(m, "initial value"), len(d.Y0))
+		return fmt.Errorf("%s %s or none, have %d", count(m, "variable"), needs(m, "initial value"), len(d.Y0))
 	case len(d.DY0) != 0 && len(d.DY0) != m:
-		return fmt.Errorf("%s need %s or none, have %d", count(m, "variable"), count(m, "initial slope"), len(d.DY0))
+		return fmt.Errorf("%s %s or none, have %d", count(m, "variable"), needs(m, "initial slope"), len(d.DY0))
 	case len(d.Y0)+len(d.DY0)+len(d.BC) != d.Order*m:
 		return fmt.Errorf("%s in %s needs %s, have %s", orderName(d.Order), count(m, "variable"), count(d.Order*m, "condition"), conditionCount(len(d.Y0), len(d.DY0), len(d.BC)))
 	case len(d.Exact) != 0 && len(d.Exact) != m:
-		return fmt.Errorf("%s need %s, have %d", count(m, "variable"), count(m, "exact solution"), len(d.Exact))
+		return fmt.Errorf("%s %s, have %d", count(m, "variable"), needs(m, "exact solution"), len(d.Exact))
 	case !finite(d.T0) || !finite(d.T1) || d.T1 <= d.T0:
 		return fmt.Errorf("domain [%g, %g] is not an interval", d.T0, d.T1)
 	case d.Points < 2:
@@ -330,6 +330,14 @@ func (p *Problem) InitialConditions() string {
 // Grid returns n equally spaced points on [T0, T1], both ends included.
 func (p *Problem) Grid(n int) []float64 {
 	return p.NewSampler(SampleGrid, nil).Points(n)
+}
+
+// needs returns "needs 1 thing" or "need n things", to follow count(n, ...).
+func needs(n int, thing string) string {
+	if n == 1 {
+		return "needs " + count(n, thing)
+	}
+	return "need " + count(n, thing)
 }
 
 // count returns "1 thing" or "n things".

@@ -49,6 +49,7 @@ type Sampler struct {
 	rng    *rand.Rand
 	next   uint64 // index of the next Sobol point
 	sobol  *sobol // for more than one input
+	fresh  uint64 // calls of Fresh so far
 }
 
 // NewSampler returns a sampler of the problem's domain; rng drives
@@ -83,6 +84,35 @@ func (s *Sampler) Points(n int) []float64 {
 		for i := range ts {
 			ts[i] = s.gridAt(0, i, n)
 		}
+	}
+	return ts
+}
+
+// Fresh returns about n values of t in [t0, t1] (a window of the domain,
+// say) in ascending order, none of which an earlier call returned, however
+// many calls there are: the candidates refinement chooses from never run
+// out. SampleUniform draws them at random and SampleSobol takes the next
+// points of the sequence, mapped onto [t0, t1]. SampleGrid takes the grid of
+// n points from t0 to t1 shifted by a fraction of its spacing that is new
+// with each call, the van der Corput sequence 0, 1/2, 1/4, 3/4, ... (so the
+// first call gives the grid itself, and later ones one point fewer where
+// the shifted grid passes t1).
+func (s *Sampler) Fresh(n int, t0, t1 float64) []float64 {
+	w := Sampler{kind: s.kind, lo: []float64{t0}, hi: []float64{t1}, rng: s.rng, next: s.next}
+	if s.kind != SampleGrid {
+		ts := w.Points(n)
+		s.next = w.next
+		return ts
+	}
+	shift := vanDerCorput(s.fresh)
+	s.fresh++
+	ts := make([]float64, 0, n)
+	for i := range n {
+		f := (float64(i) + shift) / float64(n-1)
+		if f > 1 {
+			break
+		}
+		ts = append(ts, t0*(1-f)+t1*f)
 	}
 	return ts
 }

@@ -47,7 +47,7 @@ func compareCommand() *cli.Command {
 			"   pinn compare forum-final --steps 0.1,1e-3 --epochs 500 --json",
 		Flags: []cli.Flag{
 			f.flag("hidden"), f.flag("activation"), f.flag("output-activation"), f.flag("ic"), stepsFlag,
-			f.flag("points"), f.flag("epochs"), f.flag("lr"), f.seedFlag(),
+			f.flag("points"), f.flag("epochs"), f.flag("lr"), f.seedFlag(), f.mem.flag,
 			out.dirFlag("write compare.md, comparison.json, modes.csv, steps.csv, steps.png and loss.png into `DIR`"), out.jsonFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -60,6 +60,14 @@ func compareCommand() *cli.Command {
 			}
 			cmp := experiments.Comparison{Name: "compare-" + p.Name, Problem: p.Name, Title: "every derivative mode on " + p.Name,
 				Settings: f.settings, Seed: f.settings.Options.Seed}
+			// The modes train one at a time: the largest must fit.
+			cfg, opts := f.settings.Resolve(p)
+			for _, d := range graph.Derivatives() {
+				cfg.Derivative = d
+				if err := f.mem.checkFit(c, p, cfg, opts); err != nil {
+					return err
+				}
+			}
 			if given(c, stepsFlag) {
 				if cmp.FDSteps, err = parseSteps(steps); err != nil {
 					return err
@@ -86,15 +94,20 @@ func parseSteps(s string) ([]float64, error) {
 // runComparison runs a comparison and prints or writes its report.
 func runComparison(c *cli.Context, out *outputFlags, cmp experiments.Comparison) error {
 	dir := out.dir
-	if err := outDir(dir); err != nil {
+	cl, err := claimOutputs(dir, "", nil)
+	if err != nil {
 		return err
 	}
+	defer cl.release()
 	progress, finish := runProgress(c.App.ErrWriter, "compare "+cmp.Problem)
 	r, err := experiments.Compare(cmp, progress)
 	finish()
 	if err != nil {
 		return err
 	}
+	// Until here a signal ends the process at once, with nothing written;
+	// from here it lets the report be written whole first.
+	finishOnSignal(c)
 	if dir != "" {
 		if err := experiments.WriteComparisonReport(dir, r); err != nil {
 			return fmt.Errorf("writing %s: %w", dir, err)

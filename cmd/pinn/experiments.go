@@ -228,9 +228,11 @@ func runFindings(c *cli.Context, run *runFlags, out *outputFlags, es []experimen
 		return err
 	}
 	dir := out.dir
-	if err := outDir(dir); err != nil {
+	cl, err := claimOutputs(dir, "", nil)
+	if err != nil {
 		return err
 	}
+	defer cl.release()
 	var finish func()
 	opts.Progress, finish = runProgress(c.App.ErrWriter, c.Command.Name)
 	fs, err := experiments.RunAll(es, opts)
@@ -238,6 +240,9 @@ func runFindings(c *cli.Context, run *runFlags, out *outputFlags, es []experimen
 	if err != nil {
 		return err
 	}
+	// Until here a signal ends the process at once, with nothing written;
+	// from here it lets the report be written whole first.
+	finishOnSignal(c)
 	if dir != "" {
 		if err := experiments.WriteReport(dir, title, fs); err != nil {
 			return fmt.Errorf("writing %s: %w", dir, err)

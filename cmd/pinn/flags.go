@@ -1,9 +1,13 @@
 package main
 
 import (
+	"fmt"
+	"math"
 	"strconv"
 
 	"pinn/experiments"
+	"pinn/graph"
+	"pinn/problems"
 
 	"github.com/urfave/cli/v2"
 )
@@ -34,6 +38,8 @@ type fitFlags struct {
 	settings experiments.Settings
 	// bound holds, in the order of the flags, each setting with its flag.
 	bound []boundSetting
+	// mem is --max-memory, the limit of the run's memory estimate.
+	mem *memoryFlag
 }
 
 // boundSetting is a setting's flag; a text setting's flag writes into text,
@@ -50,7 +56,7 @@ func newFitFlags(d fitDefaults) *fitFlags {
 	if d.seedUsage == "" {
 		d.seedUsage = "seed of every random choice"
 	}
-	return &fitFlags{defaults: d}
+	return &fitFlags{defaults: d, mem: newMemoryFlag()}
 }
 
 // parse reads the flags into the settings and checks the values given, in
@@ -124,5 +130,37 @@ func (f *fitFlags) networkFlags() []cli.Flag {
 // trainFlags configure the collocation points and the optimisers.
 func (f *fitFlags) trainFlags() []cli.Flag {
 	fs := f.flags("points", "sampling", "resample", "refine", "refine-points", "stages", "optimizer", "epochs", "lr", "lbfgs-iters", "lbfgs-tol")
-	return append(fs, f.seedFlag(), f.flag("executor"))
+	return append(fs, f.seedFlag(), f.flag("executor"), f.mem.flag)
+}
+
+// givenSetting reports whether the user gave the flag of the setting called
+// key.
+func (f *fitFlags) givenSetting(c *cli.Context, key string) bool {
+	for _, b := range f.bound {
+		if b.setting.Key == key {
+			return given(c, b.flag)
+		}
+	}
+	return false
+}
+
+// checkFDStep checks --fd-step against problem p and the config cfg the
+// flags resolve to: a step that rounding loses (t + h == t in the domain)
+// is refused, and one that the derivative mode does not use is ignored,
+// which stderr says.
+func (f *fitFlags) checkFDStep(c *cli.Context, p *problems.Problem, cfg graph.Config) error {
+	if !f.givenSetting(c, "fd-step") {
+		return nil
+	}
+	h, d := cfg.FDStep, cfg.Derivative
+	// fd-forward takes a step only for the initial slope of a second-order
+	// problem with soft initial conditions; on the grid it has none.
+	if d != graph.FDCentral && !(d == graph.FDForward && p.Order == 2 && cfg.IC == graph.SoftIC) {
+		fmt.Fprintf(c.App.ErrWriter, "pinn: --fd-step %g is ignored: --derivative %s takes no step (fd-central does)\n", h, d)
+		return nil
+	}
+	if t := math.Max(math.Abs(p.T0), math.Abs(p.T1)); t+h == t {
+		return badInput("--fd-step %g is lost to rounding: %s + h == %s at %s = %g (the step must be well above %.2g)", h, p.Indep, p.Indep, p.Indep, t, t*0x1p-52)
+	}
+	return nil
 }

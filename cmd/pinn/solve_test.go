@@ -51,7 +51,7 @@ func TestSolveBadEquations(t *testing.T) {
 		{[]string{"--rhs", "y.x", "--y0", "1"}, `"y.x"`},
 		{[]string{"--rhs", "dy", "--y0", "1"}, `unknown name "dy"`},
 		{[]string{"--vars", "x,y", "--rhs", "x", "--y0", "1,1"}, "2 variables need 2 right-hand sides, have 1"},
-		{[]string{"--rhs", "-y", "--y0", "1,2"}, "1 variable need 1 initial value, have 2"},
+		{[]string{"--rhs", "-y", "--y0", "1,2"}, "1 variable needs 1 initial value, have 2"},
 		{[]string{"--rhs", "-y", "--y0", "1", "--exact", "exp(-t)", "--exact", "1"}, "1 exact solution, have 2"},
 		{[]string{"--rhs", "-y", "--y0", "x"}, `--y0: "x" is not a finite number`},
 		{[]string{"--rhs", "-y"}, "--y0 needs a value per variable"},
@@ -154,14 +154,7 @@ func TestSaveEval(t *testing.T) {
 // clear one-line message.
 func TestEvalBadFiles(t *testing.T) {
 	dir := t.TempDir()
-	model := filepath.Join(dir, "model.json")
-	if _, errOut, status := runPinn("train", "decay", "--epochs", "3", "--save", model); status != 0 {
-		t.Fatal(errOut)
-	}
-	good, err := os.ReadFile(model)
-	if err != nil {
-		t.Fatal(err)
-	}
+	model, good := savedModel(t, dir)
 	write := func(name string, b []byte) string {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, b, 0o644); err != nil {

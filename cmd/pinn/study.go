@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -146,8 +147,12 @@ func runStudy(c *cli.Context, f *studyRunFlags) error {
 		fmt.Fprintf(c.App.ErrWriter, "%s: from %s\n", label, from)
 	}
 	progress, finish := studyProgress(c.App.ErrWriter, label)
+	finishOnSignal(c) // the runs stop at an epoch's end; those finished are written
 	prog, runErr := experiments.RunStudy(c.Context, s, f.dir, experiments.StudyOptions{Workers: f.workers, Shard: sh, Progress: progress})
 	finish(prog)
+	if isInterrupt(runErr) {
+		runErr = fmt.Errorf("interrupted (%v): the %d runs finished are written; pinn study run again carries on", context.Cause(c.Context), prog.Before+prog.Done)
+	}
 	if errors.Is(runErr, experiments.ErrOtherStudy) {
 		return usageError{runErr}
 	}
@@ -237,9 +242,11 @@ func studyReportCommand() *cli.Command {
 			if c.NArg() != 1 {
 				return badInput("study report needs one DIR, got %d arguments", c.NArg())
 			}
-			if err := outDir(out.dir); err != nil {
+			cl, err := claimOutputs(out.dir, "", nil)
+			if err != nil {
 				return err
 			}
+			defer cl.release()
 			r, err := experiments.ReadStudyReport(c.Args().First())
 			if errors.Is(err, experiments.ErrNoStudy) || errors.Is(err, fs.ErrNotExist) {
 				return usageError{err}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -81,7 +83,9 @@ func problemArg(c *cli.Context) (*problems.Problem, error) {
 	return p, nil
 }
 
-// outDir checks --out before any work is done.
+// outDir checks a directory that several processes may write at once (a
+// study's runs, its shards under Slurm): it is made and proved writable,
+// but not locked.
 func outDir(dir string) error {
 	if dir == "" {
 		return nil
@@ -94,19 +98,26 @@ func outDir(dir string) error {
 
 // fitAndReport trains on p as the flags say and reports: text or JSON on
 // stdout, files in --out, the model in --save. obs holds an inverse
-// problem's data and trueParams the known true values of its unknowns.
+// problem's data and trueParams the known true values of its unknowns. A
+// signal stops training at the end of its epoch, and the weights of the
+// lowest loss so far are reported, written and saved.
 func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Problem, obs *problems.Observations, trueParams map[string]float64) error {
 	if err := f.parse(c); err != nil {
 		return err
 	}
 	cfg, opts := f.settings.Resolve(p)
+	if err := f.checkFDStep(c, p, cfg); err != nil {
+		return err
+	}
 	opts.Observations = obs
-	if err := outDir(out.dir); err != nil {
+	if err := f.mem.checkFit(c, p, cfg, opts); err != nil {
 		return err
 	}
-	if err := savePath(out.save); err != nil {
+	cl, err := claimOutputs(out.dir, out.save, report.FitFileNames())
+	if err != nil {
 		return err
 	}
+	defer cl.release()
 	if len(p.Unknown) == 0 || len(trueParams) > 0 {
 		// Every run is scored against the reference: make sure there is one
 		// before training, not after.
@@ -114,57 +125,70 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 			return badInput("%v (does the solution blow up in [%g, %g]?)", err, p.T0, p.T1)
 		}
 	}
+	finishOnSignal(c)
 	update, finish := newProgress(c.App.Writer, c.App.ErrWriter, p.Name, opts.Epochs+opts.LBFGSIterations, !out.json)
 	opts.Progress = update
 	res, fitErr := graph.Fit(c.Context, p, cfg, opts)
 	finish()
 	if res == nil {
+		if isInterrupt(fitErr) {
+			return errors.New("interrupted before training began: nothing written")
+		}
 		return fitErr
 	}
 	if len(trueParams) > 0 {
 		// Score against the reference of the true parameters, which made the data.
-		var err error
 		if res.Score, err = res.Model.EvaluateWith(trueParams, p.Grid(res.Options.Points)); err != nil {
 			return err
 		}
 	}
 	r := report.NewFit(res, fitErr, trueParams)
+	var wrote []string
+	var writeErr error
 	if out.dir != "" {
-		if err := r.WriteFiles(out.dir); err != nil {
-			return fmt.Errorf("writing %s: %w", out.dir, err)
+		if writeErr = r.WriteFiles(out.dir); writeErr == nil {
+			wrote = append(wrote, out.dir)
 		}
 	}
-	if out.save != "" {
-		if err := report.WriteFile(out.save, func(w io.Writer) error {
+	if out.save != "" && writeErr == nil {
+		if writeErr = report.WriteFile(out.save, func(w io.Writer) error {
 			_, err := res.Model.WriteTo(w)
 			return err
-		}); err != nil {
-			return fmt.Errorf("saving the model: %w", err)
+		}); writeErr != nil {
+			writeErr = fmt.Errorf("saving the model: %w", writeErr)
+		} else {
+			wrote = append(wrote, out.save)
 		}
 	}
+	// The report is printed whatever was written: it holds the numbers.
 	if out.json {
 		if err := r.WriteJSON(c.App.Writer); err != nil {
 			return err
 		}
 	} else {
 		r.WriteText(c.App.Writer)
-		if out.dir != "" {
+		if out.dir != "" && writeErr == nil {
 			fmt.Fprintf(c.App.Writer, "wrote        %s\n", filepath.Join(out.dir, report.FitFiles))
 		}
-		if out.save != "" {
+		if out.save != "" && writeErr == nil {
 			fmt.Fprintf(c.App.Writer, "saved        %s (pinn eval %s)\n", out.save, out.save)
 		}
+	}
+	switch {
+	case writeErr != nil:
+		return writeErr
+	case r.Interrupted != "":
+		done := "nothing asked to be written"
+		if len(wrote) > 0 {
+			done = "wrote " + strings.Join(wrote, " and ")
+		}
+		return fmt.Errorf("interrupted %s (%v); %s", r.Interrupted, context.Cause(c.Context), done)
 	}
 	return fitErr
 }
 
-// savePath checks --save before any work is done.
-func savePath(path string) error {
-	if path == "" {
-		return nil
-	}
-	if err := report.CheckWritable(filepath.Dir(path)); err != nil {
-		return badInput("--save %s: %v", path, err)
-	}
-	return nil
+// isInterrupt reports whether err says a context was cancelled or timed
+// out: a signal stopped the work.
+func isInterrupt(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }

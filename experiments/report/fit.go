@@ -1,10 +1,12 @@
 package report
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"path/filepath"
 	"strings"
@@ -44,6 +46,9 @@ type Fit struct {
 	Seconds          Number `json:"seconds"`
 	USPerEpoch       Number `json:"us_per_epoch"`
 	Diverged         string `json:"diverged,omitempty"`
+	// Interrupted says where a run stopped by a signal (a cancelled
+	// context) stopped: "at epoch N of M".
+	Interrupted string `json:"interrupted,omitempty"`
 	// Params reports an inverse problem's learned parameters.
 	Params map[string]LearnedParam `json:"params,omitempty"`
 
@@ -59,17 +64,21 @@ type LearnedParam struct {
 }
 
 // NewFit summarises a training run: res and the error Fit returned with it
-// (a divergence is reported), and the true values of an inverse problem's
-// unknowns where they are known (nil otherwise).
+// (a divergence or an interruption is reported), and the true values of an
+// inverse problem's unknowns where they are known (nil otherwise).
 func NewFit(res *graph.Result, fitErr error, trueParams map[string]float64) Fit {
 	cfg, m := res.Config, res.Model
 	p, arch, unknown := m.Problem(), m.Architecture(), m.Unknown()
+	// Loss holds the loss at the start and after each step whose loss was
+	// finite: a step that diverged counts in AdamEpochs but not here.
+	steps := max(len(res.Loss)-1, 0)
+	adam := min(res.AdamEpochs, steps)
 	r := Fit{
 		Problem: p.Name, Equation: p.Equation(), Derivative: string(cfg.Derivative),
 		Activation: string(arch.Activation), OutputActivation: string(arch.OutputActivation),
 		Hidden: arch.Hidden, Weights: m.NumParams(), IC: string(m.IC()),
 		Points: res.Options.Points, Sampling: string(res.Options.Sampling), Optimizer: string(res.Options.Optimizer),
-		Epochs: res.AdamEpochs, LBFGSIterations: len(res.Loss) - 1 - res.AdamEpochs, LearningRate: Number(res.Options.LearningRate),
+		Epochs: adam, LBFGSIterations: steps - adam, LearningRate: Number(res.Options.LearningRate),
 		Seed: res.Options.Seed, RelL2: Number(res.Score.RelL2),
 		MaxAbsErr: Number(res.Score.MaxAbsErr), MaxAbsDerivErr: Number(res.Score.MaxAbsDerivErr),
 		Reference: "exact", Seconds: Number(res.Seconds), USPerEpoch: Number(res.PerEpoch * 1e6),
@@ -78,15 +87,23 @@ func NewFit(res *graph.Result, fitErr error, trueParams map[string]float64) Fit 
 	if cfg.Derivative == graph.FDCentral || cfg.Derivative == graph.FDForward {
 		r.FDStep = Number(cfg.FDStep)
 	}
-	if len(res.Loss) > 0 {
+	var div *graph.DivergedError
+	if errors.As(fitErr, &div) {
+		r.Diverged = div.Error()
+	}
+	switch {
+	case len(res.Loss) > 0:
 		r.FinalLoss = Number(res.Loss[len(res.Loss)-1])
+	case div != nil:
+		r.FinalLoss = Number(div.Loss) // not finite: JSON null, and the reason in diverged
+	default:
+		r.FinalLoss = Number(math.NaN())
 	}
 	if !p.HasExact() {
 		r.Reference = fmt.Sprintf("Dormand-Prince 5(4), tolerance %g", problems.ReferenceTolerance)
 	}
-	var div *graph.DivergedError
-	if errors.As(fitErr, &div) {
-		r.Diverged = div.Error()
+	if errors.Is(fitErr, context.Canceled) || errors.Is(fitErr, context.DeadlineExceeded) {
+		r.Interrupted = fmt.Sprintf("at epoch %d of %d", steps, res.Options.Epochs+res.Options.LBFGSIterations)
 	}
 	for _, k := range p.Unknown {
 		lp := LearnedParam{Learned: Number(unknown[k])}
@@ -130,10 +147,16 @@ func (r Fit) WriteText(w io.Writer) {
 	if r.LBFGSIterations > 0 {
 		steps = append(steps, fmt.Sprintf("%d iterations of L-BFGS", r.LBFGSIterations))
 	}
+	if len(steps) == 0 {
+		steps = append(steps, "no step")
+	}
 	fmt.Fprintf(w, "training     %s; seed %d, %d %s points: %.2f s\n",
 		strings.Join(steps, ", then "), r.Seed, r.Points, r.Sampling, float64(r.Seconds))
 	if r.Diverged != "" {
 		fmt.Fprintf(w, "diverged     %s\n", r.Diverged)
+	}
+	if r.Interrupted != "" {
+		fmt.Fprintf(w, "interrupted  %s; the weights kept are those of the lowest loss since the points last moved\n", r.Interrupted)
 	}
 	fmt.Fprintf(w, "final loss   %.4e\n", float64(r.FinalLoss))
 	ref := "exact"
@@ -152,12 +175,47 @@ func (r Fit) WriteText(w io.Writer) {
 	}
 }
 
-// FitFiles names the files WriteFiles writes.
+// FitFiles names the files WriteFiles writes; FitFileNames lists them.
 const FitFiles = "{solution.csv,loss.csv,result.json,solution.png,loss.png}"
+
+// FitFileNames returns the names of the files WriteFiles writes, a fresh
+// slice on every call.
+func FitFileNames() []string {
+	return strings.Split(strings.Trim(FitFiles, "{}"), ",")
+}
+
+// FilesError is the error of WriteFiles when a file could not be written:
+// it names the file and those written whole before it.
+type FilesError struct {
+	Dir     string
+	File    string
+	Written []string
+	Err     error
+}
+
+func (e *FilesError) Error() string {
+	cause := e.Err
+	var pe *fs.PathError
+	if errors.As(cause, &pe) {
+		cause = pe.Err // the path is that of the temporary file: name the target
+	}
+	written := "none of the others was written"
+	switch n := len(e.Written); {
+	case n == 1:
+		written = e.Written[0] + " was written whole"
+	case n > 1:
+		written = strings.Join(e.Written[:n-1], ", ") + " and " + e.Written[n-1] + " were written whole"
+	}
+	return fmt.Sprintf("report: writing %s: %v; %s", filepath.Join(e.Dir, e.File), cause, written)
+}
+
+// Unwrap returns the error of the file that failed.
+func (e *FilesError) Unwrap() error { return e.Err }
 
 // WriteFiles writes the fit's files into dir: solution.csv (t, then per
 // variable predicted, reference and abs_err on the scoring grid), loss.csv
-// (epoch, loss), result.json (the summary), solution.png and loss.png.
+// (epoch, loss), result.json (the summary), solution.png and loss.png. A
+// failure is a *FilesError.
 func (r Fit) WriteFiles(dir string) error {
 	res := r.res
 	p, s := res.Model.Problem(), res.Score
@@ -178,24 +236,32 @@ func (r Fit) WriteFiles(dir string) error {
 		}
 		rows[k] = row
 	}
-	if err := WriteCSV(filepath.Join(dir, "solution.csv"), header, rows); err != nil {
-		return err
+	files := []struct {
+		name  string
+		write func(path string) error
+	}{
+		{"solution.csv", func(path string) error { return WriteCSV(path, header, rows) }},
+		{"loss.csv", func(path string) error { return WriteCSV(path, []string{"epoch", "loss"}, lossRows(res.Loss)) }},
+		{"solution.png", func(path string) error {
+			sol, err := SolutionPlot(res.Model, fmt.Sprintf("%s: %s", p.Name, p.Equation()))
+			if err != nil {
+				return err
+			}
+			return sol.WritePNG(path)
+		}},
+		{"loss.png", func(path string) error {
+			return LossPlot(p.Name+": training loss", []Curve{LossCurve("loss", res.Loss)}).WritePNG(path)
+		}},
+		{"result.json", func(path string) error { return WriteJSON(path, r) }},
 	}
-	if err := WriteCSV(filepath.Join(dir, "loss.csv"), []string{"epoch", "loss"}, lossRows(res.Loss)); err != nil {
-		return err
+	var written []string
+	for _, f := range files {
+		if err := f.write(filepath.Join(dir, f.name)); err != nil {
+			return &FilesError{Dir: dir, File: f.name, Written: written, Err: err}
+		}
+		written = append(written, f.name)
 	}
-	sol, err := SolutionPlot(res.Model, fmt.Sprintf("%s: %s", p.Name, p.Equation()))
-	if err != nil {
-		return err
-	}
-	if err := sol.WritePNG(filepath.Join(dir, "solution.png")); err != nil {
-		return err
-	}
-	if err := LossPlot(p.Name+": training loss", []Curve{LossCurve("loss", res.Loss)}).
-		WritePNG(filepath.Join(dir, "loss.png")); err != nil {
-		return err
-	}
-	return WriteJSON(filepath.Join(dir, "result.json"), r)
+	return nil
 }
 
 func lossRows(loss []float64) [][]float64 {

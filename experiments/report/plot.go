@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -33,8 +34,10 @@ type Plot struct {
 	Curves     []Curve
 	// Marks are points drawn as circles (a best step, say).
 	Marks []Curve
-	// LegendBottom and LegendLeft move the legend from the top right
-	// corner, off curves that pass there.
+	// LegendBottom and LegendLeft put the legend in that corner. When
+	// neither is set the legend goes where it covers the fewest points of
+	// the curves: the top right corner unless they pass there (see
+	// legendCorner).
 	LegendBottom, LegendLeft bool
 }
 
@@ -65,9 +68,24 @@ func (pl Plot) WritePNG(path string) error {
 		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, logTicks{}
 	}
 	p.Add(plotter.NewGrid())
+	var all plotter.XYs // every point drawn, to place the legend
+	entries, longest := 0, 0
+	for _, c := range append(slices.Clone(pl.Curves), pl.Marks...) {
+		all = append(all, pl.points(c)...)
+		if c.Name != "" {
+			entries, longest = entries+1, max(longest, len(c.Name))
+		}
+	}
 	p.Legend.Top, p.Legend.Left = !pl.LegendBottom, pl.LegendLeft
+	if !pl.LegendBottom && !pl.LegendLeft {
+		bottom, left := pl.legendCorner(all, entries, longest)
+		p.Legend.Top, p.Legend.Left = !bottom, left
+	}
+	if len(all) == 0 && len(pl.Curves)+len(pl.Marks) > 0 {
+		p.Title.Text += " (nothing to draw: no finite value)"
+	}
 	for i, c := range pl.Curves {
-		xys := pl.points(c)
+		xys := thin(pl.points(c))
 		if len(xys) == 0 {
 			continue
 		}
@@ -89,7 +107,11 @@ func (pl Plot) WritePNG(path string) error {
 		}
 	}
 	for _, c := range pl.Marks {
-		s, err := plotter.NewScatter(pl.points(c))
+		xys := pl.points(c)
+		if len(xys) == 0 {
+			continue
+		}
+		s, err := plotter.NewScatter(xys)
 		if err != nil {
 			return fmt.Errorf("report: plot %q: %s: %w", pl.Title, c.Name, err)
 		}
@@ -115,9 +137,14 @@ func (pl Plot) WritePNG(path string) error {
 
 // widenLog widens a log axis over a single value (a loss stuck at 1 from the
 // start), which plot would widen to [v-1, v+1], which can reach 0, by a
-// factor instead.
+// factor instead; and gives one with no value at all (a loss that was never
+// finite) a range of its own, where plot's would be [0, 0], which no log
+// scale shows.
 func widenLog(a *plot.Axis) {
-	if a.Min == a.Max && a.Min > 0 {
+	switch {
+	case !(a.Min > 0 && a.Min <= a.Max):
+		a.Min, a.Max = 1, 10
+	case a.Min == a.Max:
 		a.Min, a.Max = a.Min/2, a.Max*2
 	}
 }
@@ -134,6 +161,41 @@ func writePNG(p *plot.Plot, path string, w, h vg.Length) error {
 	})
 }
 
+// thinBuckets is how many stretches of x a long curve is thinned to: more
+// than the 6-inch plot's pixels across.
+const thinBuckets = 1000
+
+// thin returns a curve of many points (a loss history of a million epochs)
+// as at most 4 per bucket of equal length along the points: the first, the
+// lowest, the highest and the last, in order, which draws the same line at
+// the plot's resolution in a fraction of the time (drawing every point of a
+// million-epoch history took seconds, and a stopped run must write fast).
+func thin(xys plotter.XYs) plotter.XYs {
+	if len(xys) <= 4*thinBuckets {
+		return xys
+	}
+	out := make(plotter.XYs, 0, 4*thinBuckets)
+	for b := range thinBuckets {
+		lo, hi := b*len(xys)/thinBuckets, (b+1)*len(xys)/thinBuckets
+		keep := []int{lo, lo, lo, hi - 1}
+		for i := lo; i < hi; i++ {
+			if xys[i].Y < xys[keep[1]].Y {
+				keep[1] = i
+			}
+			if xys[i].Y > xys[keep[2]].Y {
+				keep[2] = i
+			}
+		}
+		slices.Sort(keep)
+		for k, i := range keep {
+			if k == 0 || i != keep[k-1] {
+				out = append(out, xys[i])
+			}
+		}
+	}
+	return out
+}
+
 // points returns the curve's finite points, and only positive ones on a log
 // axis.
 func (pl Plot) points(c Curve) plotter.XYs {
@@ -147,6 +209,62 @@ func (pl Plot) points(c Curve) plotter.XYs {
 		xys = append(xys, plotter.XY{X: x, Y: y})
 	}
 	return xys
+}
+
+// legendCorner returns the corner for a legend of the given number of
+// entries, the longest name so many characters long: the one whose box,
+// the legend's size as a share of a 6 x 4 inch plot's data area, holds the
+// fewest of the points drawn, all being drawn on a plot spanning them. The
+// top right wins a tie, then the top left, the bottom right and the bottom
+// left.
+func (pl Plot) legendCorner(all plotter.XYs, entries, longest int) (bottom, left bool) {
+	if len(all) == 0 || entries == 0 {
+		return false, false
+	}
+	// The data area of a 6 x 4 inch plot is about 380 x 230 points; an
+	// entry is a line of 12-point text, about 6 points a character, after
+	// a 20-point sample of the line.
+	w := min(0.6, (6*float64(longest)+35)/380)
+	h := min(0.8, (15*float64(entries)+8)/230)
+	scale := func(v float64, log bool) float64 {
+		if log {
+			return math.Log10(v)
+		}
+		return v
+	}
+	lo, hi := [2]float64{math.Inf(1), math.Inf(1)}, [2]float64{math.Inf(-1), math.Inf(-1)}
+	for _, xy := range all {
+		for k, v := range [2]float64{scale(xy.X, pl.LogX), scale(xy.Y, pl.LogY)} {
+			lo[k], hi[k] = math.Min(lo[k], v), math.Max(hi[k], v)
+		}
+	}
+	// frac places v in [lo, hi] as a share of the range; a range of one
+	// value puts everything in the middle.
+	frac := func(v float64, k int) float64 {
+		if hi[k] == lo[k] {
+			return 0.5
+		}
+		return (v - lo[k]) / (hi[k] - lo[k])
+	}
+	corners := []struct{ bottom, left bool }{{false, false}, {false, true}, {true, false}, {true, true}}
+	count := make([]int, len(corners))
+	for _, xy := range all {
+		u, v := frac(scale(xy.X, pl.LogX), 0), frac(scale(xy.Y, pl.LogY), 1)
+		for i, c := range corners {
+			inX := (c.left && u <= w) || (!c.left && u >= 1-w)
+			inY := (c.bottom && v <= h) || (!c.bottom && v >= 1-h)
+			if inX && inY {
+				count[i]++
+			}
+		}
+	}
+	best := 0
+	for i := range corners {
+		if count[i] < count[best] {
+			best = i
+		}
+	}
+	return corners[best].bottom, corners[best].left
 }
 
 // logTicks labels the powers of ten, as plot.LogTicks does; within a range

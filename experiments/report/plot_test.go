@@ -2,9 +2,12 @@ package report
 
 import (
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"gonum.org/v1/plot/plotter"
 )
 
 // TestLogAxisOfOneValue draws a loss stuck at 1 from the start on a log
@@ -46,5 +49,87 @@ func TestLogTicksLabelShortRanges(t *testing.T) {
 		if n < tt.labels {
 			t.Errorf("[%g, %g]: %d labelled ticks, want at least %d", tt.min, tt.max, n, tt.labels)
 		}
+	}
+}
+
+// TestNothingToDraw draws a loss that was never finite on a log axis, and
+// marks with no finite point: gonum would panic on the empty log axis; the
+// plot is drawn, empty, and its title says why.
+func TestNothingToDraw(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "loss.png")
+	pl := LossPlot("never finite", []Curve{LossCurve("loss", []float64{math.Inf(1)})})
+	pl.Marks = []Curve{{Name: "best", X: []float64{math.NaN()}, Y: []float64{1}}}
+	if err := pl.WritePNG(path); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(path); err != nil || st.Size() == 0 {
+		t.Errorf("%s: %v", path, err)
+	}
+}
+
+// TestLegendCorner places the legend of two entries off the curves: a decay
+// leaves the top right free; curves that fill the top right (Lotka-Volterra's
+// peaks at the end of the domain, say) push it to the top left; curves in
+// every corner but the bottom left put it there.
+func TestLegendCorner(t *testing.T) {
+	ts := make([]float64, 101)
+	for k := range ts {
+		ts[k] = float64(k) / 100
+	}
+	curve := func(f func(t float64) float64) Curve {
+		c := Curve{Name: "y network", X: ts, Y: make([]float64, len(ts))}
+		for k, t := range ts {
+			c.Y[k] = f(t)
+		}
+		return c
+	}
+	decay := curve(func(t float64) float64 { return math.Exp(-3 * t) })
+	rising := curve(func(t float64) float64 { return t * t })
+	valley := curve(func(t float64) float64 { return (2*t - 1) * (2*t - 1) })
+	low := curve(func(t float64) float64 { return 0 * t })
+	for _, tt := range []struct {
+		name         string
+		curves       []Curve
+		bottom, left bool
+	}{
+		{"decay", []Curve{decay, decay}, false, false},
+		{"rising", []Curve{rising, rising}, false, true},
+		{"valley and a low line from the right", []Curve{valley, {Name: "right", X: ts[50:], Y: low.Y[50:]}}, true, true},
+	} {
+		all := plotter.XYs{}
+		for _, c := range tt.curves {
+			all = append(all, Plot{}.points(c)...)
+		}
+		if bottom, left := (Plot{}).legendCorner(all, len(tt.curves), len("y network")); bottom != tt.bottom || left != tt.left {
+			t.Errorf("%s: legend at bottom %v, left %v; want %v, %v", tt.name, bottom, left, tt.bottom, tt.left)
+		}
+	}
+}
+
+// TestThinKeepsTheEnvelope thins a curve of 100 001 points with one spike:
+// at most 4000 points remain, in order, with both ends, the spike and the
+// lowest point.
+func TestThinKeepsTheEnvelope(t *testing.T) {
+	xys := make(plotter.XYs, 100001)
+	for i := range xys {
+		xys[i] = plotter.XY{X: float64(i), Y: math.Exp(-float64(i) / 1e4)}
+	}
+	xys[31415].Y = 5
+	th := thin(xys)
+	if len(th) > 4000 || th[0] != xys[0] || th[len(th)-1] != xys[len(xys)-1] {
+		t.Fatalf("%d points, from %v to %v", len(th), th[0], th[len(th)-1])
+	}
+	spike := false
+	for i, p := range th {
+		if i > 0 && p.X <= th[i-1].X {
+			t.Fatalf("out of order at %d: %v after %v", i, p, th[i-1])
+		}
+		spike = spike || p == xys[31415]
+	}
+	if !spike {
+		t.Error("the spike was thinned away")
+	}
+	if short := xys[:4000]; len(thin(short)) != 4000 {
+		t.Error("a curve of 4000 points was thinned")
 	}
 }
