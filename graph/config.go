@@ -104,6 +104,13 @@ type Config struct {
 	// Executor runs the loss graph while training; "" means
 	// DefaultExecutor.
 	Executor Executor
+
+	// outputScale multiplies the network's output, and base are frozen
+	// networks whose scaled outputs are added to it, inside the trial
+	// solution: the correction networks of a marched window (see March).
+	// 0 and nil leave the network's output as it is.
+	outputScale float64
+	base        []ScaledNetwork
 }
 
 // withDefaults returns c with every zero field replaced by its default, for a
