@@ -176,7 +176,9 @@ func (s *Settings) Resolve(p *problems.Problem) (graph.Config, graph.Options) {
 	if !s.Given("scale-input") {
 		cfg.ScaleInput = p.ScaleInput
 	}
-	return cfg, s.Options.WithDefaults(p)
+	opts := s.Options
+	opts.Method = graph.Whole
+	return cfg, opts.WithDefaults(p)
 }
 
 // Canonical writes the given settings as key=value lines in the table's

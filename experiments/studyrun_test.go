@@ -458,7 +458,7 @@ func TestRunSeedMeasuresTheRun(t *testing.T) {
 		}
 	}
 	// The trained model's network, trained on, is the same network.
-	res, err := graph.Fit(context.Background(), mustLoadBuiltin("final-code").Problem, graph.Config{}, graph.Options{Epochs: 5})
+	res, err := graph.Fit(context.Background(), mustLoadBuiltin("final-code").Problem, graph.Config{}, graph.Options{Method: graph.Whole, Epochs: 5})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func BenchmarkAccuracyGoals(b *testing.B) {
 				b.Fatal(err)
 			}
 			for range b.N {
-				res, err := Fit(b.Context(), p, Config{IC: HardIC, ScaleInput: p.ScaleInput}, Options{Seed: 1, Optimizer: AdamThenLBFGS})
+				res, err := Fit(b.Context(), p, Config{IC: HardIC, ScaleInput: p.ScaleInput}, Options{Method: Whole, Seed: 1, Optimizer: AdamThenLBFGS})
 				if err != nil {
 					b.Fatal(err)
 				}
