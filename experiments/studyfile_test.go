@@ -192,7 +192,10 @@ activity = true
 		t.Errorf("combinations:\n%s\nwant\n%s", strings.Join(labels, "\n"), strings.Join(want, "\n"))
 	}
 	c := s.Combinations[9].Settings
-	cfg, opts := c.Resolve(s.Problem)
+	cfg, opts, err := c.Resolve(s.Problem)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if fmt.Sprint(cfg.Hidden) != "[4 4]" || cfg.Activation != "tanh" || cfg.ScaleInput || opts.Optimizer != "adam+lbfgs" ||
 		opts.LBFGSIterations != 10 || opts.Epochs != 30 || opts.LearningRate != 0.02 || opts.Points != 101 {
 		t.Errorf("combination 9: %+v, %+v", cfg, opts)

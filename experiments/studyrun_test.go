@@ -431,7 +431,10 @@ func TestRunSeedMeasuresTheRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg, opts := c.Resolve(s.Problem)
+		cfg, opts, err := c.Resolve(s.Problem)
+		if err != nil {
+			t.Fatal(err)
+		}
 		opts.Seed = 3
 		tr, err := initialTrainer(s.Problem, cfg, opts)
 		if err != nil {

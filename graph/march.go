@@ -149,9 +149,19 @@ type Attempt struct {
 type MarchRecord struct {
 	// Attempts are the windows tried, in order.
 	Attempts []Attempt
-	// Reached is where the accepted windows end: the problem's T1 unless
-	// training stopped or failed on the way.
-	Reached float64
+	// Reached is where the accepted windows end, End where the problem's
+	// domain does: the same unless training stopped or failed on the way,
+	// when the Model solves the problem on [T0, Reached] alone.
+	Reached, End float64
+}
+
+// Iterations is the number of L-BFGS iterations of every attempt.
+func (r *MarchRecord) Iterations() int {
+	n := 0
+	for _, a := range r.Attempts {
+		n += a.Iterations
+	}
+	return n
 }
 
 // ErrWindowTooShort says March could not meet its error budget even on the
@@ -251,7 +261,7 @@ func fitMarch(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	start := time.Now()
 	runErr := m.run()
 	res := &Result{Config: cfg, Options: opts, Loss: m.loss, Seconds: time.Since(start).Seconds(),
-		March: &MarchRecord{Attempts: m.attempts, Reached: m.t}}
+		March: &MarchRecord{Attempts: m.attempts, Reached: m.t, End: p.T1}}
 	if runErr != nil && runErr != m.stop && !errors.Is(runErr, ErrWindowTooShort) {
 		return nil, runErr
 	}
