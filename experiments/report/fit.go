@@ -49,7 +49,7 @@ type Fit struct {
 	Params map[string]LearnedParam `json:"params,omitempty"`
 	// Method is how the run trained: "march" or "whole"; March describes
 	// a marched run.
-	Method string     `json:"method"`
+	Method string    `json:"method"`
 	March  *MarchFit `json:"march,omitempty"`
 	// Tol is the rel_l2 above which the run disagrees with its reference;
 	// Agrees says rel_l2 <= Tol.
