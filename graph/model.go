@@ -240,6 +240,10 @@ func (m *Model) Network() *Network {
 	return m.net.Clone()
 }
 
+// ErrOutsideDomain is wrapped by the error for a point outside a marched
+// model's domain, where it has no window.
+var ErrOutsideDomain = errors.New("graph: outside the domain of a marched model")
+
 // errPiecewise refuses what needs a single network of a marched model.
 var errPiecewise = errors.New("graph: a marched model has networks per window, not one network")
 
@@ -257,7 +261,7 @@ func (m *Model) scatter(ts []float64, rows int, eval func(piece *Model, sub []fl
 	idxs := make([][]int, len(m.windows))
 	for k, t := range ts {
 		if !(t >= p.T0 && t <= p.T1) {
-			return nil, fmt.Errorf("graph: %s = %g is outside the domain [%g, %g] of a marched model", p.Indep, t, p.T0, p.T1)
+			return nil, fmt.Errorf("%w: %s = %g is not in [%g, %g]", ErrOutsideDomain, p.Indep, t, p.T0, p.T1)
 		}
 		i, _ := slices.BinarySearchFunc(m.windows, t, func(w Window, t float64) int { return cmp.Compare(w.T1, t) })
 		i = min(i, len(m.windows)-1)
