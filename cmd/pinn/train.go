@@ -22,15 +22,15 @@ func trainCommand() *cli.Command {
 	f, out := newFitFlags(fitDefaults{}), &outputFlags{}
 	return &cli.Command{
 		Name:      "train",
-		Usage:     "train a network on a built-in problem",
+		Usage:     "solve a built-in problem with networks, and score the solution",
 		ArgsUsage: "PROBLEM",
 		Description: "Solves PROBLEM (see pinn list) and scores the solution against the exact one (or the\n" +
 			"reference integrator) on the problem's grid. By default it marches: small networks trained\n" +
 			"with L-BFGS on windows that grow and shrink so that an estimate of the error each adds stays\n" +
 			"within --goal. A setting only training on the whole domain reads (--epochs, --optimizer,\n" +
 			"--ic soft, ...) trains one network on the whole domain instead (--method whole), with the\n" +
-			"old defaults for the rest; --fast does so with nothing else given. The last line says when\n" +
-			"the solution disagrees with the reference by more than --tol.\n\n" +
+			"old defaults for the rest (the defaults shown below); --fast does so with nothing else\n" +
+			"given. The last line says when the solution disagrees with the reference by more than --tol.\n\n" +
 			"Examples:\n" +
 			"   pinn train lotka-volterra\n" +
 			"   pinn train forum-final --goal 1e-8 --save ff.json\n" +
