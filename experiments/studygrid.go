@@ -367,6 +367,14 @@ func (f *studyFile) checkCombinations(s *Study) error {
 		}
 	}
 	m := s.Measure
+	if m.Activity {
+		for i := range s.Combinations {
+			c := &s.Combinations[i]
+			if _, opts, _ := c.Settings.Resolve(s.Problem); opts.Method == graph.March { // checked above
+				return f.errorf([]string{"measure", "activity"}, "activity measures one network: it needs method = \"whole\"%s", c.label())
+			}
+		}
+	}
 	if m.Scheme != NoScheme && (s.Problem.Order != 1 || len(s.Problem.Vars) != 1) {
 		return f.errorf([]string{"measure", "scheme"}, "scheme %s needs a first-order problem in one variable", m.Scheme)
 	}
