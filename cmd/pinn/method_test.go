@@ -205,30 +205,6 @@ func TestMarchedSaveEval(t *testing.T) {
 	if err != nil || !strings.Contains(string(file), `"format": "pinn-model/2"`) || !strings.Contains(string(file), `"windows": [`) {
 		t.Fatalf("%v: the saved model is not a pinn-model/2 with windows", err)
 	}
-	out, errOut, status = runPinn("eval", model, "--json")
-	if status != 0 {
-		t.Fatalf("eval: status %d: %s", status, errOut)
-	}
-	var r evalReport
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
-		t.Fatal(err)
-	}
-	csv, err := os.ReadFile(filepath.Join(dir, "solution.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")[1:]
-	if len(lines) != 101 || len(r.Solution["y"]) != 101 {
-		t.Fatalf("%d rows in solution.csv, %d values from eval", len(lines), len(r.Solution["y"]))
-	}
-	for k, line := range lines {
-		var tk, pred float64
-		if _, err := fmt.Sscanf(strings.Join(strings.Split(line, ",")[:2], " "), "%g %g", &tk, &pred); err != nil {
-			t.Fatal(err)
-		}
-		if tk != r.T[k] || pred != r.Solution["y"][k] {
-			t.Fatalf("t=%g: trained %.17g, eval %.17g", tk, pred, r.Solution["y"][k])
-		}
-	}
+	checkEvalMatchesRun(t, model, dir)
 	checkBadInput(t, "outside the domain of a marched model: t = 7 is not in [0, 6.28", "eval", model, "--t", "1,7")
 }
