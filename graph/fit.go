@@ -17,7 +17,8 @@ const (
 	// March trains one small network after another on windows that tile
 	// the domain, each from where the one before ends, and sizes the
 	// windows so that an estimate of the error each adds stays within
-	// Options.March.Goal (see March's doc in march.go and MarchOptions).
+	// Options.March.Goal (march.go describes the run, MarchOptions its
+	// knobs).
 	March Method = "march"
 	// Whole trains one network on the whole domain with Adam and/or
 	// L-BFGS (Options' other fields).
