@@ -113,6 +113,7 @@ func (c *Comparison) modes(p *problems.Problem) []Experiment {
 	}
 	mode := func(d graph.Derivative, h float64) Experiment {
 		s := c.Settings
+		s.Options.Method = graph.Whole // every mode trains one network on the whole domain
 		s.Config.Hidden = slices.Clone(s.Config.Hidden)
 		s.Config.Derivative, s.Config.FDStep = d, h
 		name := string(d)

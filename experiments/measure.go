@@ -25,9 +25,18 @@ type setup struct {
 }
 
 func newSetup(name string, p *problems.Problem, settings Settings, m Measure) (*setup, error) {
-	_, opts := settings.Resolve(p)
-	s := &setup{name: name, p: p, settings: settings, measure: m, ts: p.Grid(opts.Points)}
-	var err error
+	_, opts, err := settings.Resolve(p)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: %s: %w", name, err)
+	}
+	if opts.Method == graph.March && (m.Activity || len(m.Checkpoints) > 0) {
+		return nil, fmt.Errorf("experiments: %s: checkpoints and activity measure one network's Adam epochs: they need method = whole", name)
+	}
+	points := opts.Points
+	if opts.Method == graph.March {
+		points = p.Points
+	}
+	s := &setup{name: name, p: p, settings: settings, measure: m, ts: p.Grid(points)}
 	if s.ref, err = p.Reference(s.ts, nil); err != nil {
 		return nil, fmt.Errorf("experiments: %s: %w", name, err)
 	}
@@ -47,7 +56,10 @@ func newSetup(name string, p *problems.Problem, settings Settings, m Measure) (*
 // after k epochs, which is the same run up to there (Adam's steps do not
 // depend on how many follow).
 func runSeed(ctx context.Context, s *setup, seed uint64, workers int) (SeedResult, error) {
-	cfg, opts := s.settings.Resolve(s.p)
+	cfg, opts, err := s.settings.Resolve(s.p)
+	if err != nil {
+		return SeedResult{Seed: seed}, err
+	}
 	opts.Seed, opts.Workers = seed, workers
 	r := SeedResult{Seed: seed}
 	m := s.measure
@@ -74,6 +86,9 @@ func runSeed(ctx context.Context, s *setup, seed uint64, workers int) (SeedResul
 		return r, err
 	}
 	r.Model, r.Loss, r.Epochs = res.Model, res.Loss, max(len(res.Loss)-1, 0)
+	if res.March != nil {
+		r.Epochs = res.March.Iterations()
+	}
 	r.Seconds, r.PerEpoch = res.Seconds, res.PerEpoch
 	score := res.Score
 	r.Solution = score.Solution

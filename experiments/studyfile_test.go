@@ -85,6 +85,11 @@ var badStudies = []struct {
 	{"checkpoint late in grid", "problem = \"decay\"\n[grid]\nepochs = [50, 5]\n[measure]\ncheckpoints = [10]\n", 5, "measure.checkpoints", "the runs of epochs=5 have 5"},
 	{"checkpoint lbfgs", "problem = \"decay\"\n[settings]\noptimizer = \"lbfgs\"\n[measure]\ncheckpoints = [10]\n", 5, "measure.checkpoints", "have 0"},
 	{"checkpoint stages", "problem = \"decay\"\n[settings]\nstages = 2\n[measure]\ncheckpoints = [10]\n", 5, "measure.checkpoints", "checkpoints need stages = 1"},
+	{"checkpoints marching", "problem = \"decay\"\n[measure]\ncheckpoints = [10]\n", 3, "measure.checkpoints", "checkpoints measure Adam epochs of one network: they need method = \"whole\""},
+	{"activity marching", "problem = \"decay\"\n[measure]\nactivity = true\n", 3, "measure.activity", "activity measures one network: it needs method = \"whole\""},
+	{"goal with epochs", "problem = \"decay\"\n[settings]\nepochs = 10\ngoal = 1e-8\n", 4, "settings.goal", "goal applies to marching, but epochs chooses whole-domain training"},
+	{"march with epochs", "problem = \"decay\"\n[settings]\nmethod = \"march\"\n[grid]\nepochs = [10, 20]\n", 5, "grid.epochs", "epochs applies to whole-domain training, not to method march (epochs=10)"},
+	{"method", "problem = \"decay\"\n[settings]\nmethod = \"both\"\n", 3, "settings.method", `method: unknown method "both" (want one of march, whole)`},
 	{"scheme", "problem = \"decay\"\n[measure]\nscheme = \"euler\"\n", 3, "measure.scheme", `scheme: unknown scheme "euler" (want one of backward-euler)`},
 	{"scheme order 2", "problem = \"oscillator\"\n[measure]\nscheme = \"backward-euler\"\n", 3, "measure.scheme", "scheme backward-euler needs a first-order problem in one variable"},
 	{"finding", "problem = \"decay\"\n[finding]\nclaim = \"x\"\n", 2, "finding", "[finding] is only for the studies built into pinn"},
@@ -192,7 +197,10 @@ activity = true
 		t.Errorf("combinations:\n%s\nwant\n%s", strings.Join(labels, "\n"), strings.Join(want, "\n"))
 	}
 	c := s.Combinations[9].Settings
-	cfg, opts := c.Resolve(s.Problem)
+	cfg, opts, err := c.Resolve(s.Problem)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if fmt.Sprint(cfg.Hidden) != "[4 4]" || cfg.Activation != "tanh" || cfg.ScaleInput || opts.Optimizer != "adam+lbfgs" ||
 		opts.LBFGSIterations != 10 || opts.Epochs != 30 || opts.LearningRate != 0.02 || opts.Points != 101 {
 		t.Errorf("combination 9: %+v, %+v", cfg, opts)

@@ -1,12 +1,15 @@
 package experiments
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 
+	"pinn/graph"
 	"pinn/problems"
 )
 
@@ -123,7 +126,7 @@ func (f *studyFile) setting(s *Settings, path []string, v any) (settingValue, er
 	default:
 		text, ok := settingText(v, st.list)
 		if !ok {
-			return settingValue{}, f.errorf(path, "%s must be text like %q, got %s", key, st.Default, describe(v))
+			return settingValue{}, f.errorf(path, "%s must be text like %q, got %s", key, cmp.Or(st.Default, st.example), describe(v))
 		}
 		if err := st.parse(s, text, f.builtin); err != nil {
 			if !f.builtin && st.parse(&Settings{}, text, true) == nil {
@@ -345,10 +348,33 @@ func (st Setting) set(s *Settings, text string) error {
 	return st.Give(s)
 }
 
-// checkCombinations checks what depends on several keys: the measurements
-// against each combination's settings.
+// checkCombinations checks what depends on several keys: each
+// combination's settings against its method, and the measurements against
+// each combination's settings.
 func (f *studyFile) checkCombinations(s *Study) error {
+	for i := range s.Combinations {
+		c := &s.Combinations[i]
+		if _, _, err := c.Settings.Resolve(s.Problem); err != nil {
+			var conflict *MethodConflict
+			if errors.As(err, &conflict) {
+				path := []string{"grid", conflict.Key}
+				if s.Fixed.Given(conflict.Key) {
+					path = []string{"settings", conflict.Key}
+				}
+				return f.errorf(path, "%v%s", err, c.label())
+			}
+			return f.errorf([]string{"settings"}, "%v%s", err, c.label())
+		}
+	}
 	m := s.Measure
+	if m.Activity {
+		for i := range s.Combinations {
+			c := &s.Combinations[i]
+			if _, opts, _ := c.Settings.Resolve(s.Problem); opts.Method == graph.March { // checked above
+				return f.errorf([]string{"measure", "activity"}, "activity measures one network: it needs method = \"whole\"%s", c.label())
+			}
+		}
+	}
 	if m.Scheme != NoScheme && (s.Problem.Order != 1 || len(s.Problem.Vars) != 1) {
 		return f.errorf([]string{"measure", "scheme"}, "scheme %s needs a first-order problem in one variable", m.Scheme)
 	}
@@ -358,7 +384,10 @@ func (f *studyFile) checkCombinations(s *Study) error {
 	path := []string{"measure", "checkpoints"}
 	for i := range s.Combinations {
 		c := &s.Combinations[i]
-		_, opts := c.Settings.Resolve(s.Problem)
+		_, opts, _ := c.Settings.Resolve(s.Problem) // checked above
+		if opts.Method == graph.March {
+			return f.errorf(path, "checkpoints measure Adam epochs of one network: they need method = \"whole\"%s", c.label())
+		}
 		if opts.Stages != 1 {
 			return f.errorf(path, "checkpoints need stages = 1: a run marching in time is not the same run cut short (%s)", c.Label())
 		}
@@ -386,4 +415,13 @@ func (m Measure) keys() []string {
 		keys = append(keys, keySchemeRelL2)
 	}
 	return keys
+}
+
+// label names c in parentheses after a message when settings vary, and is
+// "" when they do not.
+func (c *Combination) label() string {
+	if len(c.Varied) == 0 {
+		return ""
+	}
+	return " (" + c.Label() + ")"
 }

@@ -411,6 +411,29 @@ func TestDivergedRunsFail(t *testing.T) {
 
 func isNaN(v float64) bool { return v != v }
 
+// TestStudyMarches runs a study that gives no training settings: its runs
+// march, as pinn train does with no flags, and reach the goal.
+func TestStudyMarches(t *testing.T) {
+	s, err := LoadStudy("march.toml", []byte("problem = \"decay\"\nseeds = 2\n[grid]\ngoal = [1e-4, 1e-6]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if prog, err := RunStudy(context.Background(), s, dir, StudyOptions{}); err != nil || prog.Done != 4 || prog.Failed != 0 {
+		t.Fatalf("%+v, %v", prog, err)
+	}
+	r, err := ReadStudyReport(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, goal := range []float64{1e-4, 1e-6} {
+		row := r.Rows[i]
+		if len(row.Results) != 2 || !(row.RelL2.Max <= goal) || row.Results[0].Epochs == 0 {
+			t.Errorf("goal %g: rel_l2 up to %g in %d runs of %d iterations", goal, row.RelL2.Max, len(row.Results), row.Results[0].Epochs)
+		}
+	}
+}
+
 // TestRunSeedMeasuresTheRun checks that what runSeed measures beside
 // graph.Fit is of the same run: the initial trainer starts where Fit
 // starts (for each sampling), and a checkpoint's rel_l2 is that of a
@@ -431,7 +454,10 @@ func TestRunSeedMeasuresTheRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg, opts := c.Resolve(s.Problem)
+		cfg, opts, err := c.Resolve(s.Problem)
+		if err != nil {
+			t.Fatal(err)
+		}
 		opts.Seed = 3
 		tr, err := initialTrainer(s.Problem, cfg, opts)
 		if err != nil {
@@ -458,7 +484,7 @@ func TestRunSeedMeasuresTheRun(t *testing.T) {
 		}
 	}
 	// The trained model's network, trained on, is the same network.
-	res, err := graph.Fit(context.Background(), mustLoadBuiltin("final-code").Problem, graph.Config{}, graph.Options{Epochs: 5})
+	res, err := graph.Fit(context.Background(), mustLoadBuiltin("final-code").Problem, graph.Config{}, graph.Options{Method: graph.Whole, Epochs: 5})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func TestRefineNeverRunsOut(t *testing.T) {
 		for _, stages := range []int{1, 2} {
 			t.Run(fmt.Sprintf("sampling=%s/stages=%d", s, stages), func(t *testing.T) {
 				const epochs = 120
-				res, err := Fit(t.Context(), p, Config{}, Options{Seed: 1, Epochs: epochs, Sampling: s, Stages: stages, RefineEvery: 1, RefinePoints: 2})
+				res, err := Fit(t.Context(), p, Config{}, Options{Method: Whole, Seed: 1, Epochs: epochs, Sampling: s, Stages: stages, RefineEvery: 1, RefinePoints: 2})
 				if err != nil {
 					t.Fatal(err)
 				}

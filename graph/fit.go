@@ -9,6 +9,30 @@ import (
 	"pinn/problems"
 )
 
+// Method names how Fit trains.
+type Method string
+
+// The training methods.
+const (
+	// March trains one small network after another on windows that tile
+	// the domain, each from where the one before ends, and sizes the
+	// windows so that an estimate of the error each adds stays within
+	// Options.March.Goal (march.go describes the run, MarchOptions its
+	// knobs).
+	March Method = "march"
+	// Whole trains one network on the whole domain with Adam and/or
+	// L-BFGS (Options' other fields).
+	Whole Method = "whole"
+)
+
+// Methods returns the training methods, a fresh slice on every call.
+func Methods() []Method { return []Method{March, Whole} }
+
+// DefaultMethod is the method of Options whose Method is "", except for
+// problems with unknown parameters or observations, which March cannot
+// learn from: those default to Whole.
+const DefaultMethod = March
+
 // Optimizer names the optimisers Fit runs, in order.
 type Optimizer string
 
@@ -31,10 +55,17 @@ const (
 	DefaultLBFGSTolerance  = 1e-12
 )
 
-// Options says how to train; the zero value of each field means its default.
+// Options says how to train; the zero value of each field means its
+// default. Method chooses what else is read: March reads March, Whole the
+// fields from Points to Observations; Seed, Workers and Progress serve
+// both.
 type Options struct {
 	// Seed drives every random choice (initial weights, random points).
 	Seed uint64
+	// Method is how to train; "" means DefaultMethod (see there).
+	Method Method
+	// March says how March trains.
+	March MarchOptions
 	// Points is the number of collocation points; 0 means the problem's.
 	Points int
 	// Optimizer says which optimisers run; "" means DefaultOptimizer.
@@ -78,10 +109,21 @@ type Options struct {
 	Progress func(epoch int, loss float64) error
 }
 
-// WithDefaults returns o as Fit runs it on problem p: every zero field
-// replaced by its default, and the epochs of an optimiser that does not run
-// set to 0 (Epochs for LBFGS, LBFGSIterations for Adam).
+// WithDefaults returns o as Fit runs it on problem p: the method chosen
+// and, of the fields that method reads, every zero one replaced by its
+// default; for Whole, the epochs of an optimiser that does not run set to
+// 0 (Epochs for LBFGS, LBFGSIterations for Adam).
 func (o Options) WithDefaults(p *problems.Problem) Options {
+	if o.Method == "" {
+		o.Method = DefaultMethod
+		if len(p.Unknown) > 0 || o.Observations != nil {
+			o.Method = Whole
+		}
+	}
+	if o.Method == March {
+		o.March = o.March.withDefaults()
+		return o
+	}
 	if o.Points == 0 {
 		o.Points = p.Points
 	}
@@ -135,24 +177,88 @@ type Result struct {
 	// Seconds is the training time; PerEpoch the time of one Adam epoch.
 	Seconds, PerEpoch float64
 	// Score compares the solution with the reference on the grid of
-	// Options.Points points.
+	// Options.Points points (for March, of the problem's points).
 	Score Score
+	// March records how March found the solution; nil for Whole.
+	March *MarchRecord
 }
 
-// Fit trains a fresh network on problem p.
+// wholeOnly names the first field of o or cfg that only whole-domain
+// training reads and that is set; "" if none is.
+func (o Options) wholeOnly(cfg Config) string {
+	set := []struct {
+		name string
+		set  bool
+	}{
+		{"Options.Points", o.Points != 0},
+		{"Options.Optimizer", o.Optimizer != ""},
+		{"Options.Epochs", o.Epochs != 0},
+		{"Options.LearningRate", o.LearningRate != 0},
+		{"Options.LBFGSIterations", o.LBFGSIterations != 0},
+		{"Options.LBFGSTolerance", o.LBFGSTolerance != 0},
+		{"Options.Sampling", o.Sampling != ""},
+		{"Options.ResampleEvery", o.ResampleEvery != 0},
+		{"Options.RefineEvery", o.RefineEvery != 0},
+		{"Options.RefinePoints", o.RefinePoints != 0},
+		{"Options.Stages", o.Stages > 1},
+		{"Options.Observations", o.Observations != nil},
+		{"Config.Derivative " + string(cfg.Derivative), cfg.Derivative != "" && cfg.Derivative != Symbolic},
+		{"Config.FDStep", cfg.FDStep != 0},
+		{"Config.IC " + string(cfg.IC), cfg.IC == SoftIC},
+		{"Config.ICWeight", cfg.ICWeight != 0},
+		{"Config.DataWeight", cfg.DataWeight != 0},
+		{"Config.SumResidual", cfg.SumResidual},
+		{"Config.OutputActivation " + string(cfg.OutputActivation), cfg.OutputActivation != "" && cfg.OutputActivation != Identity},
+	}
+	for _, f := range set {
+		if f.set {
+			return f.name
+		}
+	}
+	return ""
+}
+
+// Fit trains problem p with the method opts.Method: fresh windows of
+// networks (March) or a fresh network on the whole domain (Whole). Each
+// method refuses the options only the other reads.
 //
 // Training stops early, at the end of an Adam epoch or L-BFGS iteration, when
 // ctx is done or opts.Progress returns an error (called first, so that a
 // Progress cancelling ctx stops at its epoch). Fit then returns the result
-// with the weights of the lowest loss so far and an error wrapping
-// ctx.Err() (context.Canceled, say) or Progress's error. A ctx done before
-// training starts gives no result.
+// with the weights of the lowest loss so far (March: the windows accepted so
+// far, the solution on the part of the domain they cover, see
+// MarchRecord.Reached) and an error wrapping ctx.Err() (context.Canceled,
+// say) or Progress's error. A ctx done before training starts, or a March
+// stopped before its first window, gives no result.
 //
 // On divergence Fit returns the result with the last good weights together
-// with a *DivergedError.
+// with a *DivergedError; when March cannot meet its error budget it returns
+// the windows accepted so far with an error wrapping ErrWindowTooShort.
 func Fit(ctx context.Context, p *problems.Problem, cfg Config, opts Options) (*Result, error) {
-	cfg = cfg.withDefaults(p.Order)
 	opts = opts.WithDefaults(p)
+	switch opts.Method {
+	case March:
+		if field := opts.wholeOnly(cfg); field != "" {
+			return nil, fmt.Errorf("graph: %s applies to whole-domain training (Method Whole), not to March", field)
+		}
+		if cfg.Hidden == nil {
+			cfg.Hidden = DefaultMarchHidden()
+		}
+		cfg = cfg.withDefaults(p.Order)
+		cfg.IC = HardIC
+		return fitMarch(ctx, p, cfg, opts)
+	case Whole:
+		if opts.March != (MarchOptions{}) {
+			return nil, errors.New("graph: Options.March applies to March, not to whole-domain training")
+		}
+		return fitWhole(ctx, p, cfg.withDefaults(p.Order), opts)
+	}
+	_, err := problems.ParseChoice("method", string(opts.Method), Methods())
+	return nil, fmt.Errorf("graph: %w", err)
+}
+
+// fitWhole is Fit for Method Whole: cfg and opts have their defaults.
+func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options) (*Result, error) {
 	if opts.Points < 2 {
 		return nil, fmt.Errorf("graph: %d collocation points: need at least 2", opts.Points)
 	}

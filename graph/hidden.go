@@ -8,8 +8,12 @@ import (
 
 // HiddenActivity returns the value of every hidden unit at the points ts:
 // out[l][j][k] is unit j of hidden layer l+1 at ts[k]. It shows, for
-// example, which ReLU units are dead (zero at every point).
+// example, which ReLU units are dead (zero at every point). A marched
+// model, whose windows each have their networks, is refused.
 func (m *Model) HiddenActivity(ts []float64) ([][][]float64, error) {
+	if m.windows != nil {
+		return nil, fmt.Errorf("%w: hidden activity is measured on one network (train with Method Whole)", errPiecewise)
+	}
 	net := m.net
 	layers, err := m.runOnce("hidden activity", ts, func(b *builder, t *G.Node) (G.Nodes, error) {
 		h, err := jetAffine(jet{v: t}, net.InputScale, net.InputShift)

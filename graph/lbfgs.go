@@ -59,6 +59,21 @@ func (tr *Trainer) LastLBFGSIteration() LBFGSIteration { return tr.lbfgsLast }
 // L-BFGS found. A loss that is not finite at a point the line search tries
 // tells it that the point is bad, and it steps back.
 func (tr *Trainer) LBFGS(iterations int, tol float64, progress func(epoch int, loss float64) error) error {
+	return tr.lbfgsRun(iterations, lbfgsStop{Tol: tol, Window: lbfgsWindow}, progress)
+}
+
+// lbfgsStop says when an L-BFGS run stops before its iteration limit.
+type lbfgsStop struct {
+	// Tol and Window: the loss has not dropped by more than Tol relative
+	// to its size over Window iterations (optimize.FunctionConverge).
+	Tol    float64
+	Window int
+	// Target, if positive: the loss is at or below it (at the start, too).
+	Target float64
+}
+
+// lbfgsRun is LBFGS with the stopping rule stop.
+func (tr *Trainer) lbfgsRun(iterations int, stop lbfgsStop, progress func(epoch int, loss float64) error) error {
 	if iterations <= 0 {
 		return nil
 	}
@@ -72,6 +87,7 @@ func (tr *Trainer) LBFGS(iterations int, tol float64, progress func(epoch int, l
 			}
 		}
 		tr.lbfgs = newLBFGS(tr.x, tr.grad, tr.history[len(tr.history)-1])
+		tr.lbfgs.Converged = stop.Target > 0 && tr.lbfgs.F <= stop.Target
 	}
 	s := tr.lbfgs
 	tr.history = slices.Grow(tr.history, max(iterations-s.Iterations, 0))
@@ -87,7 +103,7 @@ func (tr *Trainer) LBFGS(iterations int, tol float64, progress func(epoch int, l
 		}
 		return nil
 	}
-	stopped, err := s.run(iterations, tol, tr.lg.exec.run, tr.x, tr.grad, record)
+	stopped, err := s.run(iterations, stop, tr.lg.exec.run, tr.x, tr.grad, record)
 	// The trainer is at the last iterate, the lowest loss of the run (each
 	// iteration lowers it), with its gradient.
 	copy(tr.x, s.X)
@@ -167,13 +183,13 @@ func (s *lbfgsState) scratch() {
 // iterate; x and grad, where eval evaluates the loss and its gradient, are
 // scratch. An error from eval ends the run; one from record stops it
 // (stopped is true), and run can be called again to go on.
-func (s *lbfgsState) run(iterations int, tol float64, eval func(x, grad []float64) (float64, error), x, grad []float64, record func() error) (stopped bool, err error) {
+func (s *lbfgsState) run(iterations int, stop lbfgsStop, eval func(x, grad []float64) (float64, error), x, grad []float64, record func() error) (stopped bool, err error) {
 	for s.Iterations < iterations && !s.Converged {
 		moved, err := s.iterate(eval, x, grad)
 		if err != nil || !moved {
 			return false, err
 		}
-		s.Converged = s.converges(tol)
+		s.Converged = s.converges(stop)
 		if err := record(); err != nil {
 			return true, err
 		}
@@ -181,19 +197,22 @@ func (s *lbfgsState) run(iterations int, tol float64, eval func(x, grad []float6
 	return false, nil
 }
 
-// converges applies optimize.FunctionConverge's rule (relative tolerance
-// tol, lbfgsWindow iterations) to the iterate just taken, and stops at an
-// exactly zero gradient.
-func (s *lbfgsState) converges(tol float64) bool {
+// converges applies the stopping rule to the iterate just taken: stop's
+// target, optimize.FunctionConverge's rule (relative tolerance stop.Tol
+// over stop.Window iterations), and an exactly zero gradient.
+func (s *lbfgsState) converges(stop lbfgsStop) bool {
 	if !slices.ContainsFunc(s.G, func(v float64) bool { return v != 0 }) {
 		return true
 	}
-	if s.F < s.Best && s.Best-s.F > tol*math.Max(math.Abs(s.F), math.Abs(s.Best)) {
+	if stop.Target > 0 && s.F <= stop.Target {
+		return true
+	}
+	if s.F < s.Best && s.Best-s.F > stop.Tol*math.Max(math.Abs(s.F), math.Abs(s.Best)) {
 		s.Best, s.Stalled = s.F, 0
 		return false
 	}
 	s.Stalled++
-	return s.Stalled >= lbfgsWindow
+	return s.Stalled >= stop.Window
 }
 
 // iterate takes one iteration: a search direction, a line search along it

@@ -34,7 +34,7 @@ func adamTrained(tb testing.TB, name string, epochs int) (*Trainer, *countingExe
 		tb.Fatal(err)
 	}
 	cfg := Config{IC: HardIC, ScaleInput: p.ScaleInput}.withDefaults(p.Order)
-	opts := Options{Seed: 1}.WithDefaults(p)
+	opts := Options{Method: Whole, Seed: 1}.WithDefaults(p)
 	rng := NewRand(opts.Seed)
 	net, err := NewNetwork(cfg.Architecture, len(p.Vars), rng)
 	if err != nil {

@@ -31,7 +31,7 @@ func minimiseLBFGS(t *testing.T, fn function, x0 []float64, iterations int, tol 
 	s := newLBFGS(x0, g, f)
 	var iterates [][]float64
 	x, grad := make([]float64, len(x0)), make([]float64, len(x0))
-	if _, err := s.run(iterations, tol, eval, x, grad, func() error {
+	if _, err := s.run(iterations, lbfgsStop{Tol: tol, Window: lbfgsWindow}, eval, x, grad, func() error {
 		iterates = append(iterates, slices.Clone(s.X))
 		return nil
 	}); err != nil {
@@ -134,10 +134,10 @@ func TestLBFGSStopAnywhere(t *testing.T) {
 					return nil
 				}
 				x, grad := make([]float64, len(tt.x0)), make([]float64, len(tt.x0))
-				if stopped, err := s.run(10000, tt.tol, eval, x, grad, record); !stopped || err != errStop {
+				if stopped, err := s.run(10000, lbfgsStop{Tol: tt.tol, Window: lbfgsWindow}, eval, x, grad, record); !stopped || err != errStop {
 					t.Fatalf("k = %d: run = %v, %v; want it stopped by record", k, stopped, err)
 				}
-				if stopped, err := s.run(10000, tt.tol, eval, x, grad, record); stopped || err != nil {
+				if stopped, err := s.run(10000, lbfgsStop{Tol: tt.tol, Window: lbfgsWindow}, eval, x, grad, record); stopped || err != nil {
 					t.Fatalf("k = %d: the second run = %v, %v", k, stopped, err)
 				}
 				if len(iterates) != len(whole) {

@@ -111,6 +111,19 @@ func (m *Model) EstimateMemory(n int) (float64, error) {
 // graphMemory estimates the bytes the TapeMachine takes to run the graph
 // build makes at n points: the values of all its nodes.
 func (m *Model) graphMemory(n float64, build func(b *builder, t *G.Node) (G.Nodes, error)) (float64, error) {
+	if m.windows != nil {
+		// A marched model runs window by window: the largest window's
+		// graph, as though it held every point.
+		most := 0.0
+		for _, piece := range m.pieces {
+			b, err := piece.graphMemory(n, build)
+			if err != nil {
+				return 0, err
+			}
+			most = max(most, b)
+		}
+		return most, nil
+	}
 	return extrapolate(n, func(rows int) (float64, error) {
 		b, _, err := m.graph(m.problem.Grid(rows), build)
 		if err != nil {

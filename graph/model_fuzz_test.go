@@ -17,19 +17,23 @@ import (
 // evaluated (or is refused as not supported yet) without a panic. Seeds
 // are models saved by Fit, in testdata/fuzz/FuzzReadModel and here.
 func FuzzReadModel(f *testing.F) {
+	whole := graph.Options{Method: graph.Whole, Epochs: 1}
 	for _, seed := range []struct {
 		problem string
 		cfg     graph.Config
+		opts    graph.Options
 	}{
-		{"decay", graph.Config{}},
-		{"oscillator", graph.Config{IC: graph.HardIC, Architecture: graph.Architecture{Hidden: []int{3}, Activation: graph.Sin}}},
-		{"lotka-volterra", graph.Config{ScaleInput: true, Architecture: graph.Architecture{Hidden: []int{2, 2}, OutputActivation: graph.Tanh}}},
+		{"decay", graph.Config{}, whole},
+		{"oscillator", graph.Config{IC: graph.HardIC, Architecture: graph.Architecture{Hidden: []int{3}, Activation: graph.Sin}}, whole},
+		{"lotka-volterra", graph.Config{ScaleInput: true, Architecture: graph.Architecture{Hidden: []int{2, 2}, OutputActivation: graph.Tanh}}, whole},
+		// A marched model (pinn-model/2): windows of networks.
+		{"oscillator", graph.Config{}, graph.Options{March: graph.MarchOptions{Goal: 1e-3}}},
 	} {
 		p, err := problems.Builtin(seed.problem)
 		if err != nil {
 			f.Fatal(err)
 		}
-		res, err := graph.Fit(context.Background(), p, seed.cfg, graph.Options{Epochs: 1})
+		res, err := graph.Fit(context.Background(), p, seed.cfg, seed.opts)
 		if err != nil {
 			f.Fatal(err)
 		}

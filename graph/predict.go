@@ -11,11 +11,24 @@ import (
 // Predict returns the solution and its first derivative (symbolic) at the
 // points ts.
 func (m *Model) Predict(ts []float64) (*problems.Solution, error) {
+	n := len(m.problem.Vars)
+	if m.windows != nil {
+		out, err := m.scatter(ts, 2*n, func(piece *Model, sub []float64) ([][]float64, error) {
+			s, err := piece.Predict(sub)
+			if err != nil {
+				return nil, err
+			}
+			return append(s.Y, s.DY...), nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return &problems.Solution{T: ts, Y: out[:n], DY: out[n:]}, nil
+	}
 	out, err := m.runOnce("predict", ts, predictNodes)
 	if err != nil {
 		return nil, err
 	}
-	n := len(m.problem.Vars)
 	return &problems.Solution{T: ts, Y: out[:n], DY: out[n:]}, nil
 }
 

@@ -6,6 +6,9 @@ import G "gorgonia.org/gorgonia"
 // the points ts, with symbolic derivatives and the model's parameter
 // values: out[i][k] is variable i's at ts[k].
 func (m *Model) Residuals(ts []float64) ([][]float64, error) {
+	if m.windows != nil {
+		return m.scatter(ts, len(m.problem.Vars), (*Model).Residuals)
+	}
 	return m.runOnce("residuals", ts, residualNodes)
 }
 

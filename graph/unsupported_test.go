@@ -27,7 +27,7 @@ func TestUnsupportedProblems(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		_, err = Fit(context.Background(), p, Config{}, Options{Epochs: 1})
+		_, err = Fit(context.Background(), p, Config{}, Options{Method: Whole, Epochs: 1})
 		if !errors.Is(err, ErrUnsupported) {
 			t.Errorf("%s: Fit: err = %v, want ErrUnsupported", name, err)
 		}
@@ -36,7 +36,7 @@ func TestUnsupportedProblems(t *testing.T) {
 	// problem.
 	var saved strings.Builder
 	p := mustBuiltin(t, "oscillator")
-	res, err := Fit(context.Background(), p, Config{}, Options{Epochs: 1})
+	res, err := Fit(context.Background(), p, Config{}, Options{Method: Whole, Epochs: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

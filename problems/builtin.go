@@ -48,6 +48,13 @@ var builtins = []Definition{
 		Params: map[string]float64{"a": 1.5, "b": 1, "c": 3, "d": 1},
 		T0:     0, T1: 5, Y0: []float64{1, 1}, Points: 201, ScaleInput: true,
 	},
+	{
+		Name:    "van-der-pol",
+		Summary: "Van der Pol oscillator, mu = 1, a limit cycle scored against the reference integrator",
+		Vars:    []string{"y"}, Order: 2, RHS: []string{"mu*(1 - y^2)*dy - y"},
+		Params: map[string]float64{"mu": 1},
+		T0:     0, T1: 10, Y0: []float64{2}, DY0: []float64{0}, Points: 201, ScaleInput: true,
+	},
 }
 
 // boundaryBuiltins are the built-in boundary-value problems. They stay out

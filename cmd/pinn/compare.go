@@ -60,8 +60,14 @@ func compareCommand() *cli.Command {
 			}
 			cmp := experiments.Comparison{Name: "compare-" + p.Name, Problem: p.Name, Title: "every derivative mode on " + p.Name,
 				Settings: f.settings, Seed: f.settings.Options.Seed}
-			// The modes train one at a time: the largest must fit.
-			cfg, opts := f.settings.Resolve(p)
+			// The modes train one at a time, each one network on the whole
+			// domain: the largest must fit.
+			whole := f.settings
+			whole.Options.Method = graph.Whole
+			cfg, opts, err := whole.Resolve(p)
+			if err != nil {
+				return err
+			}
 			for _, d := range graph.Derivatives() {
 				cfg.Derivative = d
 				if err := f.mem.checkFit(c, p, cfg, opts); err != nil {

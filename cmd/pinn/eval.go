@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -32,7 +33,8 @@ func evalCommand() *cli.Command {
 		Usage:     "evaluate a saved model",
 		ArgsUsage: "FILE.json",
 		Description: "Prints the solution a model saved with --save gives at the times asked for (by default the\n" +
-			"problem's grid), and with --json its first derivative too.\n\n" +
+			"problem's grid), and with --json its first derivative too. A marched model (the default) answers\n" +
+			"inside its domain only.\n\n" +
 			"Examples:\n" +
 			"   pinn eval model.json --t 0.5,1,2\n" +
 			"   pinn eval model.json --grid 0:2:5 --json",
@@ -88,6 +90,9 @@ func runEval(c *cli.Context, f *evalFlags) error {
 		ts = p.Grid(n)
 	}
 	sol, err := m.Predict(ts)
+	if errors.Is(err, graph.ErrOutsideDomain) {
+		return badInput("%v", err)
+	}
 	if err != nil {
 		return err
 	}

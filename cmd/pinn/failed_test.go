@@ -17,7 +17,7 @@ import (
 // --out is written whole, its plots drawing what can be drawn.
 func TestFailedRunReportsTrueNumbers(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
-	out, errOut, status := runPinn("solve", "--rhs", "exp(1000*y)", "--y0", "0", "--exact", "1", "--out", dir, "--json")
+	out, errOut, status := runPinn("solve", "--rhs", "exp(1000*y)", "--y0", "0", "--exact", "1", "--fast", "--out", dir, "--json")
 	if status != exitFailure || errOut != "pinn: the loss at the initial weights is +Inf\n" {
 		t.Fatalf("status %d, stderr %q", status, errOut)
 	}
@@ -34,7 +34,7 @@ func TestFailedRunReportsTrueNumbers(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
-	out, _, _ = runPinn("solve", "--rhs", "exp(1000*y)", "--y0", "0", "--exact", "1")
+	out, _, _ = runPinn("solve", "--rhs", "exp(1000*y)", "--y0", "0", "--exact", "1", "--fast")
 	for _, want := range []string{"training     no step; seed 1", "final loss   +Inf"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the text report lacks %q:\n%s", want, out)
@@ -62,7 +62,7 @@ func TestDiskFull(t *testing.T) {
 		t.Skip("no sh")
 	}
 	dir := t.TempDir()
-	cmd := exec.Command(sh, "-c", `ulimit -f 8 && exec "$0" "$@"`, pinnBinary(t), "train", "decay", "--epochs", "5", "--out", "run")
+	cmd := exec.Command(sh, "-c", `ulimit -f 8 && exec "$0" "$@"`, pinnBinary(t), "train", "decay", "--fast", "--epochs", "5", "--out", "run")
 	cmd.Dir = dir
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -64,7 +64,9 @@ func newFitFlags(d fitDefaults) *fitFlags {
 func (f *fitFlags) parse(c *cli.Context) error {
 	for _, b := range f.bound {
 		key := b.setting.Key
-		if b.text != nil {
+		// A text setting whose default is a note, not a value, holds ""
+		// until given.
+		if b.text != nil && (*b.text != "" || given(c, b.flag)) {
 			if err := b.setting.Parse(&f.settings, *b.text); err != nil {
 				return badInput("--%s: %v", key, err)
 			}
@@ -120,6 +122,11 @@ func (f *fitFlags) flags(keys ...string) []cli.Flag {
 
 func (f *fitFlags) seedFlag() cli.Flag {
 	return &cli.Uint64Flag{Name: "seed", Value: 1, Usage: f.defaults.seedUsage, Destination: &f.settings.Options.Seed}
+}
+
+// methodFlags choose how to train, and configure marching.
+func (f *fitFlags) methodFlags() []cli.Flag {
+	return f.flags("method", "fast", "goal", "corrections", "window-points", "window-iters")
 }
 
 // networkFlags configure the network and the loss.

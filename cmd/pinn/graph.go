@@ -65,8 +65,8 @@ func graphCommand() *cli.Command {
 		Name:      "graph",
 		Usage:     "draw the training graph and print dy/dt as a formula",
 		ArgsUsage: "[PROBLEM]",
-		Description: "Builds the graph pinn train would train for PROBLEM (or for the equation the flags of pinn\n" +
-			"solve describe) and prints how many nodes and matrix products each stage adds: the network,\n" +
+		Description: "Builds the graph pinn train --method whole would train for PROBLEM (or for the equation the\n" +
+			"flags of pinn solve describe) and prints how many nodes and matrix products each stage adds: the network,\n" +
 			"the first pass (dy/dt), the residual and loss, the second pass (the gradient with respect to\n" +
 			"the weights), and what the compiled executor makes of them. --out draws it, each stage in its\n" +
 			"own colour; --math prints the dy/dt the first pass computes as a formula.\n\n" +
@@ -105,7 +105,14 @@ func runGraph(c *cli.Context, eq *equationFlags, f *fitFlags, g *graphFlags) err
 	if err != nil {
 		return err
 	}
-	cfg, fitOpts := f.settings.Resolve(p)
+	// The graph of one network on the whole domain: a marched window's
+	// is the same with hard initial conditions and frozen networks under
+	// it.
+	f.settings.Options.Method = graph.Whole
+	cfg, fitOpts, err := f.settings.Resolve(p)
+	if err != nil {
+		return badInput("%v", err)
+	}
 	cfg.Derivative = derivative
 	net, err := graph.NewNetwork(cfg.Architecture, len(p.Vars), graph.NewRand(fitOpts.Seed))
 	if err != nil {

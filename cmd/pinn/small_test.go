@@ -35,11 +35,11 @@ func TestSmallRefusals(t *testing.T) {
 // ignored, and stderr says so; where fd-forward takes one (a second-order
 // problem's initial slope) nothing is said.
 func TestFDStepIgnored(t *testing.T) {
-	_, errOut, status := runPinn("train", "decay", "--epochs", "2", "--fd-step", "1e-3", "--json")
+	_, errOut, status := runPinn("train", "decay", "--fast", "--epochs", "2", "--fd-step", "1e-3", "--json")
 	if status != 0 || errOut != "pinn: --fd-step 0.001 is ignored: --derivative symbolic takes no step (fd-central does)\n" {
 		t.Errorf("status %d, stderr %q", status, errOut)
 	}
-	_, errOut, status = runPinn("train", "oscillator", "--epochs", "2", "--derivative", "fd-forward", "--fd-step", "1e-3", "--json")
+	_, errOut, status = runPinn("train", "oscillator", "--fast", "--epochs", "2", "--derivative", "fd-forward", "--fd-step", "1e-3", "--json")
 	if status != 0 || errOut != "" {
 		t.Errorf("fd-forward, second order: status %d, stderr %q", status, errOut)
 	}

@@ -29,7 +29,7 @@ func solveCommand() *cli.Command {
 			"   pinn solve --order 2 --rhs \"-9*y\" --t0 0 --t1 2 --y0 0 --dy0 3 --exact \"sin(3*t)\"\n" +
 			"   pinn solve --vars x,y --rhs \"a*x - b*x*y\" --rhs \"-c*y + d*x*y\" --param a=1.5,b=1,c=3,d=1 --y0 1,1 --t1 5\n" +
 			"   pinn solve --rhs \"-k*y\" --param k=? --data decay.csv --true k=2 --y0 1 --t1 2",
-		Flags: concatFlags(eq.flags(), f.networkFlags(), f.trainFlags(), out.fitFlags()),
+		Flags: concatFlags(eq.flags(), f.methodFlags(), f.networkFlags(), f.trainFlags(), out.fitFlags()),
 		Action: func(c *cli.Context) error {
 			return runSolve(c, eq, f, out)
 		},

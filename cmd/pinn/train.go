@@ -1,13 +1,16 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"strings"
 
+	"pinn/experiments"
 	"pinn/experiments/report"
 	"pinn/graph"
 	"pinn/problems"
@@ -20,15 +23,21 @@ func trainCommand() *cli.Command {
 	f, out := newFitFlags(fitDefaults{}), &outputFlags{}
 	return &cli.Command{
 		Name:      "train",
-		Usage:     "train a network on a built-in problem",
+		Usage:     "solve a built-in problem with networks, and score the solution",
 		ArgsUsage: "PROBLEM",
-		Description: "Trains a network on PROBLEM (see pinn list) with Adam and scores it against the exact\n" +
-			"solution on the collocation grid.\n\n" +
+		Description: "Solves PROBLEM (see pinn list) and scores the solution against the exact one (or the\n" +
+			"reference integrator) on the problem's grid. By default it marches: small networks trained\n" +
+			"with L-BFGS on windows that grow and shrink so that an estimate of the error each adds stays\n" +
+			"within --goal. A setting only training on the whole domain reads (--epochs, --optimizer,\n" +
+			"--ic soft, ...) trains one network on the whole domain instead (--method whole), with the\n" +
+			"old defaults for the rest (the defaults shown below); --fast does so with nothing else\n" +
+			"given. The last line says when the solution disagrees with the reference by more than --tol.\n\n" +
 			"Examples:\n" +
-			"   pinn train forum-final\n" +
+			"   pinn train lotka-volterra\n" +
+			"   pinn train forum-final --goal 1e-8 --save ff.json\n" +
 			"   pinn train decay --hidden 16,16 --derivative fd-central --epochs 2000 --out runs/decay\n" +
 			"   pinn train forum-final --output-activation tanh --lr 0.1 --epochs 100 --json",
-		Flags: concatFlags(f.networkFlags(), f.trainFlags(), out.fitFlags()),
+		Flags: concatFlags(f.methodFlags(), f.networkFlags(), f.trainFlags(), out.fitFlags()),
 		Action: func(c *cli.Context) error {
 			p, err := problemArg(c)
 			if err != nil {
@@ -39,18 +48,27 @@ func trainCommand() *cli.Command {
 	}
 }
 
-// outputFlags say where results go.
+// outputFlags say where results go, and how a run that trains one model
+// is judged.
 type outputFlags struct {
 	dir, save string
 	json      bool
+	tol       float64
+	strict    bool
 }
 
-// fitFlags are --out, --save and --json of a command that trains one model.
+// defaultTol is --tol's default.
+const defaultTol = 1e-4
+
+// fitFlags are --out, --save, --json, --tol and --strict of a command that
+// trains one model.
 func (o *outputFlags) fitFlags() []cli.Flag {
 	return []cli.Flag{
 		o.dirFlag("write solution.csv, loss.csv, result.json and plots into `DIR`"),
 		&cli.StringFlag{Name: "save", Usage: "save the trained model (for pinn eval) as `FILE`.json", Destination: &o.save},
 		o.jsonFlag(),
+		&cli.Float64Flag{Name: "tol", Value: defaultTol, Usage: "the rel_l2 above which the solution disagrees with the reference: the report's last line says so", Destination: &o.tol},
+		&cli.BoolFlag{Name: "strict", Usage: "exit with status 1 when the solution disagrees with the reference (see --tol)", Destination: &o.strict},
 	}
 }
 
@@ -99,13 +117,31 @@ func outDir(dir string) error {
 // fitAndReport trains on p as the flags say and reports: text or JSON on
 // stdout, files in --out, the model in --save. obs holds an inverse
 // problem's data and trueParams the known true values of its unknowns. A
-// signal stops training at the end of its epoch, and the weights of the
-// lowest loss so far are reported, written and saved.
+// signal stops training at the end of its epoch or L-BFGS iteration, and
+// the weights of the lowest loss so far (the windows accepted so far, when
+// marching) are reported, written and saved.
 func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Problem, obs *problems.Observations, trueParams map[string]float64) error {
 	if err := f.parse(c); err != nil {
 		return err
 	}
-	cfg, opts := f.settings.Resolve(p)
+	if !(out.tol > 0) || math.IsInf(out.tol, 0) {
+		return badInput("--tol must be a positive finite number, got %v", out.tol)
+	}
+	choice, err := f.settings.Method(p)
+	var conflict *experiments.MethodConflict
+	if errors.As(err, &conflict) {
+		return badInput("%s", conflict.Message(func(key string) string { return "--" + key }))
+	}
+	if err != nil {
+		return err
+	}
+	if obs != nil && choice.Method == graph.March {
+		return badInput("--data: observations are fitted by one network on the whole domain: give --method whole")
+	}
+	cfg, opts, err := f.settings.Resolve(p)
+	if err != nil {
+		return err
+	}
 	if err := f.checkFDStep(c, p, cfg); err != nil {
 		return err
 	}
@@ -118,12 +154,19 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		return err
 	}
 	defer cl.release()
+	grid := p.Grid(cmp.Or(opts.Points, p.Points))
 	if len(p.Unknown) == 0 || len(trueParams) > 0 {
 		// Every run is scored against the reference: make sure there is one
 		// before training, not after.
-		if _, err := p.Reference(p.Grid(opts.Points), trueParams); err != nil {
+		if _, err := p.Reference(grid, trueParams); err != nil {
 			return badInput("%v (does the solution blow up in [%g, %g]?)", err, p.T0, p.T1)
 		}
+	}
+	switch {
+	case choice.Inverse:
+		fmt.Fprintf(c.App.ErrWriter, "pinn: unknown parameters %s: training one network on the whole domain, with Adam then L-BFGS and hard initial conditions (--method whole)\n", strings.Join(p.Unknown, ", "))
+	case choice.Method == graph.Whole && choice.By != "method" && choice.By != "fast":
+		fmt.Fprintf(c.App.ErrWriter, "pinn: --%s given: training one network on the whole domain (--method whole)\n", choice.By)
 	}
 	finishOnSignal(c)
 	update, finish := newProgress(c.App.Writer, c.App.ErrWriter, p.Name, opts.Epochs+opts.LBFGSIterations, !out.json)
@@ -138,11 +181,11 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 	}
 	if len(trueParams) > 0 {
 		// Score against the reference of the true parameters, which made the data.
-		if res.Score, err = res.Model.EvaluateWith(trueParams, p.Grid(res.Options.Points)); err != nil {
+		if res.Score, err = res.Model.EvaluateWith(trueParams, grid); err != nil {
 			return err
 		}
 	}
-	r := report.NewFit(res, fitErr, trueParams)
+	r := report.NewFit(res, fitErr, trueParams, out.tol)
 	var wrote []string
 	var writeErr error
 	if out.dir != "" {
@@ -173,6 +216,7 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		if out.save != "" && writeErr == nil {
 			fmt.Fprintf(c.App.Writer, "saved        %s (pinn eval %s)\n", out.save, out.save)
 		}
+		r.WriteVerdict(c.App.Writer)
 	}
 	switch {
 	case writeErr != nil:
@@ -183,9 +227,15 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 			done = "wrote " + strings.Join(wrote, " and ")
 		}
 		return fmt.Errorf("interrupted %s (%v); %s", r.Interrupted, context.Cause(c.Context), done)
+	case fitErr == nil && out.strict && !r.Agrees:
+		return errDisagrees
 	}
 	return fitErr
 }
+
+// errDisagrees is the error of a run that --strict fails: the report has
+// said why.
+var errDisagrees = errors.New("the solution disagrees with the reference (--strict)")
 
 // isInterrupt reports whether err says a context was cancelled or timed
 // out: a signal stopped the work.

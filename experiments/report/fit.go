@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"pinn/graph"
@@ -51,8 +52,36 @@ type Fit struct {
 	Interrupted string `json:"interrupted,omitempty"`
 	// Params reports an inverse problem's learned parameters.
 	Params map[string]LearnedParam `json:"params,omitempty"`
+	// Method is how the run trained: "march" or "whole"; March describes
+	// a marched run.
+	Method string    `json:"method"`
+	March  *MarchFit `json:"march,omitempty"`
+	// Tol is the rel_l2 above which the run disagrees with its reference;
+	// Agrees says rel_l2 <= Tol.
+	Tol    Number `json:"tol"`
+	Agrees bool   `json:"agrees"`
 
 	res *graph.Result
+}
+
+// MarchFit summarises how March found a solution (graph.MarchRecord).
+type MarchFit struct {
+	Goal Number `json:"goal"`
+	// Windows were accepted of Tries trained.
+	Windows int `json:"windows"`
+	Tries   int `json:"tries"`
+	// Networks is the most networks trained on one window.
+	Networks int `json:"networks_per_window"`
+	// ErrorEstimate is the sum of the accepted windows' error estimates,
+	// WorstRatio the largest of their estimates over their budgets.
+	ErrorEstimate Number `json:"error_estimate"`
+	WorstRatio    Number `json:"worst_estimate_over_budget"`
+	// OverBudget lists the start of each window accepted over its budget.
+	OverBudget []Number `json:"over_budget,omitempty"`
+	// Reached is where the accepted windows end, End where the domain
+	// does: the same unless training stopped or failed on the way.
+	Reached Number `json:"reached"`
+	End     Number `json:"end"`
 }
 
 // LearnedParam is an unknown parameter's learned value, with its error when
@@ -64,9 +93,10 @@ type LearnedParam struct {
 }
 
 // NewFit summarises a training run: res and the error Fit returned with it
-// (a divergence or an interruption is reported), and the true values of an
-// inverse problem's unknowns where they are known (nil otherwise).
-func NewFit(res *graph.Result, fitErr error, trueParams map[string]float64) Fit {
+// (a divergence or an interruption is reported), the true values of an
+// inverse problem's unknowns where they are known (nil otherwise), and the
+// rel_l2 above which the run disagrees with its reference.
+func NewFit(res *graph.Result, fitErr error, trueParams map[string]float64, tol float64) Fit {
 	cfg, m := res.Config, res.Model
 	p, arch, unknown := m.Problem(), m.Architecture(), m.Unknown()
 	// Loss holds the loss at the start and after each step whose loss was
@@ -82,7 +112,26 @@ func NewFit(res *graph.Result, fitErr error, trueParams map[string]float64) Fit 
 		Seed: res.Options.Seed, RelL2: Number(res.Score.RelL2),
 		MaxAbsErr: Number(res.Score.MaxAbsErr), MaxAbsDerivErr: Number(res.Score.MaxAbsDerivErr),
 		Reference: "exact", Seconds: Number(res.Seconds), USPerEpoch: Number(res.PerEpoch * 1e6),
+		Method: string(res.Options.Method), Tol: Number(tol), Agrees: res.Score.RelL2 <= tol,
 		res: res,
+	}
+	if res.March != nil {
+		o := res.Options.March
+		r.Points, r.Sampling, r.Optimizer = o.Points, string(problems.SampleGrid), string(graph.LBFGS)
+		r.LBFGSIterations = res.March.Iterations()
+		mf := &MarchFit{Goal: Number(o.Goal), Windows: len(m.Windows()), Tries: len(res.March.Attempts),
+			Networks: o.Networks, Reached: Number(res.March.Reached), End: Number(res.March.End)}
+		for _, a := range res.March.Attempts {
+			if !a.Accepted {
+				continue
+			}
+			mf.ErrorEstimate += Number(a.Estimate)
+			mf.WorstRatio = max(mf.WorstRatio, Number(a.Estimate/a.Budget))
+			if a.OverBudget {
+				mf.OverBudget = append(mf.OverBudget, Number(a.T0))
+			}
+		}
+		r.March = mf
 	}
 	if cfg.Derivative == graph.FDCentral || cfg.Derivative == graph.FDForward {
 		r.FDStep = Number(cfg.FDStep)
@@ -102,7 +151,11 @@ func NewFit(res *graph.Result, fitErr error, trueParams map[string]float64) Fit 
 	if !p.HasExact() {
 		r.Reference = fmt.Sprintf("Dormand-Prince 5(4), tolerance %g", problems.ReferenceTolerance)
 	}
-	if errors.Is(fitErr, context.Canceled) || errors.Is(fitErr, context.DeadlineExceeded) {
+	switch {
+	case !errors.Is(fitErr, context.Canceled) && !errors.Is(fitErr, context.DeadlineExceeded):
+	case res.March != nil:
+		r.Interrupted = fmt.Sprintf("at %s = %g of [%g, %g]", p.Indep, res.March.Reached, p.T0, res.March.End)
+	default:
 		r.Interrupted = fmt.Sprintf("at epoch %d of %d", steps, res.Options.Epochs+res.Options.LBFGSIterations)
 	}
 	for _, k := range p.Unknown {
@@ -124,7 +177,8 @@ func (r Fit) WriteJSON(w io.Writer) error {
 	return json.NewEncoder(w).Encode(r)
 }
 
-// WriteText writes the summary for a reader, a line per aspect.
+// WriteText writes the summary for a reader, a line per aspect. The verdict
+// on the run (WriteVerdict) is not among them.
 func (r Fit) WriteText(w io.Writer) {
 	p := r.res.Model.Problem()
 	fmt.Fprintf(w, "problem      %s: %s, %s, %s in [%g, %g]\n", r.Problem, r.Equation, p.InitialConditions(), p.Indep, p.T0, p.T1)
@@ -133,8 +187,64 @@ func (r Fit) WriteText(w io.Writer) {
 		widths = append(widths, fmt.Sprint(n))
 	}
 	widths = append(widths, fmt.Sprint(len(p.Vars)))
+	if r.March != nil {
+		r.writeMarch(w, strings.Join(widths, "-"))
+	} else {
+		r.writeWhole(w, strings.Join(widths, "-"))
+	}
+	ref := "exact"
+	if !p.HasExact() {
+		ref = "reference"
+	}
+	fmt.Fprintf(w, "error        rel_l2 %.3e, max |y - %s| %.3e, max |dy/d%s - %s| %.3e (on a grid of %d points)\n",
+		float64(r.RelL2), ref, float64(r.MaxAbsErr), p.Indep, ref, float64(r.MaxAbsDerivErr), len(r.res.Score.Solution.T))
+	for _, k := range p.Unknown {
+		lp := r.Params[k]
+		fmt.Fprintf(w, "learned      %s = %.9g", k, float64(lp.Learned))
+		if lp.True != nil {
+			fmt.Fprintf(w, " (true %g, error %.3g)", float64(*lp.True), float64(*lp.AbsErr))
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// writeMarch writes the lines that describe a marched run, whose window
+// networks are widths wide.
+func (r Fit) writeMarch(w io.Writer, widths string) {
+	m, p := r.March, r.res.Model.Problem()
+	corrections := "no corrections"
+	if m.Networks > 1 {
+		corrections = "up to " + plural(m.Networks-1, "correction") + " on top"
+	}
+	fmt.Fprintf(w, "network      %s %s, a fresh one per window and %s; %d parameters in all, hard initial conditions\n",
+		widths, r.Activation, corrections, r.Weights)
+	fmt.Fprintf(w, "training     march to goal %g: %s accepted of %d tried, %d iterations of L-BFGS, %d grid points per window; seed %d: %.2f s\n",
+		float64(m.Goal), plural(m.Windows, "window"), m.Tries, r.LBFGSIterations, r.Points, r.Seed, float64(r.Seconds))
+	if m.Reached < m.End {
+		fmt.Fprintf(w, "stopped      at %s = %g of [%g, %g]: the solution and its error are on [%g, %g]\n",
+			p.Indep, float64(m.Reached), p.T0, float64(m.End), p.T0, float64(m.Reached))
+	}
+	within := "each window within its budget"
+	if len(m.OverBudget) == 0 {
+		within += fmt.Sprintf(" (at most %.2g of it)", float64(m.WorstRatio))
+	}
+	fmt.Fprintf(w, "estimate     error estimate %.3e summed over the windows, %s\n", float64(m.ErrorEstimate), within)
+	if len(m.OverBudget) > 0 {
+		starts := make([]string, len(m.OverBudget))
+		for i, t := range m.OverBudget {
+			starts[i] = fmt.Sprintf("%g", float64(t))
+		}
+		fmt.Fprintf(w, "warning      %s accepted over the error budget, starting at %s = %s (estimate up to %.2gx the budget): shorter windows did not help\n",
+			plural(len(m.OverBudget), "window"), p.Indep, strings.Join(starts, ", "), float64(m.WorstRatio))
+	}
+	fmt.Fprintf(w, "final loss   %.4e (the last window's)\n", float64(r.FinalLoss))
+}
+
+// writeWhole writes the lines that describe a run on the whole domain,
+// whose network is widths wide.
+func (r Fit) writeWhole(w io.Writer, widths string) {
 	fmt.Fprintf(w, "network      %s %s, output %s, %d parameters, %s initial conditions\n",
-		strings.Join(widths, "-"), r.Activation, r.OutputActivation, r.Weights, r.IC)
+		widths, r.Activation, r.OutputActivation, r.Weights, r.IC)
 	deriv := r.Derivative
 	if r.FDStep != 0 {
 		deriv += fmt.Sprintf(" (h = %g)", float64(r.FDStep))
@@ -159,20 +269,46 @@ func (r Fit) WriteText(w io.Writer) {
 		fmt.Fprintf(w, "interrupted  %s; the weights kept are those of the lowest loss since the points last moved\n", r.Interrupted)
 	}
 	fmt.Fprintf(w, "final loss   %.4e\n", float64(r.FinalLoss))
-	ref := "exact"
-	if !p.HasExact() {
-		ref = "reference"
+}
+
+// WriteVerdict writes, when the run disagrees with its reference (rel_l2
+// above Tol, or not a number), a line that says so and what to try; a run
+// that agrees writes nothing. It is meant as the last line of a report.
+func (r Fit) WriteVerdict(w io.Writer) {
+	if r.Agrees {
+		return
 	}
-	fmt.Fprintf(w, "error        rel_l2 %.3e, max |y - %s| %.3e, max |dy/d%s - %s| %.3e (on a grid of %d points)\n",
-		float64(r.RelL2), ref, float64(r.MaxAbsErr), p.Indep, ref, float64(r.MaxAbsDerivErr), r.Points)
-	for _, k := range p.Unknown {
-		lp := r.Params[k]
-		fmt.Fprintf(w, "learned      %s = %.9g", k, float64(lp.Learned))
-		if lp.True != nil {
-			fmt.Fprintf(w, " (true %g, error %.3g)", float64(*lp.True), float64(*lp.AbsErr))
-		}
-		fmt.Fprintln(w)
+	ref := "the exact solution"
+	if !r.res.Model.Problem().HasExact() {
+		ref = "the reference"
 	}
+	fmt.Fprintf(w, "the network disagrees with %s: rel_l2 %.2g > %s; try %s\n", ref, float64(r.RelL2),
+		strconv.FormatFloat(float64(r.Tol), 'e', -1, 64), r.suggestion())
+}
+
+// plural writes n things: "1 window", "2 windows".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// suggestion says what to try after a run that disagrees with its
+// reference.
+func (r Fit) suggestion() string {
+	p := r.res.Model.Problem()
+	switch {
+	case r.Method == string(graph.March):
+		return fmt.Sprintf("a smaller --goal (%.1g) or more --corrections", float64(r.March.Goal)/100)
+	case r.Diverged != "":
+		return fmt.Sprintf("a smaller --lr (%g)", float64(r.LearningRate)/10)
+	case len(p.Unknown) > 0 && (r.Optimizer != string(graph.AdamThenLBFGS) || r.IC != string(graph.HardIC)):
+		return "--optimizer adam+lbfgs --ic hard"
+	case len(p.Unknown) > 0:
+		return fmt.Sprintf("more L-BFGS iterations (--lbfgs-iters %d) or more observations", 5*max(r.LBFGSIterations, graph.DefaultLBFGSIterations))
+	}
+	return "the default method, marching: leave out the whole-domain flags (or give --method march)"
 }
 
 // FitFiles names the files WriteFiles writes; FitFileNames lists them.
