@@ -169,7 +169,7 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		fmt.Fprintf(c.App.ErrWriter, "pinn: --%s given: training one network on the whole domain (--method whole)\n", choice.By)
 	}
 	finishOnSignal(c)
-	update, finish := newProgress(c.App.Writer, c.App.ErrWriter, p.Name, opts.Epochs+opts.LBFGSIterations, !out.json)
+	update, finish := newProgress(c.App.ErrWriter, p.Name, opts.Epochs+opts.LBFGSIterations)
 	opts.Progress = update
 	res, fitErr := graph.Fit(c.Context, p, cfg, opts)
 	finish()
