@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"pinn/graph/internal/compiled"
 	"pinn/graph/internal/f64"
@@ -19,24 +20,34 @@ type executor interface {
 	// returns, and writes the loss's gradient with respect to x into grad
 	// (as long as x).
 	run(x, grad []float64) (float64, error)
+	// terms writes into out the values at the last run of the scalar
+	// nodes the loss is the sum of (lossGraph.terms), which the run
+	// computes anyway: reading them costs the runs nothing.
+	terms(out []float64)
 }
 
 // newExecutor returns the executor e for the graph g of the scalar node
-// loss, whose gradient with respect to params is the nodes grads, with the
-// given number of collocation points (rows) and workers (Options.Workers).
-func newExecutor(e Executor, g *G.ExprGraph, loss *G.Node, params, grads G.Nodes, rows, workers int) (executor, error) {
+// loss, whose gradient with respect to params is the nodes grads and which
+// is the sum of the scalar nodes terms, with the given number of
+// collocation points (rows) and workers (Options.Workers).
+func newExecutor(e Executor, g *G.ExprGraph, loss *G.Node, params, grads, terms G.Nodes, rows, workers int) (executor, error) {
 	if e == Tape {
-		t := &tapeExecutor{params: params}
+		t := &tapeExecutor{params: params, termValues: make([]G.Value, len(terms))}
 		G.Read(loss, &t.loss)
+		for k, n := range terms {
+			G.Read(n, &t.termValues[k])
+		}
 		t.vm = G.NewTapeMachine(g, G.BindDualValues(params...))
 		return t, nil
 	}
-	m, err := compiled.Compile(g, loss, grads, rows)
+	// The terms are outputs after the gradients: nodes every run computes
+	// whole (sums over the points), so the program is the same.
+	m, err := compiled.Compile(g, loss, append(slices.Clone(grads), terms...), rows)
 	if err != nil {
 		return nil, err
 	}
 	m.Workers = workers
-	c := &compiledExecutor{m: m}
+	c := &compiledExecutor{m: m, gradients: len(grads)}
 	for _, n := range params {
 		c.params = append(c.params, numbersOf(n.Value()))
 	}
@@ -52,7 +63,10 @@ func Kernels() string { return f64.Kernels() }
 type tapeExecutor struct {
 	vm     G.VM
 	params G.Nodes
-	loss   G.Value // read with G.Read: the TapeMachine reuses memory
+	// loss and termValues are read with G.Read: the TapeMachine reuses
+	// memory.
+	loss       G.Value
+	termValues []G.Value
 }
 
 func (e *tapeExecutor) run(x, grad []float64) (float64, error) {
@@ -79,6 +93,12 @@ func (e *tapeExecutor) run(x, grad []float64) (float64, error) {
 	return e.loss.Data().(float64), nil
 }
 
+func (e *tapeExecutor) terms(out []float64) {
+	for k, v := range e.termValues {
+		out[k] = v.Data().(float64)
+	}
+}
+
 // compiledExecutor is the Compiled executor: package compiled's Machine,
 // which reads the learnable nodes' values where they are and leaves the
 // gradient in buffers of its own.
@@ -87,6 +107,9 @@ type compiledExecutor struct {
 	// params are the learnable nodes' numbers, looked up once (so that a
 	// run allocates nothing): the storage the machine reads.
 	params []numbers
+	// gradients is the number of the machine's outputs that are the
+	// gradient's nodes; the loss's terms follow.
+	gradients int
 }
 
 func (e *compiledExecutor) run(x, grad []float64) (float64, error) {
@@ -103,6 +126,12 @@ func (e *compiledExecutor) run(x, grad []float64) (float64, error) {
 		off += copy(grad[off:], e.m.Output(k))
 	}
 	return loss, nil
+}
+
+func (e *compiledExecutor) terms(out []float64) {
+	for k := range out {
+		out[k] = e.m.Output(e.gradients + k)[0]
+	}
 }
 
 // numbers is a float64 Gorgonia value seen as numbers: a tensor's own
