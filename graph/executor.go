@@ -20,10 +20,10 @@ type executor interface {
 	// returns, and writes the loss's gradient with respect to x into grad
 	// (as long as x).
 	run(x, grad []float64) (float64, error)
-	// terms writes into out the values at the last run of the scalar
-	// nodes the loss is the sum of (lossGraph.terms), which the run
-	// computes anyway: reading them costs the runs nothing.
-	terms(out []float64)
+	// runTerms is run that also writes into terms the values of the
+	// scalar nodes the loss is the sum of (lossGraph.terms), for a trace:
+	// the same numbers, and run costs no more for it.
+	runTerms(x, grad, terms []float64) (float64, error)
 }
 
 // newExecutor returns the executor e for the graph g of the scalar node
@@ -32,16 +32,14 @@ type executor interface {
 // collocation points (rows) and workers (Options.Workers).
 func newExecutor(e Executor, g *G.ExprGraph, loss *G.Node, params, grads, terms G.Nodes, rows, workers int) (executor, error) {
 	if e == Tape {
-		t := &tapeExecutor{params: params, termValues: make([]G.Value, len(terms))}
+		t := &tapeExecutor{g: g, params: params, termNodes: terms}
 		G.Read(loss, &t.loss)
-		for k, n := range terms {
-			G.Read(n, &t.termValues[k])
-		}
 		t.vm = G.NewTapeMachine(g, G.BindDualValues(params...))
 		return t, nil
 	}
 	// The terms are outputs after the gradients: nodes every run computes
-	// whole (sums over the points), so the program is the same.
+	// whole (sums over the points), so the program is the same and reading
+	// them is free.
 	m, err := compiled.Compile(g, loss, append(slices.Clone(grads), terms...), rows)
 	if err != nil {
 		return nil, err
@@ -61,15 +59,43 @@ func Kernels() string { return f64.Kernels() }
 // tapeExecutor is the Tape executor: Gorgonia's TapeMachine, which leaves
 // the gradient in the dual values of the learnable nodes.
 type tapeExecutor struct {
+	g      *G.ExprGraph
 	vm     G.VM
 	params G.Nodes
-	// loss and termValues are read with G.Read: the TapeMachine reuses
-	// memory.
-	loss       G.Value
+	// loss is read with G.Read: the TapeMachine reuses memory.
+	loss G.Value
+	// termNodes are the loss's terms. Reading them takes reads in the
+	// graph, which would cost every run: traceVM, a second machine built
+	// at the first runTerms, has them (into termValues), vm does not.
+	termNodes  G.Nodes
+	traceVM    G.VM
 	termValues []G.Value
 }
 
 func (e *tapeExecutor) run(x, grad []float64) (float64, error) {
+	return e.runOn(e.vm, x, grad)
+}
+
+func (e *tapeExecutor) runTerms(x, grad, terms []float64) (float64, error) {
+	if e.traceVM == nil {
+		e.termValues = make([]G.Value, len(e.termNodes))
+		for k, n := range e.termNodes {
+			G.Read(n, &e.termValues[k])
+		}
+		e.traceVM = G.NewTapeMachine(e.g, G.BindDualValues(e.params...))
+	}
+	loss, err := e.runOn(e.traceVM, x, grad)
+	if err != nil {
+		return loss, err
+	}
+	for k, v := range e.termValues {
+		terms[k] = v.Data().(float64)
+	}
+	return loss, nil
+}
+
+// runOn is run on the machine vm.
+func (e *tapeExecutor) runOn(vm G.VM, x, grad []float64) (float64, error) {
 	off := 0
 	for _, n := range e.params {
 		off += numbersOf(n.Value()).set(x[off:])
@@ -78,8 +104,8 @@ func (e *tapeExecutor) run(x, grad []float64) (float64, error) {
 			numbersOf(g).zero()
 		}
 	}
-	defer e.vm.Reset()
-	if err := e.vm.RunAll(); err != nil {
+	defer vm.Reset()
+	if err := vm.RunAll(); err != nil {
 		return math.NaN(), err
 	}
 	off = 0
@@ -91,12 +117,6 @@ func (e *tapeExecutor) run(x, grad []float64) (float64, error) {
 		off += numbersOf(g).get(grad[off:])
 	}
 	return e.loss.Data().(float64), nil
-}
-
-func (e *tapeExecutor) terms(out []float64) {
-	for k, v := range e.termValues {
-		out[k] = v.Data().(float64)
-	}
 }
 
 // compiledExecutor is the Compiled executor: package compiled's Machine,
@@ -128,10 +148,12 @@ func (e *compiledExecutor) run(x, grad []float64) (float64, error) {
 	return loss, nil
 }
 
-func (e *compiledExecutor) terms(out []float64) {
-	for k := range out {
-		out[k] = e.m.Output(e.gradients + k)[0]
+func (e *compiledExecutor) runTerms(x, grad, terms []float64) (float64, error) {
+	loss, err := e.run(x, grad)
+	for k := range terms {
+		terms[k] = e.m.Output(e.gradients + k)[0]
 	}
+	return loss, err
 }
 
 // numbers is a float64 Gorgonia value seen as numbers: a tensor's own

@@ -89,13 +89,12 @@ func (tr *Trainer) Trace() (TraceStep, error) {
 	if len(tr.traceGrad) != len(x) {
 		tr.traceGrad = make([]float64, len(x))
 	}
-	loss, err := tr.lg.exec.run(x, tr.traceGrad)
+	values := make([]float64, len(tr.lg.terms))
+	loss, err := tr.lg.exec.runTerms(x, tr.traceGrad, values)
 	if err != nil {
 		return st, err
 	}
 	st.Loss = loss
-	values := make([]float64, len(tr.lg.terms))
-	tr.lg.exec.terms(values)
 	for k, v := range values {
 		st.Terms = append(st.Terms, TraceValue{tr.lg.termNames[k], v})
 	}

@@ -127,17 +127,23 @@ func meanSquare(a, b []float64) float64 {
 
 // TestTraceGradientNorms checks the traced gradient norms against the
 // slices of LossAndGradient's vector, laid out as Parameters says, and
-// the unknown parameter's |dL/dk| against its entry: the trace takes the
-// same gradient (the executors give the same bits for the same weights)
-// and the same norm, so they agree exactly.
+// the unknown parameter's |dL/dk| against its entry, on both executors:
+// the trace takes the same gradient (an executor gives the same bits for
+// the same weights) and the same norm, so they agree exactly.
 func TestTraceGradientNorms(t *testing.T) {
+	for _, exec := range Executors() {
+		t.Run(string(exec), func(t *testing.T) { testTraceGradientNorms(t, exec) })
+	}
+}
+
+func testTraceGradientNorms(t *testing.T, exec Executor) {
 	p, err := problems.New(problems.Definition{Name: "inverse", Vars: []string{"x", "y"}, Order: 1,
 		RHS: []string{"-k*x", "x - y"}, Params: map[string]float64{"k": 1}, Unknown: []string{"k"},
 		T0: 0, T1: 2, Y0: []float64{1, 0}, Points: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := NewTrainer(p, testNetwork(t, 2, Tanh, Identity, 5), Config{}, p.Grid(10), Options{})
+	tr, err := NewTrainer(p, testNetwork(t, 2, Tanh, Identity, 5), Config{Executor: exec}, p.Grid(10), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
