@@ -23,8 +23,10 @@ type TraceStep struct {
 	Optimizer Optimizer
 	// Window and Network place a step of March: the window tried (from 1,
 	// in the order of MarchRecord.Attempts) and its network (1, then the
-	// corrections trained on top of it). Both are 0 for Whole.
+	// corrections trained on top of it), and Start and End where the
+	// window starts and ends. All are 0 for Whole.
 	Window, Network int
+	Start, End      float64
 	// Loss is the loss at the step's weights, and Terms the terms it is the
 	// sum of, in the order the loss graph adds them (so that adding them
 	// in that order gives Loss): "residual_" and a variable's name for each
@@ -241,6 +243,9 @@ func (t tracer) at(tr *Trainer, epoch, window, network int) error {
 		return fmt.Errorf("graph: trace of step %d: %w", epoch, err)
 	}
 	st.Epoch, st.Window, st.Network = epoch, window, network
+	if window > 0 {
+		st.Start, st.End = tr.p.T0, tr.p.T1 // tr trains the window's problem
+	}
 	t.trace(st)
 	return nil
 }

@@ -336,6 +336,9 @@ func TestTraceChangesNothingMarch(t *testing.T) {
 			t.Fatalf("step %d: %+v after window %d network %d", i, s, window, network)
 		}
 		window, network = s.Window, s.Network
+		if a := traced.March.Attempts[s.Window-1]; s.Start != a.T0 || s.End != a.T1 {
+			t.Errorf("step %d: window [%v, %v], attempt %d is [%v, %v]", s.Epoch, s.Start, s.End, s.Window, a.T0, a.T1)
+		}
 	}
 	if last := steps[len(steps)-1]; last.Window < 2 || !slices.ContainsFunc(steps, func(s TraceStep) bool { return s.Network == 2 }) {
 		t.Errorf("the trace ends in window %d and has no correction network: want several windows and a correction", last.Window)
