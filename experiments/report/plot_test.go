@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/plot/plotter"
@@ -131,5 +132,43 @@ func TestThinKeepsTheEnvelope(t *testing.T) {
 	}
 	if short := xys[:4000]; len(thin(short)) != 4000 {
 		t.Error("a curve of 4000 points was thinned")
+	}
+}
+
+// TestZeroLine draws exact zeros on a log axis (a gradient that
+// vanished): on a line labelled 0 a decade below the smallest positive
+// value, the powers of ten labelled above it; with every value 0, the line
+// alone; with no zero, no line.
+func TestZeroLine(t *testing.T) {
+	pl := Plot{LogY: true, ZeroLine: true, Curves: []Curve{{X: []float64{0, 1, 2}, Y: []float64{2, 3e-3, 0}}}}
+	p, err := pl.plot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labels []string
+	for _, tk := range p.Y.Tick.Marker.Ticks(p.Y.Min, p.Y.Max) {
+		if tk.Label != "" && tk.Value >= p.Y.Min && tk.Value <= p.Y.Max {
+			labels = append(labels, tk.Label)
+		}
+	}
+	if want := "0 0.001 0.01 0.1 1"; strings.Join(labels, " ") != want {
+		t.Errorf("labels %q, want %q", labels, want)
+	}
+	if p.Y.Min != 1e-4 {
+		t.Errorf("the axis starts at %g, want the zero line at 1e-4", p.Y.Min)
+	}
+	pl.Curves[0].Y = []float64{0, 0, 0}
+	if p, err = pl.plot(); err != nil {
+		t.Fatal(err)
+	}
+	if ticks := p.Y.Tick.Marker.Ticks(p.Y.Min, p.Y.Max); len(ticks) != 1 || ticks[0].Label != "0" {
+		t.Errorf("every value 0: ticks %v, want the line labelled 0 alone", ticks)
+	}
+	pl.Curves[0].Y = []float64{2, 3e-3, 1}
+	if p, err = pl.plot(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := p.Y.Tick.Marker.(zeroTicks); ok || p.Y.Min != 3e-3 {
+		t.Errorf("no zero: ticks %T from %g, want log ticks from the smallest value", p.Y.Tick.Marker, p.Y.Min)
 	}
 }
