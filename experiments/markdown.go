@@ -73,10 +73,10 @@ func writeMarkdown(w io.Writer, title string, fs []*Finding) error {
 		}
 		fmt.Fprintln(w)
 		if tr := f.trace(); tr != nil {
-			fmt.Fprintf(w, "\nSeed %[2]d traced every %[3]d %[4]s: the loss's terms, the gradient's norm per layer (an exact 0 on the line marked 0) "+
+			fmt.Fprintf(w, "\nSeed %[2]d traced %[3]s: the loss's terms, the gradient's norm per layer (an exact 0 on the line marked 0) "+
 				"and the fraction of dead units (activation derivative 0 at every collocation point).\n\n"+
 				"![%[1]s: trace of seed %[2]d](%[1]s-trace.png)\n\nData: [%[1]s-trace.csv](%[1]s-trace.csv)\n",
-				e.Name, tr.seed, tr.Options.TraceEvery, tr.StepsName())
+				e.Name, tr.seed, tr.Every())
 		}
 		if e.Table {
 			t := f.table()

@@ -29,13 +29,17 @@ type Trace struct {
 	Options graph.Options
 }
 
-// StepsName names the steps traced: epochs, or L-BFGS iterations (across
-// the windows) when the run marches.
-func (t Trace) StepsName() string {
+// Every says how often the run was traced: "every 10 epochs", "every
+// L-BFGS iteration" (a marching run's, across its windows).
+func (t Trace) Every() string {
+	step := "epoch"
 	if t.Options.Method == graph.March {
-		return "L-BFGS iterations"
+		step = "L-BFGS iteration"
 	}
-	return "epochs"
+	if n := t.Options.TraceEvery; n != 1 {
+		return fmt.Sprintf("every %d %ss", n, step)
+	}
+	return "every " + step
 }
 
 // traceColumn is a column of a trace: its header and its cell in a step,
@@ -147,8 +151,8 @@ func NewTraceWriter(w io.Writer, opts graph.Options) *TraceWriter {
 // Write prints the step s, after the header if it is the first.
 func (tw *TraceWriter) Write(s graph.TraceStep) {
 	if tw.cols == nil {
-		fmt.Fprintf(tw.w, "trace        every %d %s: the loss and its terms, the gradient's norm per layer, the units whose\n"+
-			"             activation derivative is 0 at every collocation point (dead)\n", tw.trace.Options.TraceEvery, tw.trace.StepsName())
+		fmt.Fprintf(tw.w, "trace        %s: the loss and its terms, the gradient's norm per layer, the units whose\n"+
+			"             activation derivative is 0 at every collocation point (dead)\n", tw.trace.Every())
 		tw.cols = printed(tw.trace.columns(s))
 		tw.widths = make([]int, len(tw.cols))
 		header := make([]string, len(tw.cols))
