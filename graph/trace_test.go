@@ -22,35 +22,18 @@ func ulps(a, b float64) float64 {
 // parameter, soft initial conditions and observations, so that every kind
 // of term is there (two residuals, ic, data), on both executors. Each term
 // is checked against the same quantity computed from the trainer's model
-// on graphs of its own, and the terms against the loss: the loss node adds
-// the terms one after another, so adding them in a different order (here
-// largest first) rounds differently by at most one ulp of the sum per
-// addition: len(terms) - 1 ulps.
+// on graphs of its own, and the terms against the loss. The loss node adds
+// the n terms one after another; added in another order (here largest
+// first), each of the n - 1 additions of either order rounds by at most
+// half an ulp of the total (the terms are not negative, so no partial sum
+// exceeds it): the two sums differ by at most n - 1 ulps.
 func TestTraceTermsSumToLoss(t *testing.T) {
-	p, err := problems.New(problems.Definition{Name: "system", Vars: []string{"x", "y"}, Order: 1,
-		RHS: []string{"k*x - x*y", "-1.5*y + x*y^2/2"}, Params: map[string]float64{"k": 0.8}, Unknown: []string{"k"},
-		T0: 0.2, T1: 1.4, Y0: []float64{1, 0.5}, Points: 6})
-	if err != nil {
-		t.Fatal(err)
-	}
-	obs := &problems.Observations{T: []float64{0.4, 0.9, 1.3}, Y: [][]float64{{1.1, 1.2, 1.25}, {0.45, 0.4, 0.38}}}
-	ts := []float64{0.25, 0.5, 0.75, 1.0, 1.2, 1.4}
+	p, obs, ts := inverseSystem(t)
 	const icWeight, dataWeight = 2.5, 3
 	for _, exec := range Executors() {
 		t.Run(string(exec), func(t *testing.T) {
-			net := testNetwork(t, 2, Tanh, Identity, 11)
 			cfg := Config{ICWeight: icWeight, DataWeight: dataWeight, Executor: exec}
-			tr, err := NewTrainer(p, net, cfg, ts, Options{Observations: obs})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := tr.Adam(3, nil); err != nil {
-				t.Fatal(err)
-			}
-			st, err := tr.Trace()
-			if err != nil {
-				t.Fatal(err)
-			}
+			tr, st := tracedAfter(t, p, cfg, ts, obs, 3)
 			if want := tr.Loss()[3]; st.Loss != want {
 				t.Errorf("traced loss %v, the loss history says %v", st.Loss, want)
 			}
@@ -103,6 +86,24 @@ func TestTraceTermsSumToLoss(t *testing.T) {
 	}
 }
 
+// tracedAfter trains the 1-5-4-2 tanh test network on p at the points ts
+// (with observations obs) for some epochs of Adam, and traces it.
+func tracedAfter(t *testing.T, p *problems.Problem, cfg Config, ts []float64, obs *problems.Observations, epochs int) (*Trainer, TraceStep) {
+	t.Helper()
+	tr, err := NewTrainer(p, testNetwork(t, 2, Tanh, Identity, 11), cfg, ts, Options{Observations: obs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Adam(epochs, nil); err != nil {
+		t.Fatal(err)
+	}
+	st, err := tr.Trace()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr, st
+}
+
 func cmpFloat(a, b float64) int {
 	switch {
 	case a < b:
@@ -137,23 +138,8 @@ func TestTraceGradientNorms(t *testing.T) {
 }
 
 func testTraceGradientNorms(t *testing.T, exec Executor) {
-	p, err := problems.New(problems.Definition{Name: "inverse", Vars: []string{"x", "y"}, Order: 1,
-		RHS: []string{"-k*x", "x - y"}, Params: map[string]float64{"k": 1}, Unknown: []string{"k"},
-		T0: 0, T1: 2, Y0: []float64{1, 0}, Points: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := NewTrainer(p, testNetwork(t, 2, Tanh, Identity, 5), Config{Executor: exec}, p.Grid(10), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tr.Adam(2, nil); err != nil {
-		t.Fatal(err)
-	}
-	st, err := tr.Trace()
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, obs, ts := inverseSystem(t)
+	tr, st := tracedAfter(t, p, Config{Executor: exec}, ts, obs, 2)
 	_, grad, err := tr.LossAndGradient()
 	if err != nil {
 		t.Fatal(err)
