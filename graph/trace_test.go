@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"pinn/graph/internal/compiled"
 	"pinn/problems"
 
 	"gonum.org/v1/gonum/floats"
@@ -124,6 +125,39 @@ func meanSquare(a, b []float64) float64 {
 		s += v * v
 	}
 	return s / float64(len(a))
+}
+
+// TestTermOutputsCostNothing compiles the loss graph of a problem with
+// every kind of term (the inverse system, soft initial conditions,
+// observations), on 300 points so that it has tiles, with and without the
+// terms as outputs: the program is the same, node for node, stage for
+// stage, with the same buffers, so each run costs the same.
+func TestTermOutputsCostNothing(t *testing.T) {
+	p, obs, _ := inverseSystem(t)
+	ts := p.Grid(300)
+	b, err := newBuilder(p, testNetwork(t, 2, Tanh, Identity, 11), Config{}.withDefaults(p.Order), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lg, gs, err := b.lossAndGradient(ts, obs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := compiled.Compile(b.g, lg.loss, gs, len(ts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	withTerms, err := compiled.Compile(b.g, lg.loss, append(slices.Clone(gs), lg.terms...), len(ts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lg.terms) != 4 || plain.Stages() < 3 {
+		t.Fatalf("%d terms, %d stages: want 4 terms and a tiled program", len(lg.terms), plain.Stages())
+	}
+	if !slices.Equal(plain.Placements(), withTerms.Placements()) || plain.Stages() != withTerms.Stages() || plain.BufferBytes() != withTerms.BufferBytes() {
+		t.Errorf("the terms as outputs change the program: %d stages and %d bytes, against %d and %d",
+			withTerms.Stages(), withTerms.BufferBytes(), plain.Stages(), plain.BufferBytes())
+	}
 }
 
 // TestTraceGradientNorms checks the traced gradient norms against the
