@@ -39,7 +39,9 @@ type Plot struct {
 	YRange [2]float64
 	// ZeroLine, with LogY, draws exact zeros (a gradient that vanished),
 	// if there are any, on a line labelled 0 a decade below the smallest
-	// positive value, where a log axis has no place for them.
+	// positive value, where a log axis has no place for them; and labels
+	// at most 6 powers of ten, so that a short plot spanning many decades
+	// stays legible.
 	ZeroLine bool
 	// LegendBottom and LegendLeft put the legend in that corner. When
 	// neither is set the legend goes where it covers the fewest points of
@@ -85,9 +87,12 @@ func (pl Plot) plot() (*plot.Plot, error) {
 	}
 	if pl.LogY {
 		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, logTicks{}
-		if at, zero, positive := pl.zeroLine(); zero {
-			pl.zeroAt = at
-			p.Y.Tick.Marker = zeroTicks{at: at, alone: !positive}
+		if pl.ZeroLine {
+			at, zero, positive := pl.zeroLine()
+			if zero {
+				pl.zeroAt = at
+			}
+			p.Y.Tick.Marker = zeroTicks{at: pl.zeroAt, alone: !positive}
 		}
 	}
 	p.Add(plotter.NewGrid())
@@ -259,10 +264,10 @@ func (pl Plot) zeroLine() (at float64, zero, positive bool) {
 	return math.Pow(10, math.Floor(math.Log10(low))-1), zero, true
 }
 
-// zeroTicks are the log ticks of an axis with a zero line at at: the line
-// labelled 0, and the powers of ten above it (there is one: the line is a
-// decade below the smallest positive value) unless the line is alone
-// (every value is 0).
+// zeroTicks are the ticks of a log axis with ZeroLine: the zero line at
+// at (if at is positive) labelled 0, alone if every value is 0; above it
+// the powers of ten, at most 6 of them labelled (the largest among them),
+// or logTicks' for a range under two decades without a zero line.
 type zeroTicks struct {
 	at    float64
 	alone bool
@@ -270,14 +275,32 @@ type zeroTicks struct {
 
 // Ticks implements plot.Ticker.
 func (z zeroTicks) Ticks(min, max float64) []plot.Tick {
-	ticks := []plot.Tick{{Value: z.at, Label: "0"}}
-	if z.alone {
+	var ticks []plot.Tick
+	switch {
+	case z.at > 0 && z.alone:
+		return []plot.Tick{{Value: z.at, Label: "0"}}
+	case z.at > 0:
+		ticks = append(ticks, plot.Tick{Value: z.at, Label: "0"})
+		min = z.at * 1.5
+	case max/min < 100:
+		return logTicks{}.Ticks(min, max)
+	}
+	lo, hi := math.Ceil(math.Log10(min)), math.Floor(math.Log10(max))
+	if hi-lo < 6 {
+		for _, t := range (plot.LogTicks{Prec: 1}).Ticks(min, max) {
+			if t.Value >= min {
+				ticks = append(ticks, t)
+			}
+		}
 		return ticks
 	}
-	for _, t := range (plot.LogTicks{Prec: 1}).Ticks(min, max) {
-		if t.Value > z.at*1.5 {
-			ticks = append(ticks, t)
+	every := math.Ceil((hi - lo + 1) / 6)
+	for e := lo; e <= hi; e++ {
+		t := plot.Tick{Value: math.Pow(10, e)}
+		if math.Mod(hi-e, every) == 0 {
+			t.Label = strconv.FormatFloat(t.Value, 'g', 1, 64)
 		}
+		ticks = append(ticks, t)
 	}
 	return ticks
 }

@@ -138,37 +138,36 @@ func TestThinKeepsTheEnvelope(t *testing.T) {
 // TestZeroLine draws exact zeros on a log axis (a gradient that
 // vanished): on a line labelled 0 a decade below the smallest positive
 // value, the powers of ten labelled above it; with every value 0, the line
-// alone; with no zero, no line.
+// alone; with no zero, no line; over 17 decades, 6 labels.
 func TestZeroLine(t *testing.T) {
-	pl := Plot{LogY: true, ZeroLine: true, Curves: []Curve{{X: []float64{0, 1, 2}, Y: []float64{2, 3e-3, 0}}}}
-	p, err := pl.plot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var labels []string
-	for _, tk := range p.Y.Tick.Marker.Ticks(p.Y.Min, p.Y.Max) {
-		if tk.Label != "" && tk.Value >= p.Y.Min && tk.Value <= p.Y.Max {
-			labels = append(labels, tk.Label)
+	labels := func(ys ...float64) (string, float64) {
+		t.Helper()
+		pl := Plot{LogY: true, ZeroLine: true, Curves: []Curve{{X: []float64{0, 1, 2}, Y: ys}}}
+		p, err := pl.plot()
+		if err != nil {
+			t.Fatal(err)
 		}
+		var ls []string
+		for _, tk := range p.Y.Tick.Marker.Ticks(p.Y.Min, p.Y.Max) {
+			if tk.Label != "" && tk.Value >= p.Y.Min && tk.Value <= p.Y.Max {
+				ls = append(ls, tk.Label)
+			}
+		}
+		return strings.Join(ls, " "), p.Y.Min
 	}
-	if want := "0 0.001 0.01 0.1 1"; strings.Join(labels, " ") != want {
-		t.Errorf("labels %q, want %q", labels, want)
+	tests := []struct {
+		ys     []float64
+		labels string
+		min    float64
+	}{
+		{[]float64{2, 3e-3, 0}, "0 0.001 0.01 0.1 1", 1e-4},
+		{[]float64{0, 0, 0}, "0", 0.5},
+		{[]float64{2, 3e-3, 1}, "0.01 0.1 1", 3e-3},
+		{[]float64{2, 3e-16, 1}, "1e-15 1e-12 1e-09 1e-06 0.001 1", 3e-16},
 	}
-	if p.Y.Min != 1e-4 {
-		t.Errorf("the axis starts at %g, want the zero line at 1e-4", p.Y.Min)
-	}
-	pl.Curves[0].Y = []float64{0, 0, 0}
-	if p, err = pl.plot(); err != nil {
-		t.Fatal(err)
-	}
-	if ticks := p.Y.Tick.Marker.Ticks(p.Y.Min, p.Y.Max); len(ticks) != 1 || ticks[0].Label != "0" {
-		t.Errorf("every value 0: ticks %v, want the line labelled 0 alone", ticks)
-	}
-	pl.Curves[0].Y = []float64{2, 3e-3, 1}
-	if p, err = pl.plot(); err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := p.Y.Tick.Marker.(zeroTicks); ok || p.Y.Min != 3e-3 {
-		t.Errorf("no zero: ticks %T from %g, want log ticks from the smallest value", p.Y.Tick.Marker, p.Y.Min)
+	for _, tt := range tests {
+		if got, min := labels(tt.ys...); got != tt.labels || min != tt.min {
+			t.Errorf("%v: labels %q from %g, want %q from %g", tt.ys, got, min, tt.labels, tt.min)
+		}
 	}
 }
