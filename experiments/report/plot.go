@@ -266,8 +266,10 @@ func (pl Plot) zeroLine() (at float64, zero, positive bool) {
 
 // zeroTicks are the ticks of a log axis with ZeroLine: the zero line at
 // at (if at is positive) labelled 0, alone if every value is 0; above it
-// the powers of ten, at most 6 of them labelled (the largest among them),
-// or logTicks' for a range under two decades without a zero line.
+// the powers of ten, at most 6 of them labelled (the largest among them).
+// A range under two decades without a zero line gets the values 1, 2 and 5
+// times a power of ten in it (a loss stuck at 2 with terms of 1: the
+// numbers to read), or logTicks' where fewer than two are.
 type zeroTicks struct {
 	at    float64
 	alone bool
@@ -283,6 +285,17 @@ func (z zeroTicks) Ticks(min, max float64) []plot.Tick {
 		ticks = append(ticks, plot.Tick{Value: z.at, Label: "0"})
 		min = z.at * 1.5
 	case max/min < 100:
+		var nice []plot.Tick
+		for e := math.Floor(math.Log10(min)); e <= math.Log10(max); e++ {
+			for _, m := range []float64{1, 2, 5} {
+				if v := m * math.Pow(10, e); v >= min && v <= max {
+					nice = append(nice, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', -1, 64)})
+				}
+			}
+		}
+		if len(nice) >= 2 {
+			return nice
+		}
 		return logTicks{}.Ticks(min, max)
 	}
 	lo, hi := math.Ceil(math.Log10(min)), math.Floor(math.Log10(max))

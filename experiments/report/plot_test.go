@@ -138,7 +138,8 @@ func TestThinKeepsTheEnvelope(t *testing.T) {
 // TestZeroLine draws exact zeros on a log axis (a gradient that
 // vanished): on a line labelled 0 a decade below the smallest positive
 // value, the powers of ten labelled above it; with every value 0, the line
-// alone; with no zero, no line; over 17 decades, 6 labels.
+// alone; with no zero, no line; over 17 decades, 6 labels; under a decade
+// the values 1, 2 and 5 times a power of ten.
 func TestZeroLine(t *testing.T) {
 	labels := func(ys ...float64) (string, float64) {
 		t.Helper()
@@ -164,6 +165,8 @@ func TestZeroLine(t *testing.T) {
 		{[]float64{0, 0, 0}, "0", 0.5},
 		{[]float64{2, 3e-3, 1}, "0.01 0.1 1", 3e-3},
 		{[]float64{2, 3e-16, 1}, "1e-15 1e-12 1e-09 1e-06 0.001 1", 3e-16},
+		{[]float64{3.84, 2, 1}, "1 2", 1},
+		{[]float64{3.8, 2.5, 2.1}, "2.25 3.00 3.75", 2.1}, // one nice value: logTicks'
 	}
 	for _, tt := range tests {
 		if got, min := labels(tt.ys...); got != tt.labels || min != tt.min {
