@@ -57,8 +57,8 @@ const (
 
 // Options says how to train; the zero value of each field means its
 // default. Method chooses what else is read: March reads March, Whole the
-// fields from Points to Observations; Seed, Workers and Progress serve
-// both.
+// fields from Points to Observations; Seed, Workers, Progress and the trace
+// serve both.
 type Options struct {
 	// Seed drives every random choice (initial weights, random points).
 	Seed uint64
@@ -107,6 +107,12 @@ type Options struct {
 	// as gonum's optimize.Recorder is: an error from it stops training (see
 	// Fit).
 	Progress func(epoch int, loss float64) error
+	// TraceEvery, if positive, has Fit call Trace with the state of
+	// training (see TraceStep) every TraceEvery steps, numbered as
+	// Progress numbers them: for Whole at the initial weights, epoch 0,
+	// too. Taking a trace changes no number of the run; 0 takes none.
+	TraceEvery int
+	Trace      func(TraceStep)
 }
 
 // WithDefaults returns o as Fit runs it on problem p: the method chosen
@@ -268,6 +274,10 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	if opts.Workers < 0 {
 		return nil, fmt.Errorf("graph: %d workers: want 0 (every core) or more", opts.Workers)
 	}
+	trace, err := newTracer(opts)
+	if err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("graph: training not started: %w", err)
 	}
@@ -289,6 +299,9 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	// stop is the error that stopped training early, if any.
 	var stop error
 	progress := func(epoch int, loss float64) error {
+		if err := trace.at(tr, epoch, 0, 0); err != nil {
+			return err
+		}
 		if opts.Progress != nil {
 			if err := opts.Progress(epoch, loss); err != nil {
 				stop = fmt.Errorf("graph: progress stopped training at epoch %d: %w", epoch, err)
@@ -303,7 +316,7 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	res := &Result{Config: cfg, Options: opts}
 	start := time.Now()
 	var adamTime time.Duration
-	var trainErr error
+	trainErr := trace.at(tr, 0, 0, 0)
 	for stage := 1; stage <= opts.Stages && trainErr == nil; stage++ {
 		if stage > 1 {
 			c.end = c.stageEnd(stage)

@@ -216,6 +216,7 @@ type marcher struct {
 	opts     MarchOptions
 	workers  int
 	progress func(epoch int, loss float64) error
+	trace    tracer
 	rng      *rand.Rand
 
 	windows  []Window
@@ -251,11 +252,15 @@ func fitMarch(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	if err := supported(p); err != nil {
 		return nil, err
 	}
+	trace, err := newTracer(opts)
+	if err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("graph: training not started: %w", err)
 	}
 	m := &marcher{ctx: ctx, p: p, cfg: cfg, opts: opts.March, workers: opts.Workers, progress: opts.Progress,
-		rng: NewRand(opts.Seed), t: p.T0, h: opts.March.FirstWindow * (p.T1 - p.T0),
+		trace: trace, rng: NewRand(opts.Seed), t: p.T0, h: opts.March.FirstWindow * (p.T1 - p.T0),
 		y: slices.Clone(p.Y0), dy: slices.Clone(p.DY0), firstTry: true}
 	m.sc = scales{y: maxAbs(m.y), dy: maxAbs(m.dy)}
 	start := time.Now()
@@ -278,7 +283,6 @@ func fitMarch(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 			return nil, err
 		}
 	}
-	var err error
 	if res.Model, err = newPiecewise(solved, m.windows); err != nil {
 		return nil, err
 	}
@@ -489,9 +493,7 @@ func (m *marcher) fitWindow(wp *problems.Problem, net *Network, cfg Config, stop
 	// tiny gradients from the start.
 	rms := stop / (wp.T1 - wp.T0)
 	rule := lbfgsStop{Tol: marchTol, Window: m.opts.Stall, Target: rms * rms}
-	// A trace of every iteration (issue 15) reads tr.LastLBFGSIteration
-	// here.
-	err = tr.lbfgsRun(m.opts.Iterations, rule, func(int, float64) error { return m.iterated(tr.history[len(tr.history)-1]) })
+	err = tr.lbfgsRun(m.opts.Iterations, rule, func(int, float64) error { return m.iterated(tr) })
 	m.loss = append(m.loss, tr.history...)
 	if err != nil {
 		return nil, 0, 0, err
@@ -500,10 +502,16 @@ func (m *marcher) fitWindow(wp *problems.Problem, net *Network, cfg Config, stop
 }
 
 // iterated is called after every L-BFGS iteration of the run, with the
-// loss after it: it counts the iteration, calls the caller's progress and
-// stops training when ctx is done or progress returns an error.
-func (m *marcher) iterated(loss float64) error {
+// trainer that took it: it counts the iteration, traces it when due (the
+// window being the attempt under way, the network the one tr trains on
+// top of the frozen ones), calls the caller's progress and stops training
+// when ctx is done or progress returns an error.
+func (m *marcher) iterated(tr *Trainer) error {
 	m.iterations++
+	if err := m.trace.at(tr, m.iterations, len(m.attempts)+1, len(tr.cfg.base)+1); err != nil {
+		return err
+	}
+	loss := tr.history[len(tr.history)-1]
 	if m.progress != nil {
 		if err := m.progress(m.iterations, loss); err != nil {
 			m.stop = fmt.Errorf("graph: progress stopped training at iteration %d (%s = %g, %d windows accepted): %w", m.iterations, m.p.Indep, m.t, len(m.windows), err)
