@@ -52,6 +52,23 @@ var boundaryHeldOut = []accuracyCase{
 		Exact: []string{"500*cos(t) + (-300 - 500*cos(2))/sin(2)*sin(t)"}}), groupBoundary},
 }
 
+// boundaryTuning are the boundary-value problems, besides bratu and robin,
+// that the recipe's settings were chosen on (not held out): a large and a
+// small solution (for the output scale), a nonlinear first-order system
+// with a condition at each end, and a full period of an oscillation (for
+// the corrections and the iteration limit). They are scored against the
+// shooting reference.
+var boundaryTuning = []accuracyCase{
+	{heldOutDef(problems.Definition{Name: "tune-big", Vars: []string{"y"}, Order: 2, RHS: []string{"-4*y"},
+		T0: 0, T1: 1, BC: []string{"y(0) = 2e4", "y(1) = -1e4"}}), groupBoundary},
+	{heldOutDef(problems.Definition{Name: "tune-small", Vars: []string{"y"}, Order: 2, RHS: []string{"y"},
+		T0: 0, T1: 1, BC: []string{"y(0) = 1e-4", "dy(1) = 0"}}), groupBoundary},
+	{heldOutDef(problems.Definition{Name: "tune-duffing", Vars: []string{"x", "y"}, Order: 1, RHS: []string{"y", "x + 0.5*x^3"},
+		T0: 0, T1: 1, BC: []string{"x(0) = 0.5", "y(1) = 0"}}), groupBoundary},
+	{heldOutDef(problems.Definition{Name: "tune-long", Vars: []string{"y"}, Order: 2, RHS: []string{"-y"},
+		T0: 0, T1: 6, BC: []string{"y(0) = 1", "y(6) = 0.5"}}), groupBoundary},
+}
+
 // TestBoundaryHeldOutExact checks each held-out boundary-value problem's
 // exact solution: integrated as an initial-value problem from the exact
 // state at t0, the reference integrator must follow it on the scoring

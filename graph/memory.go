@@ -25,7 +25,8 @@ const (
 // EstimateMemory returns about how many bytes Fit(ctx, p, cfg, opts) takes
 // at its peak, above what the process held before: the training graph and
 // its executor at the most collocation points the run reaches (refinement
-// adds some), the optimisers' copies of the parameters, the loss history,
+// adds some; with Options.Corrections, that of the last correction, which
+// holds every network), the optimisers' copies of the parameters, the loss history,
 // and, alive at the same time, the larger of the scoring graph (the
 // solution and its derivative on the grid of opts.Points points, run by
 // Gorgonia's TapeMachine) and the refinement candidates' residual graph.
@@ -49,6 +50,10 @@ func EstimateMemory(p *problems.Problem, cfg Config, opts Options) (float64, err
 		most += float64(opts.Epochs/opts.RefineEvery) * float64(opts.RefinePoints)
 	}
 	unknown := map[string]float64{}
+	// The last correction network trains on top of all the others.
+	for range opts.Corrections {
+		cfg.base = append(cfg.base, ScaledNetwork{Scale: 1, Network: net})
+	}
 	training, err := extrapolate(most, func(n int) (float64, error) {
 		compiled := cfg
 		compiled.Executor = Compiled // the graph is the same; only the compiled one tells its buffers
@@ -65,6 +70,7 @@ func EstimateMemory(p *problems.Problem, cfg Config, opts Options) (float64, err
 		return 0, err
 	}
 	m := newModel(p, cfg.IC, net, unknown)
+	m.base = cfg.base
 	after, err := m.graphMemory(float64(opts.Points), predictNodes)
 	if err != nil {
 		return 0, err
@@ -76,13 +82,13 @@ func EstimateMemory(p *problems.Problem, cfg Config, opts Options) (float64, err
 		}
 		after = max(after, refine)
 	}
-	params := float64(net.NumParams() + len(p.Unknown))
+	params := float64((1+opts.Corrections)*net.NumParams() + len(p.Unknown))
 	copies := 12.0 // the trainer's x, gradient, last good and best; Adam's two moments; the networks of Fit, the trainer, the model and its saving
 	if opts.Optimizer != Adam {
 		copies += 2*lbfgsStore + 4 // the (s, y) pairs, x, gradient, direction and a spare
 	}
 	// Loss history: the trainer's, the result's copy and its report.
-	history := 3 * 8 * float64(opts.Epochs+opts.LBFGSIterations+1)
+	history := 3 * 8 * float64(opts.Epochs+(1+opts.Corrections)*(opts.LBFGSIterations+1))
 	return training + after + 8*copies*params + history, nil
 }
 

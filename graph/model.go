@@ -22,6 +22,11 @@ const (
 	// PiecewiseModelFormat holds the windows of a marched solution (see
 	// March and Window).
 	PiecewiseModelFormat = "pinn-model/2"
+	// CorrectedModelFormat holds one solution on the whole domain made of
+	// several scaled networks: the first and its corrections (see
+	// Options.ScaleOutput and Options.Corrections), whose scaled outputs
+	// add up to the network output of the trial solution.
+	CorrectedModelFormat = "pinn-model/3"
 )
 
 // Model is a trained solution of a problem: the problem (equation, domain,
@@ -85,10 +90,15 @@ func (m *Model) Architecture() Architecture {
 }
 
 // NumParams is the number of the network's weights and biases (of a
-// marched model, of every network of every window).
+// marched model, of every network of every window; of a corrected one, of
+// every network).
 func (m *Model) NumParams() int {
 	if m.windows == nil {
-		return m.net.NumParams()
+		n := m.net.NumParams()
+		for _, sn := range m.base {
+			n += sn.Network.NumParams()
+		}
+		return n
 	}
 	n := 0
 	for _, w := range m.windows {
@@ -116,16 +126,18 @@ func (m *Model) Windows() []Window {
 // (empty unless it is an inverse problem).
 func (m *Model) Unknown() map[string]float64 { return maps.Clone(m.unknown) }
 
-// modelFile is the layout of a saved model, ModelFormat (Network) or
-// PiecewiseModelFormat (Windows): pinn --save writes it and pinn eval
-// reads it, so it changes only with a new format name.
+// modelFile is the layout of a saved model, ModelFormat (Network),
+// PiecewiseModelFormat (Windows) or CorrectedModelFormat (Networks): pinn
+// --save writes it and pinn eval reads it, so it changes only with a new
+// format name.
 type modelFile struct {
-	Format  string              `json:"format"`
-	Problem problems.Definition `json:"problem"`
-	IC      ICMode              `json:"ic"`
-	Network *Network            `json:"network,omitempty"`
-	Windows []Window            `json:"windows,omitempty"`
-	Unknown map[string]float64  `json:"unknown,omitempty"`
+	Format   string              `json:"format"`
+	Problem  problems.Definition `json:"problem"`
+	IC       ICMode              `json:"ic"`
+	Network  *Network            `json:"network,omitempty"`
+	Windows  []Window            `json:"windows,omitempty"`
+	Networks []ScaledNetwork     `json:"networks,omitempty"`
+	Unknown  map[string]float64  `json:"unknown,omitempty"`
 }
 
 // ReadModel reads and checks a saved model of either format; a truncated
@@ -143,8 +155,8 @@ func ReadModel(r io.Reader) (*Model, error) {
 	if dec.More() {
 		return nil, errors.New("graph: model: unexpected data after the model")
 	}
-	if f.Format != ModelFormat && f.Format != PiecewiseModelFormat {
-		return nil, fmt.Errorf("graph: model: format %q, want %q or %q", f.Format, ModelFormat, PiecewiseModelFormat)
+	if f.Format != ModelFormat && f.Format != PiecewiseModelFormat && f.Format != CorrectedModelFormat {
+		return nil, fmt.Errorf("graph: model: format %q, want %q, %q or %q", f.Format, ModelFormat, PiecewiseModelFormat, CorrectedModelFormat)
 	}
 	p, err := problems.New(f.Problem)
 	if err != nil {
@@ -152,6 +164,12 @@ func ReadModel(r io.Reader) (*Model, error) {
 	}
 	if _, err := problems.ParseChoice("initial-condition mode", string(f.IC), ICModes()); err != nil {
 		return nil, fmt.Errorf("graph: model: %w", err)
+	}
+	if f.Format != CorrectedModelFormat && f.Networks != nil {
+		return nil, fmt.Errorf("graph: model: a %s file holds no list of networks", f.Format)
+	}
+	if f.Format == CorrectedModelFormat {
+		return readCorrected(p, f)
 	}
 	if f.Format == PiecewiseModelFormat {
 		switch {
@@ -182,12 +200,44 @@ func ReadModel(r io.Reader) (*Model, error) {
 	return newModel(p, f.IC, f.Network, f.Unknown), nil
 }
 
+// readCorrected returns the model a CorrectedModelFormat file f of the
+// problem p holds.
+func readCorrected(p *problems.Problem, f modelFile) (*Model, error) {
+	switch {
+	case f.Network != nil || f.Windows != nil:
+		return nil, fmt.Errorf("graph: model: a %s file holds networks, not a network or windows", CorrectedModelFormat)
+	case len(f.Unknown) > 0:
+		return nil, fmt.Errorf("graph: model: a %s model has no unknown parameters", CorrectedModelFormat)
+	case len(f.Networks) == 0:
+		return nil, errors.New("graph: model: no networks")
+	}
+	if err := checkNetworks(p, f.Networks); err != nil {
+		return nil, fmt.Errorf("graph: model: %w", err)
+	}
+	last := len(f.Networks) - 1
+	m := newModel(p, f.IC, f.Networks[last].Network, nil)
+	m.scale, m.base = f.Networks[last].Scale, f.Networks[:last]
+	return m, nil
+}
+
+// corrected reports whether a model of one solution on the whole domain
+// has an output scale or correction networks: what ModelFormat cannot
+// hold.
+func (m *Model) corrected() bool {
+	return m.windows == nil && (len(m.base) > 0 || m.scale != 0 && m.scale != 1)
+}
+
 // WriteTo writes the model as indented JSON, in the layout ReadModel reads:
-// ModelFormat for one network, PiecewiseModelFormat for a marched model.
+// ModelFormat for one network, PiecewiseModelFormat for a marched model,
+// CorrectedModelFormat for a network with an output scale or corrections.
 func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	f := modelFile{Format: ModelFormat, Problem: m.problem.Definition, IC: m.ic, Network: m.net, Unknown: m.unknown}
-	if m.windows != nil {
+	switch {
+	case m.windows != nil:
 		f.Format, f.Windows = PiecewiseModelFormat, m.windows
+	case m.corrected():
+		f.Format, f.Network = CorrectedModelFormat, nil
+		f.Networks = append(slices.Clone(m.base), ScaledNetwork{Scale: cmpScale(m.scale), Network: m.net})
 	}
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
