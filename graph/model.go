@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"sync"
 
 	"pinn/problems"
 
@@ -51,6 +52,11 @@ type Model struct {
 	// (each on its window's problem); net is nil then.
 	windows []Window
 	pieces  []*Model
+	// evals holds the compiled graphs of Predict and Residuals (by what
+	// they compute), kept for the next call; mu lets one call at a time
+	// use them.
+	mu    sync.Mutex
+	evals map[string]*chunked
 }
 
 // newModel returns the model of a network trained on p; it keeps net and
@@ -247,26 +253,73 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	return int64(n), err
 }
 
-// graph builds the graph runOnce runs, with the nodes build adds.
-func (m *Model) graph(ts []float64, build func(b *builder, t *G.Node) (G.Nodes, error)) (*builder, G.Nodes, error) {
+// graph builds a graph of the model's network and trial solution at the
+// points ts, given as the n x 1 node t, with the nodes build adds.
+func (m *Model) graph(ts []float64, build func(b *builder, t *G.Node) (G.Nodes, error)) (b *builder, t *G.Node, nodes G.Nodes, err error) {
 	if len(ts) == 0 {
-		return nil, nil, errNoPoints
+		return nil, nil, nil, errNoPoints
 	}
 	cfg := Config{IC: m.ic, Derivative: Symbolic, outputScale: m.scale, base: m.base}
-	b, err := newBuilder(m.problem, m.net, cfg.withDefaults(m.problem.Order), m.unknown)
-	if err != nil {
-		return nil, nil, err
+	if b, err = newBuilder(m.problem, m.net, cfg.withDefaults(m.problem.Order), m.unknown); err != nil {
+		return nil, nil, nil, err
 	}
-	nodes, err := build(b, b.column("t", ts))
-	return b, nodes, err
+	t = b.column("t", ts)
+	nodes, err = build(b, t)
+	return b, t, nodes, err
+}
+
+// evaluate returns the values at the points ts of the nodes build adds to
+// the model's graph, each one value per point (out[i][k] is node i's at
+// ts[k]): the graph, built for min(len(ts), EvalChunk) points and compiled
+// (see chunked), runs chunk by chunk. It is kept for the next call with
+// the same what and as many points per chunk; what also names the
+// computation in errors.
+func (m *Model) evaluate(what string, ts []float64, build func(b *builder, t *G.Node) (G.Nodes, error)) ([][]float64, error) {
+	if len(ts) == 0 {
+		return nil, errNoPoints
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, err := m.evaluator(what, min(len(ts), EvalChunk), build)
+	if err != nil {
+		return nil, fmt.Errorf("graph: %s: %w", what, err)
+	}
+	out, err := e.run([][]float64{ts})
+	if err != nil {
+		return nil, fmt.Errorf("graph: %s: %w", what, err)
+	}
+	return out, nil
+}
+
+// evaluator returns the compiled graph of what for rows points per chunk,
+// compiling it when the model has none; m.mu must be held.
+func (m *Model) evaluator(what string, rows int, build func(b *builder, t *G.Node) (G.Nodes, error)) (*chunked, error) {
+	if e := m.evals[what]; e != nil && e.rows == rows {
+		return e, nil
+	}
+	b, t, nodes, err := m.graph(m.problem.Grid(max(rows, 2))[:rows], build)
+	if err != nil {
+		return nil, err
+	}
+	e, err := newChunked(b.g, G.Nodes{t}, nodes)
+	if err != nil {
+		return nil, err
+	}
+	if m.evals == nil {
+		m.evals = map[string]*chunked{}
+	}
+	m.evals[what] = e
+	return e, nil
 }
 
 // runOnce builds a graph of the model's network and trial solution, lets
 // build add to it the nodes wanted at the points ts (given as the n x 1 node
 // t), runs it once on Gorgonia's TapeMachine and returns a copy of each
-// wanted node's values. what names the computation in errors.
+// wanted node's values. what names the computation in errors. Unlike
+// evaluate, it builds a graph for all the points and takes nodes of
+// several values per point.
 func (m *Model) runOnce(what string, ts []float64, build func(b *builder, t *G.Node) (G.Nodes, error)) ([][]float64, error) {
-	b, nodes, err := m.graph(ts, build)
+	b, _, nodes, err := m.graph(ts, build)
 	if err != nil {
 		return nil, err
 	}
