@@ -478,7 +478,7 @@ var settingTable = indexed([]Setting{
 		func(s *Settings) bool { return s.Config.Derivative != graph.Symbolic }),
 	whole(floatSetting("fd-step", "finite-difference step h of fd-central", "", "6e-6, 1e-4 for second-order problems",
 		func(s *Settings) *float64 { return &s.Config.FDStep }, positiveFloat(func(s *Settings) *float64 { return &s.Config.FDStep }, false))),
-	wholeWhen(choiceSetting("ic", "initial-condition mode", "initial conditions: soft (in the loss) or hard (built into the trial solution; march always is)",
+	wholeWhen(choiceSetting("ic", "initial-condition mode", "conditions: soft (in the loss) or hard (built into the trial solution where they can be: values and slopes at t0, values at both ends or at one; the others stay in the loss; march always is)",
 		graph.DefaultIC, graph.ICModes(), nil, func(s *Settings) *graph.ICMode { return &s.Config.IC }),
 		func(s *Settings) bool { return s.Config.IC == graph.SoftIC }),
 	{Key: "scale-input", Usage: "map the domain onto [-1, 1] before the first layer (--scale-input=false turns it off; march maps each window)",

@@ -159,6 +159,9 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		// Every run is scored against the reference: make sure there is one
 		// before training, not after.
 		if _, err := p.Reference(grid, trueParams); err != nil {
+			if graph.CanMarch(p) != nil {
+				return badInput("%v (have the conditions a solution, finite on [%g, %g]?)", err, p.T0, p.T1)
+			}
 			return badInput("%v (does the solution blow up in [%g, %g]?)", err, p.T0, p.T1)
 		}
 	}
