@@ -10,20 +10,9 @@ import (
 
 // boundaryCases are the boundary-value problems of the accuracy study: the
 // built-in ones, the held-out set and the tuning set.
-func boundaryCases(b *testing.B) []struct {
-	set string
-	accuracyCase
-} {
-	var cases []struct {
-		set string
-		accuracyCase
-	}
-	add := func(set string, c accuracyCase) {
-		cases = append(cases, struct {
-			set string
-			accuracyCase
-		}{set, c})
-	}
+func boundaryCases(b *testing.B) []setCase {
+	var cases []setCase
+	add := func(set string, c accuracyCase) { cases = append(cases, setCase{set, c}) }
 	for _, name := range problems.Names() {
 		p, err := problems.Builtin(name)
 		if err != nil {

@@ -113,17 +113,7 @@ func TestBoundaryHeldOutExact(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", p.Name, err)
 		}
-		for i := range p.Vars {
-			scale := 0.0
-			for _, y := range want.Y[i] {
-				scale = math.Max(scale, math.Abs(y))
-			}
-			for k := range ts {
-				if d := math.Abs(got.Y[i][k] - want.Y[i][k]); d > 1e-7*scale {
-					t.Errorf("%s: %s(%g) exact %.12g, integrator %.12g", p.Name, p.Vars[i], ts[k], got.Y[i][k], want.Y[i][k])
-				}
-			}
-		}
+		checkExactFollows(t, p, got, want)
 		for _, cond := range p.Conditions() {
 			env := map[string]float64{}
 			for _, v := range cond.Values {
