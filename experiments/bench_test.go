@@ -25,7 +25,7 @@ func BenchmarkRunAll(b *testing.B) {
 		return es
 	}
 	large := lookup("final-code")
-	large[0].Points, large[0].Seeds = 2048, 4
+	large[0].Settings.Options.Points, large[0].Seeds = 2048, 4
 	for _, c := range []struct {
 		name string
 		es   []Experiment

@@ -19,21 +19,27 @@ type Comparison struct {
 	Title string
 	// Problem is the built-in problem solved.
 	Problem string
-	// Config is the network and the loss; each mode sets Derivative and
-	// FDStep. Hidden, Activation and OutputActivation must be set.
-	Config graph.Config
-	// Points is the number of collocation points; 0 means the problem's grid.
-	Points int
-	// Epochs, LearningRate and Seed are every mode's.
-	Epochs       int
-	LearningRate float64
-	Seed         uint64
+	// Settings are the network, the loss and the training every mode
+	// shares; each mode sets the derivative (and fd-central's step).
+	// Hidden, Activation and OutputActivation must be set.
+	Settings Settings
+	// Seed is every mode's.
+	Seed uint64
 	// FDSteps are the steps fd-central trains with, one mode each; nil means
 	// DefaultFDSteps and the default step for the problem's order.
 	FDSteps []float64
 	// StudySteps are the steps of the step study; nil means DefaultStudySteps.
 	StudySteps []float64
 }
+
+// Config returns the network and the loss every mode shares.
+func (c *Comparison) Config() graph.Config { return c.Settings.Config }
+
+// Epochs returns the number of Adam epochs.
+func (c *Comparison) Epochs() int { return c.Settings.adamEpochs() }
+
+// LearningRate returns Adam's learning rate.
+func (c *Comparison) LearningRate() float64 { return c.Settings.learningRate() }
 
 // DefaultFDSteps returns the steps fd-central trains with, besides the
 // default step graph.DefaultFDStep; the slice is the caller's.
@@ -45,30 +51,22 @@ func DefaultStudySteps() []float64 {
 	return []float64{1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12}
 }
 
-// threadFinal returns the network of the thread's final code: 1-8-8-1 tanh
-// with a tanh output.
-func threadFinal() graph.Config {
-	return graph.Config{Architecture: graph.Architecture{Hidden: []int{8, 8}, Activation: graph.Tanh, OutputActivation: graph.Tanh}}
-}
+// comparisonNames are the built-in comparisons, in the order they are listed.
+var comparisonNames = []string{"derivatives-forum-final", "derivatives-decay"}
 
-// Comparisons returns the table of named derivative comparisons. Every call
-// builds it afresh, so a caller may change what it gets.
+// Comparisons returns the table of named derivative comparisons, each a
+// study file built into pinn (see BuiltinSource). Every call builds it
+// afresh, so a caller may change what it gets.
 func Comparisons() []Comparison {
-	return []Comparison{
-		{
-			Name:    "derivatives-forum-final",
-			Title:   "every derivative mode on the thread's final problem and network (1-8-8-1 tanh, tanh output)",
-			Problem: "forum-final", Config: threadFinal(),
-			Epochs: 2000, LearningRate: 0.01, Seed: 1,
-		},
-		{
-			Name: "derivatives-decay",
-			// A tanh output could reach y(0) = 1 only at infinity.
-			Title:   "every derivative mode on dy/dt = -y (1-8-8-1 tanh, linear output)",
-			Problem: "decay", Config: with(threadFinal(), func(c *graph.Config) { c.OutputActivation = graph.Identity }),
-			Epochs: 2000, LearningRate: 0.01, Seed: 1,
-		},
+	var cs []Comparison
+	for _, name := range comparisonNames {
+		c, err := mustLoadBuiltin(name).asComparison()
+		if err != nil {
+			panic(err) // TestBuiltinStudies reads every one
+		}
+		cs = append(cs, c)
 	}
+	return cs
 }
 
 // LookupComparison returns the comparison with the given name.
@@ -103,7 +101,8 @@ type ComparisonResult struct {
 	BestForward, BestCentral int
 }
 
-// modes returns one experiment per derivative mode.
+// modes returns one experiment per derivative mode: symbolic, forward,
+// fd-forward, and fd-central at each step.
 func (c *Comparison) modes(p *problems.Problem) []Experiment {
 	steps := c.FDSteps
 	if steps == nil {
@@ -113,13 +112,15 @@ func (c *Comparison) modes(p *problems.Problem) []Experiment {
 		}
 	}
 	mode := func(d graph.Derivative, h float64) Experiment {
-		cfg := with(c.Config, func(cfg *graph.Config) { cfg.Derivative, cfg.FDStep = d, h })
+		s := c.Settings
+		s.Options.Method = graph.Whole // every mode trains one network on the whole domain
+		s.Config.Hidden = slices.Clone(s.Config.Hidden)
+		s.Config.Derivative, s.Config.FDStep = d, h
 		name := string(d)
 		if d == graph.FDCentral {
 			name = fmt.Sprintf("%s h=%g", d, h)
 		}
-		return Experiment{Name: name, Title: c.Title, Problem: c.Problem, Config: cfg, Points: c.Points,
-			Epochs: c.Epochs, LearningRate: c.LearningRate, Seeds: 1}
+		return Experiment{Name: name, Title: c.Title, Problem: c.Problem, Settings: s, Seeds: 1}
 	}
 	es := []Experiment{mode(graph.Symbolic, 0), mode(graph.Forward, 0), mode(graph.FDForward, 0)}
 	for _, h := range steps {

@@ -17,7 +17,7 @@ import (
 // Mode returns the mode of a comparison's finding: its derivative and the
 // step it trained with (fd-central's h, fd-forward's grid spacing, else 0).
 func (r *ComparisonResult) Mode(f *Finding) (graph.Derivative, float64) {
-	cfg := f.Experiment.Config
+	cfg := f.Experiment.Config()
 	switch cfg.Derivative {
 	case graph.FDCentral:
 		return cfg.Derivative, cfg.FDStep
@@ -66,9 +66,9 @@ func (r *ComparisonResult) MarshalJSON() ([]byte, error) {
 	}
 	return json.Marshal(object{
 		{"name", c.Name}, {"problem", p.Name}, {"equation", p.Equation()}, {"points", len(r.Points)},
-		{"network", widths(c.Config.Hidden, len(p.Vars))}, {"activation", c.Config.Activation},
-		{"output_activation", c.Config.OutputActivation}, {"ic", icName(c.Config.IC)},
-		{"epochs", c.Epochs}, {"lr", c.LearningRate}, {"seed", c.Seed},
+		{"network", widths(c.Config().Hidden, len(p.Vars))}, {"activation", c.Config().Activation},
+		{"output_activation", c.Config().OutputActivation}, {"ic", icName(c.Config().IC)},
+		{"epochs", c.Epochs()}, {"lr", c.LearningRate()}, {"seed", c.Seed},
 		{"modes", modes}, {"steps", steps},
 		{"best_forward_h", r.Steps[r.BestForward].H}, {"best_central_h", r.Steps[r.BestCentral].H},
 		{"explanation", r.Explain()},
@@ -129,8 +129,8 @@ func WriteComparisonText(w io.Writer, r *ComparisonResult) error {
 	c, p := &r.Comparison, r.Problem
 	fmt.Fprintf(w, "compare %s: %s, %s, %s in [%g, %g], %d points\n", p.Name, p.Equation(), p.InitialConditions(), p.Indep, p.T0, p.T1, len(r.Points))
 	e := r.Modes[0].Experiment
-	fmt.Fprintf(w, "network   %s, %s initial conditions\n", e.Network(len(p.Vars)), icName(c.Config.IC))
-	fmt.Fprintf(w, "training  Adam lr %g, %d epochs, seed %d; the modes run one at a time, so their times compare\n\n", c.LearningRate, c.Epochs, c.Seed)
+	fmt.Fprintf(w, "network   %s, %s initial conditions\n", e.Network(len(p.Vars)), icName(c.Config().IC))
+	fmt.Fprintf(w, "training  Adam lr %g, %d epochs, seed %d; the modes run one at a time, so their times compare\n\n", c.LearningRate(), c.Epochs(), c.Seed)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "MODE\tSTEP\tFINAL LOSS\tREL_L2\tMAX |DY/D%s - %s|\tUS/EPOCH\n", strings.ToUpper(p.Indep), strings.ToUpper(refWord(p)))
 	for _, f := range r.Modes {
@@ -244,7 +244,7 @@ func (r *ComparisonResult) writeMarkdown(w io.Writer) error {
 	fmt.Fprintf(w, "# Derivative modes on %s\n\n%s, %s, %s in [%g, %g], %d points. Network %s, %s initial "+
 		"conditions; Adam lr %g, %d epochs, seed %d. The modes run one at a time, so their times compare.\n\n",
 		p.Name, p.Equation(), p.InitialConditions(), p.Indep, p.T0, p.T1, len(r.Points),
-		r.Modes[0].Experiment.Network(len(p.Vars)), icName(c.Config.IC), c.LearningRate, c.Epochs, c.Seed)
+		r.Modes[0].Experiment.Network(len(p.Vars)), icName(c.Config().IC), c.LearningRate(), c.Epochs(), c.Seed)
 	fmt.Fprintf(w, "| mode | step | final loss | rel_l2 | max \\|dy/d%s - %s\\| | us/epoch |\n|---|---:|---:|---:|---:|---:|\n", p.Indep, refWord(p))
 	for _, f := range r.Modes {
 		d, _ := r.Mode(f)

@@ -17,7 +17,7 @@ func TestCompare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Epochs = 200
+	c.Settings.Options.Epochs = 200
 	r, err := Compare(c, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -22,10 +22,12 @@ const (
 	BackwardEuler Scheme = "backward-euler"
 )
 
-// Experiment is one named study: a problem, a network, a loss, Adam's
-// settings and the seeds it runs over, with what to measure and how to
-// explain it. Every seed starts from its own Glorot-uniform weights. Its
-// metrics cover every variable; its plots, tables and scheme the first.
+// Experiment is one named study of a single combination of settings: a
+// problem, a network, a loss, the training and the seeds it runs over, with
+// what to measure and how to explain it. Every seed starts from its own
+// Glorot-uniform weights. Its metrics cover every variable; its plots,
+// tables and scheme the first. The built-in experiments are study files
+// (see Experiments).
 type Experiment struct {
 	// Name identifies the experiment on the command line.
 	Name string
@@ -38,25 +40,14 @@ type Experiment struct {
 	Claim string
 	// Problem is the built-in problem solved.
 	Problem string
-	// Config is the network and the loss. Hidden, Activation and
-	// OutputActivation must be set: they are what the experiment is about.
-	Config graph.Config
-	// Points is the number of collocation points; 0 means the problem's grid.
-	Points int
-	// Epochs and LearningRate are Adam's.
-	Epochs       int
-	LearningRate float64
+	// Settings are the network, the loss and the training. Hidden,
+	// Activation and OutputActivation must be set: they are what the
+	// experiment is about.
+	Settings Settings
 	// Seeds is how many seeds (1, 2, ...) a run uses unless told otherwise.
 	Seeds int
-	// Checkpoints are epochs, before the last, at which the loss and rel_l2
-	// are recorded (as loss_at_N and rel_l2_at_N).
-	Checkpoints []int
-	// Activity measures the fraction of exactly-zero parameter gradients and
-	// of dead hidden units (zero at every point), before and after training.
-	Activity bool
-	// Scheme, if set, also scores each run against that scheme's solution on
-	// the collocation grid.
-	Scheme Scheme
+	// Measure says what each run measures besides the loss and the error.
+	Measure
 	// Columns are the metric keys the text and Markdown tables show.
 	Columns []string
 	// Table shows the first seed's solution at every point (t, exact,
@@ -66,6 +57,15 @@ type Experiment struct {
 	// computed from its numbers; nil gives medians only.
 	Explain func(f *Finding) (verdict, explanation string)
 }
+
+// Config returns the network and the loss.
+func (e *Experiment) Config() graph.Config { return e.Settings.Config }
+
+// Epochs returns the number of Adam epochs.
+func (e *Experiment) Epochs() int { return e.Settings.adamEpochs() }
+
+// LearningRate returns Adam's learning rate.
+func (e *Experiment) LearningRate() float64 { return e.Settings.learningRate() }
 
 // ErrUnknown is wrapped by Lookup's error for a name no experiment has.
 var ErrUnknown = errors.New("experiments: unknown experiment")
@@ -94,18 +94,18 @@ func Names() []string {
 
 // check reports what makes e unrunnable.
 func (e *Experiment) check() error {
-	c := e.Config
+	c := e.Config()
 	switch {
 	case len(c.Hidden) == 0 || c.Activation == "" || c.OutputActivation == "":
 		return fmt.Errorf("experiments: %s: Hidden, Activation and OutputActivation must be set", e.Name)
-	case e.Epochs < 1:
-		return fmt.Errorf("experiments: %s: %d epochs", e.Name, e.Epochs)
-	case !(e.LearningRate > 0):
-		return fmt.Errorf("experiments: %s: learning rate %g", e.Name, e.LearningRate)
+	case e.Epochs() < 1:
+		return fmt.Errorf("experiments: %s: %d epochs", e.Name, e.Epochs())
+	case !(e.LearningRate() > 0):
+		return fmt.Errorf("experiments: %s: learning rate %g", e.Name, e.LearningRate())
 	}
 	for _, k := range e.Checkpoints {
-		if k < 0 || k >= e.Epochs {
-			return fmt.Errorf("experiments: %s: checkpoint %d outside 0..%d", e.Name, k, e.Epochs-1)
+		if k < 0 || k >= e.Epochs() {
+			return fmt.Errorf("experiments: %s: checkpoint %d outside 0..%d", e.Name, k, e.Epochs()-1)
 		}
 	}
 	return nil
@@ -114,7 +114,7 @@ func (e *Experiment) check() error {
 // Network describes the architecture, with one output per state variable,
 // as the thread would: 1-16-16-1 relu, relu output.
 func (e *Experiment) Network(outputs int) string {
-	c := e.Config
+	c := e.Config()
 	return fmt.Sprintf("%s %s, %s output", widths(c.Hidden, outputs), c.Activation, outputName(c.OutputActivation))
 }
 
@@ -135,7 +135,7 @@ func outputName(a graph.Activation) string {
 
 // Loss describes the loss as a formula in the independent variable indep.
 func (e *Experiment) Loss(indep string) string {
-	c := e.Config
+	c := e.Config()
 	reduce := "mean"
 	if c.SumResidual {
 		reduce = "sum"
@@ -160,13 +160,13 @@ func (e *Experiment) Loss(indep string) string {
 // DerivativeName says how dy/dt is taken, in words, in the independent
 // variable indep.
 func (e *Experiment) DerivativeName(indep string) string {
-	switch e.Config.Derivative {
+	switch e.Settings.Config.Derivative {
 	case graph.WRTPrediction:
 		return "the thread's mistake: gradient of sum(y) with respect to y (all ones)"
 	case graph.FDForward:
 		return "finite differences on the grid, at the right-hand points"
 	case graph.FDCentral:
-		return fmt.Sprintf("central differences, h = %g", e.Config.FDStep)
+		return fmt.Sprintf("central differences, h = %g", e.Settings.Config.FDStep)
 	case graph.Forward:
 		return "forward tangents through the layers"
 	}

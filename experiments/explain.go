@@ -10,6 +10,16 @@ import (
 // for summary tables) and an explanation (a few sentences). Every number in
 // them is measured or computed from the problem, never typed in.
 
+// explainers are the explanations a built-in study's [finding] table names.
+var explainers = map[string]func(f *Finding) (verdict, explanation string){
+	"original-bug":        explainOriginalBug,
+	"rectify":             explainRectify,
+	"relu-zero-gradients": explainReluZeroGradients,
+	"relu-linear-output":  explainReluLinearOutput,
+	"finite-difference":   explainFiniteDifference,
+	"final-code":          explainFinalCode,
+}
+
 // stuckAt reports whether a run ended with every output exactly 0 and the
 // loss exactly at want.
 func stuckAt(want float64) func(r *SeedResult) bool {
@@ -178,8 +188,8 @@ func explainFiniteDifference(f *Finding) (string, string) {
 		sc.Y[last], f.Reference.Y[0][last], sc.RelL2)
 	fmt.Fprintf(&b, "After %d epochs at lr %g the loss is %s; the network is %s from the exact solution and %s "+
 		"from backward Euler (rel_l2), closer to backward Euler in %s.",
-		f.Experiment.Epochs, f.Experiment.LearningRate, f.median(keyFinalLoss), f.median(keyRelL2), f.median(keySchemeRelL2), ofSeeds(closer, n))
-	if f.Experiment.Config.OutputActivation == "tanh" {
+		f.Experiment.Epochs(), f.Experiment.LearningRate(), f.median(keyFinalLoss), f.median(keyRelL2), f.median(keySchemeRelL2), ofSeeds(closer, n))
+	if f.Experiment.Config().OutputActivation == "tanh" {
 		b.WriteString(" With tanh on the output, y(t0) = 1 needs an infinitely large pre-activation, so the " +
 			"loss falls slowly and the network has not yet reached either; finite-difference-fix-linear-output " +
 			"is the same run with a linear output.")
@@ -196,10 +206,10 @@ func explainFinalCode(f *Finding) (string, string) {
 	k := e.Checkpoints[0]
 	lossK, relK := checkpointLoss(k), checkpointRelL2(k)
 	verdict := fmt.Sprintf("epoch %d: loss %.3g, rel_l2 %.3g; epoch %d: loss %.3g, rel_l2 %.3g (medians)", k,
-		f.Stat(lossK).Median, f.Stat(relK).Median, e.Epochs, f.Stat(keyFinalLoss).Median, f.Stat(keyRelL2).Median)
+		f.Stat(lossK).Median, f.Stat(relK).Median, e.Epochs(), f.Stat(keyFinalLoss).Median, f.Stat(keyRelL2).Median)
 	var b strings.Builder
 	good := f.Count(func(r *SeedResult) bool { return r.Value(relK) < 0.1 })
-	fmt.Fprintf(&b, "After %d epochs of Adam at %g the loss is %s and rel_l2 %s: ", k, e.LearningRate, f.median(lossK), f.median(relK))
+	fmt.Fprintf(&b, "After %d epochs of Adam at %g the loss is %s and rel_l2 %s: ", k, e.LearningRate(), f.median(lossK), f.median(relK))
 	if good == len(f.Seeds) {
 		fmt.Fprintf(&b, "every seed is within 10%% of the exact solution, as the thread says. ")
 	} else {
@@ -210,7 +220,7 @@ func explainFinalCode(f *Finding) (string, string) {
 	fmt.Fprintf(&b, "After %d epochs the loss is %s and rel_l2 %s, with max |y - exact| %s. The relative error "+
 		"stays large because the %s solution falls from %.3g to %.2g across the domain, so a small absolute error "+
 		"near the right end is large against the solution there.",
-		e.Epochs, f.median(keyFinalLoss), f.median(keyRelL2), f.median(keyMaxAbsErr), exactName(f.Problem), ref[0], ref[len(ref)-1])
+		e.Epochs(), f.median(keyFinalLoss), f.median(keyRelL2), f.median(keyMaxAbsErr), exactName(f.Problem), ref[0], ref[len(ref)-1])
 	return verdict, b.String()
 }
 

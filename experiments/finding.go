@@ -27,6 +27,9 @@ type SeedResult struct {
 	Solution *problems.Solution
 	// Seconds is the training time and PerEpoch the time of one epoch.
 	Seconds, PerEpoch float64
+	// Trace is the run's trace, for seed 1 when the experiment measures
+	// one (Measure.Trace); nil otherwise.
+	Trace *report.Trace
 }
 
 // Value returns the metric called key, or NaN if the run did not measure it.
@@ -135,9 +138,9 @@ func (f *Finding) MarshalJSON() ([]byte, error) {
 		{"thread_says", e.Quote}, {"claim", e.Claim},
 		{"problem", p.Name}, {"equation", p.Equation()}, {"initial_conditions", p.InitialConditions()},
 		{"points", len(f.Points)},
-		{"network", widths(e.Config.Hidden, len(p.Vars))}, {"activation", e.Config.Activation},
-		{"output_activation", e.Config.OutputActivation}, {"derivative", e.Config.Derivative},
-		{"loss", e.Loss(p.Indep)}, {"epochs", e.Epochs}, {"lr", e.LearningRate},
+		{"network", widths(e.Config().Hidden, len(p.Vars))}, {"activation", e.Config().Activation},
+		{"output_activation", e.Config().OutputActivation}, {"derivative", e.Config().Derivative},
+		{"loss", e.Loss(p.Indep)}, {"epochs", e.Epochs()}, {"lr", e.LearningRate()},
 		{"seeds", f.Seeds},
 	}
 	summary := object{}

@@ -92,7 +92,7 @@ func TestWriteText(t *testing.T) {
 // TestWriteComparisonReport checks the comparison's files and text.
 func TestWriteComparisonReport(t *testing.T) {
 	c, _ := LookupComparison("derivatives-decay")
-	c.Epochs, c.FDSteps, c.StudySteps = 10, []float64{1e-3}, []float64{1e-2, 1e-5, 1e-10}
+	c.Settings.Options.Epochs, c.FDSteps, c.StudySteps = 10, []float64{1e-3}, []float64{1e-2, 1e-5, 1e-10}
 	r, err := Compare(c, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package experiments
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"sync"
@@ -32,39 +33,6 @@ func SeedRange(n int) []uint64 {
 	return s
 }
 
-// setup is what every seed of one experiment shares, read-only.
-type setup struct {
-	e      *Experiment
-	p      *problems.Problem
-	ts     []float64
-	ref    *problems.Solution
-	scheme *SchemeResult
-}
-
-func newSetup(e *Experiment) (*setup, error) {
-	if err := e.check(); err != nil {
-		return nil, err
-	}
-	p, err := problems.Builtin(e.Problem)
-	if err != nil {
-		return nil, fmt.Errorf("experiments: %s: %w", e.Name, err)
-	}
-	n := e.Points
-	if n == 0 {
-		n = p.Points
-	}
-	s := &setup{e: e, p: p, ts: p.Grid(n)}
-	if s.ref, err = p.Reference(s.ts, nil); err != nil {
-		return nil, err
-	}
-	if e.Scheme != NoScheme {
-		if s.scheme, err = solveScheme(e.Scheme, p, s.ts, s.ref); err != nil {
-			return nil, fmt.Errorf("experiments: %s: %w", e.Name, err)
-		}
-	}
-	return s, nil
-}
-
 // Run runs one experiment over its seeds; see RunAll.
 func Run(e Experiment, opts Options) (*Finding, error) {
 	fs, err := RunAll([]Experiment{e}, opts)
@@ -82,28 +50,32 @@ func Run(e Experiment, opts Options) (*Finding, error) {
 // executor over all of them. A run that diverges is kept and marked; any
 // other failure stops everything and is returned.
 func RunAll(es []Experiment, opts Options) ([]*Finding, error) {
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
 	setups := make([]*setup, len(es))
 	findings := make([]*Finding, len(es))
 	type job struct{ exp, seed int }
 	var jobs []job
 	for i := range es {
-		s, err := newSetup(&es[i])
+		e := &es[i]
+		if err := e.check(); err != nil {
+			return nil, err
+		}
+		p, err := problems.Builtin(e.Problem)
+		if err != nil {
+			return nil, fmt.Errorf("experiments: %s: %w", e.Name, err)
+		}
+		s, err := newSetup(e.Name, p, e.Settings, e.Measure)
 		if err != nil {
 			return nil, err
 		}
 		seeds := opts.Seeds
 		if seeds == nil {
-			seeds = SeedRange(es[i].Seeds)
+			seeds = SeedRange(e.Seeds)
 		}
 		if len(seeds) == 0 {
-			return nil, fmt.Errorf("experiments: %s: no seeds to run", es[i].Name)
+			return nil, fmt.Errorf("experiments: %s: no seeds to run", e.Name)
 		}
 		setups[i] = s
-		findings[i] = &Finding{Experiment: es[i], Problem: s.p, Points: s.ts, Reference: s.ref,
+		findings[i] = &Finding{Experiment: *e, Problem: p, Points: s.ts, Reference: s.ref,
 			Scheme: s.scheme, Seeds: make([]SeedResult, len(seeds))}
 		for j, seed := range seeds {
 			findings[i].Seeds[j].Seed = seed
@@ -112,44 +84,26 @@ func RunAll(es []Experiment, opts Options) ([]*Finding, error) {
 	}
 
 	errs := make([]error, len(jobs))
-	next := make(chan int)
-	var mu sync.Mutex // serialises Progress and guards done and failed
-	done, failed := 0, false
-	var wg sync.WaitGroup
-	workers = min(workers, len(jobs))
-	fitWorkers := max(1, runtime.GOMAXPROCS(0)/max(workers, 1))
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := range next {
-				mu.Lock()
-				skip := failed
-				mu.Unlock()
-				if skip {
-					continue
-				}
-				j := jobs[k]
-				r := &findings[j.exp].Seeds[j.seed]
-				res, err := runSeed(setups[j.exp], r.Seed, fitWorkers)
-				if err == nil {
-					*r = res
-				}
-				mu.Lock()
-				errs[k], failed = err, failed || err != nil
-				done++
-				if opts.Progress != nil {
-					opts.Progress(done, len(jobs))
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	for k := range jobs {
-		next <- k
-	}
-	close(next)
-	wg.Wait()
+	// A failed run stops runs from starting; those running finish.
+	skip, stop := context.WithCancel(context.Background())
+	defer stop()
+	done := 0
+	execute(skip, len(jobs), opts.Workers, func(k, workers int) (SeedResult, error) {
+		j := jobs[k]
+		return runSeed(context.Background(), setups[j.exp], findings[j.exp].Seeds[j.seed].Seed, workers)
+	}, func(k int, r SeedResult, err error) {
+		j := jobs[k]
+		if err != nil {
+			errs[k] = err
+			stop()
+		} else {
+			findings[j.exp].Seeds[j.seed] = r
+		}
+		done++
+		if opts.Progress != nil {
+			opts.Progress(done, len(jobs))
+		}
+	})
 	for _, err := range errs {
 		if err != nil {
 			return nil, err // the first in job order, whichever finished first
@@ -159,4 +113,40 @@ func RunAll(es []Experiment, opts Options) ([]*Finding, error) {
 		f.summarise()
 	}
 	return findings, nil
+}
+
+// execute runs the runs 0 ... n-1, workers at a time (0 means
+// runtime.GOMAXPROCS(0)), the cores shared out between them: run gets the
+// number of goroutines its executor may use. finished is called after
+// each run, never two at once. Once ctx is done the runs not yet started
+// are not started, and finished is not called for them.
+func execute(ctx context.Context, n, workers int, run func(k, workers int) (SeedResult, error), finished func(k int, r SeedResult, err error)) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = max(min(workers, n), 1)
+	fitWorkers := max(1, runtime.GOMAXPROCS(0)/workers)
+	next := make(chan int)
+	var mu sync.Mutex // serialises finished
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range next {
+				if ctx.Err() != nil {
+					continue
+				}
+				r, err := run(k, fitWorkers)
+				mu.Lock()
+				finished(k, r, err)
+				mu.Unlock()
+			}
+		}()
+	}
+	for k := range n {
+		next <- k
+	}
+	close(next)
+	wg.Wait()
 }

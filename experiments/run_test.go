@@ -14,7 +14,7 @@ func short(t *testing.T, name string, epochs int) Experiment {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.Epochs = epochs
+	e.Settings.Options.Epochs = epochs
 	return e
 }
 
@@ -107,18 +107,21 @@ func TestExperimentsTable(t *testing.T) {
 
 // TestRunRefuses checks the errors of experiments that cannot run.
 func TestRunRefuses(t *testing.T) {
-	good := short(t, "final-code", 5)
+	good := short(t, "final-code", 20)
+	if _, err := Run(good, Options{Seeds: []uint64{1}}); err != nil {
+		t.Fatalf("the experiment the cases change does not run: %v", err)
+	}
 	tests := []struct {
 		name   string
 		change func(e *Experiment)
 		opts   Options
 	}{
-		{"no hidden layers", func(e *Experiment) { e.Config.Hidden = nil }, Options{}},
-		{"no epochs", func(e *Experiment) { e.Epochs = 0 }, Options{}},
-		{"checkpoint past the end", func(e *Experiment) { e.Checkpoints = []int{5} }, Options{}},
+		{"no hidden layers", func(e *Experiment) { e.Settings.Config.Hidden = nil }, Options{}},
+		{"negative epochs", func(e *Experiment) { e.Settings.Options.Epochs = -1 }, Options{}},
+		{"checkpoint past the end", func(e *Experiment) { e.Checkpoints = []int{20} }, Options{}},
 		{"unknown problem", func(e *Experiment) { e.Problem = "nope" }, Options{}},
 		{"no seeds", func(e *Experiment) { e.Seeds = 0 }, Options{}},
-		{"no learning rate", func(e *Experiment) { e.LearningRate = 0 }, Options{}},
+		{"negative learning rate", func(e *Experiment) { e.Settings.Options.LearningRate = -0.1 }, Options{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,8 +138,8 @@ func TestRunRefuses(t *testing.T) {
 // kept with fewer epochs and marked, not turned into an error.
 func TestDivergedRunIsKept(t *testing.T) {
 	e := short(t, "final-code", 50)
-	e.Config.OutputActivation, e.Config.Activation = "none", "none"
-	e.LearningRate, e.Checkpoints = 1e100, []int{40}
+	e.Settings.Config.OutputActivation, e.Settings.Config.Activation = "none", "none"
+	e.Settings.Options.LearningRate, e.Checkpoints = 1e100, []int{40}
 	f, err := Run(e, Options{Seeds: []uint64{1}})
 	if err != nil {
 		t.Fatal(err)
@@ -157,17 +160,17 @@ func TestDivergedRunIsKept(t *testing.T) {
 // network's widths: the next calls must not see it.
 func TestTablesAreCopies(t *testing.T) {
 	es := Experiments()
-	es[0].Name, es[0].Config.Hidden[0], es[0].Columns[0] = "changed", 99, "changed"
+	es[0].Name, es[0].Settings.Config.Hidden[0], es[0].Columns[0] = "changed", 99, "changed"
 	cs := Comparisons()
-	cs[0].Name, cs[0].Config.Hidden[0] = "changed", 99
+	cs[0].Name, cs[0].Settings.Config.Hidden[0] = "changed", 99
 	Thread()[0] = "changed"
 	DefaultFDSteps()[0] = 99
 	DefaultStudySteps()[0] = 99
-	if e := Experiments()[0]; e.Name != "original-bug" || e.Config.Hidden[0] != 16 || e.Columns[0] != keyInitialLoss {
-		t.Errorf("Experiments()[0] = %s, hidden %v, columns %v", e.Name, e.Config.Hidden, e.Columns)
+	if e := Experiments()[0]; e.Name != "original-bug" || e.Config().Hidden[0] != 16 || e.Columns[0] != keyInitialLoss {
+		t.Errorf("Experiments()[0] = %s, hidden %v, columns %v", e.Name, e.Config().Hidden, e.Columns)
 	}
-	if c := Comparisons()[0]; c.Name != "derivatives-forum-final" || c.Config.Hidden[0] != 8 {
-		t.Errorf("Comparisons()[0] = %s, hidden %v", c.Name, c.Config.Hidden)
+	if c := Comparisons()[0]; c.Name != "derivatives-forum-final" || c.Config().Hidden[0] != 8 {
+		t.Errorf("Comparisons()[0] = %s, hidden %v", c.Name, c.Config().Hidden)
 	}
 	if n := Thread()[0]; n != "original-bug" {
 		t.Errorf("Thread()[0] = %s", n)

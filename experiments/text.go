@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"pinn/experiments/report"
 )
 
 // textWidth is where explanations wrap.
@@ -24,6 +26,22 @@ func WriteText(w io.Writer, fs []*Finding) error {
 		}
 	}
 	return nil
+}
+
+// WriteTraces writes, for a terminal, the trace of each finding that has
+// one (its seed 1, see Measure.Trace), as pinn train --trace prints one.
+func WriteTraces(w io.Writer, fs []*Finding) {
+	for _, f := range fs {
+		tr := f.trace()
+		if tr == nil {
+			continue
+		}
+		fmt.Fprintf(w, "\n== %s: seed %d traced\n", f.Experiment.Name, tr.seed)
+		tw := report.NewTraceWriter(w, tr.Options)
+		for _, s := range tr.Steps {
+			tw.Write(s)
+		}
+	}
 }
 
 // seedsPhrase says how many seeds the findings ran: "10 seeds" when all
@@ -52,7 +70,7 @@ func writeFindingText(w io.Writer, f *Finding) error {
 	fmt.Fprintf(tw, "network\t%s\n", e.Network(len(p.Vars)))
 	fmt.Fprintf(tw, "derivative\t%s\n", e.DerivativeName(p.Indep))
 	fmt.Fprintf(tw, "loss\t%s\n", e.Loss(p.Indep))
-	fmt.Fprintf(tw, "training\tAdam lr %g, %d epochs, seeds %s\n", e.LearningRate, e.Epochs, seedList(f))
+	fmt.Fprintf(tw, "training\tAdam lr %g, %d epochs, seeds %s\n", e.LearningRate(), e.Epochs(), seedList(f))
 	if err := tw.Flush(); err != nil {
 		return err
 	}

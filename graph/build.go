@@ -3,6 +3,7 @@ package graph
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"pinn/problems"
 
@@ -26,6 +27,23 @@ type builder struct {
 	bOut    []*G.Node
 	unknown []*G.Node // unknown parameters, in p.Unknown order
 	inputs  int       // counter that keeps input names unique
+	// log records the stage of each node for DescribeGraph; nil when
+	// training.
+	log *stageLog
+	// base are the frozen networks of Config.base, as constant nodes.
+	base []frozen
+	// trials are the trial solutions that meet hard conditions, one per
+	// variable; nil when the conditions are soft.
+	trials []trialPlan
+}
+
+// frozen is a network whose weights are constants of the graph, and the
+// factor its output is multiplied by.
+type frozen struct {
+	net        *Network
+	scale      float64
+	w, b       []*G.Node
+	wOut, bOut []*G.Node
 }
 
 // newBuilder starts a graph holding the network's weights and the problem's
@@ -38,21 +56,24 @@ func newBuilder(p *problems.Problem, net *Network, cfg Config, unknown map[strin
 	if net.Outputs() != len(p.Vars) {
 		return nil, fmt.Errorf("graph: network has %d outputs, problem %s has %d variables", net.Outputs(), p.Name, len(p.Vars))
 	}
-	b := &builder{g: G.NewGraph(), p: p, cfg: cfg, net: net}
-	last := net.Layers() - 1
-	for l := 0; l < last; l++ {
-		in, out := net.Widths[l], net.Widths[l+1]
-		b.w = append(b.w, b.matrix(fmt.Sprintf("W%d", l+1), in, out, net.Weights[l]))
-		b.b = append(b.b, b.matrix(fmt.Sprintf("b%d", l+1), 1, out, net.Biases[l]))
+	if err := supported(p); err != nil {
+		return nil, err
 	}
-	in, m := net.Widths[last], net.Outputs()
-	for i, v := range p.Vars {
-		col := make([]float64, in)
-		for j := range col {
-			col[j] = net.Weights[last][j*m+i]
+	b := &builder{g: G.NewGraph(), p: p, cfg: cfg, net: net}
+	if cfg.IC == HardIC {
+		b.trials = trialPlans(p)
+	}
+	b.w, b.b, b.wOut, b.bOut = b.layers("", net)
+	for k, sn := range cfg.base {
+		if err := sn.Network.Validate(); err != nil {
+			return nil, fmt.Errorf("graph: base network %d: %w", k+1, err)
 		}
-		b.wOut = append(b.wOut, b.matrix(fmt.Sprintf("W%d_%s", last+1, v), in, 1, col))
-		b.bOut = append(b.bOut, b.matrix(fmt.Sprintf("b%d_%s", last+1, v), 1, 1, net.Biases[last][i:i+1]))
+		if sn.Network.Outputs() != len(p.Vars) {
+			return nil, fmt.Errorf("graph: base network %d has %d outputs, problem %s has %d variables", k+1, sn.Network.Outputs(), p.Name, len(p.Vars))
+		}
+		f := frozen{net: sn.Network, scale: sn.Scale}
+		f.w, f.b, f.wOut, f.bOut = b.layers(fmt.Sprintf("base%d_", k+1), sn.Network)
+		b.base = append(b.base, f)
 	}
 	for _, k := range p.Unknown {
 		v, ok := unknown[k]
@@ -63,6 +84,41 @@ func newBuilder(p *problems.Problem, net *Network, cfg Config, unknown map[strin
 		b.unknown = append(b.unknown, n)
 	}
 	return b, nil
+}
+
+// layers adds the weights of net as nodes named with prefix: each hidden
+// layer's weights and biases, then the output layer's, one column per
+// variable.
+func (b *builder) layers(prefix string, net *Network) (w, bias, wOut, bOut []*G.Node) {
+	last := net.Layers() - 1
+	for l := 0; l < last; l++ {
+		in, out := net.Widths[l], net.Widths[l+1]
+		w = append(w, b.matrix(fmt.Sprintf("%sW%d", prefix, l+1), in, out, net.Weights[l]))
+		bias = append(bias, b.matrix(fmt.Sprintf("%sb%d", prefix, l+1), 1, out, net.Biases[l]))
+	}
+	in, m := net.Widths[last], net.Outputs()
+	for i, v := range b.p.Vars {
+		col := make([]float64, in)
+		for j := range col {
+			col[j] = net.Weights[last][j*m+i]
+		}
+		wOut = append(wOut, b.matrix(fmt.Sprintf("%sW%d_%s", prefix, last+1, v), in, 1, col))
+		bOut = append(bOut, b.matrix(fmt.Sprintf("%sb%d_%s", prefix, last+1, v), 1, 1, net.Biases[last][i:i+1]))
+	}
+	return w, bias, wOut, bOut
+}
+
+// ErrUnsupported is wrapped by the error for a problem graph cannot build
+// yet: one with parameter ranges.
+var ErrUnsupported = errors.New("graph: not supported yet")
+
+// supported reports what keeps graph from building p.
+func supported(p *problems.Problem) error {
+	switch {
+	case p.IsFamily():
+		return fmt.Errorf("%w: %s has parameter ranges (%s)", ErrUnsupported, p.Name, strings.Join(p.RangeNames(), ", "))
+	}
+	return nil
 }
 
 // matrix adds a rows x cols node holding a copy of data.
@@ -101,67 +157,105 @@ func (b *builder) solution(t *G.Node, order int) ([]jet, error) {
 			ones[i] = 1
 		}
 		tj.d1 = b.column("dt", ones)
+		b.log.set(StageFirstPass, 0, tj.d1)
 	}
+	start := b.log.size()
 	h, err := jetAffine(tj, b.net.InputScale, b.net.InputShift)
 	if err != nil {
 		return nil, err
 	}
+	b.log.mark(start, StageNetwork, 0)
 	for l := range b.w {
+		start = b.log.size()
 		if h, err = jetDense(h, b.w[l], b.b[l]); err != nil {
 			return nil, fmt.Errorf("layer %d: %w", l+1, err)
 		}
+		b.log.preactivation(h.v, l+1)
 		if h, err = jetActivate(h, b.net.Activation); err != nil {
 			return nil, fmt.Errorf("layer %d: %w", l+1, err)
 		}
+		b.log.name(h.v, fmt.Sprintf("h%d", l+1))
+		b.log.mark(start, StageNetwork, l+1)
+	}
+	base, err := b.baseHidden(tj)
+	if err != nil {
+		return nil, err
 	}
 	ys := make([]jet, len(b.wOut))
 	for i := range b.wOut {
+		start = b.log.size()
 		o, err := jetDense(h, b.wOut[i], b.bOut[i])
 		if err != nil {
 			return nil, fmt.Errorf("output layer: %w", err)
 		}
+		b.log.preactivation(o.v, len(b.w)+1)
 		if o, err = jetActivate(o, b.net.OutputActivation); err != nil {
 			return nil, fmt.Errorf("output layer: %w", err)
+		}
+		if o, err = b.stack(base, o, i); err != nil {
+			return nil, err
 		}
 		if b.cfg.IC == HardIC {
 			if o, err = b.trial(tj, o, i); err != nil {
 				return nil, fmt.Errorf("trial solution: %w", err)
 			}
 		}
+		b.log.mark(start, StageNetwork, len(b.w)+1)
+		b.log.name(o.v, b.p.Vars[i])
 		ys[i] = o
 	}
 	return ys, nil
 }
 
-// trial builds the hard-constrained trial solution of variable i from the
-// network output n:
-//
-//	y = y0 + (t - t0) n                     (first order)
-//	y = y0 + y0' (t - t0) + (t - t0)^2 n    (second order)
-func (b *builder) trial(t, n jet, i int) (jet, error) {
-	tau, err := jetAffine(t, 1, -b.p.T0)
-	if err != nil {
-		return jet{}, err
-	}
-	if b.p.Order == 2 {
-		if tau, err = jetMul(tau, tau); err != nil {
+// stack returns the network output n of variable i scaled by
+// Config.outputScale and added to the scaled outputs of the frozen base
+// networks, whose last hidden layers at the points are hs: the correction
+// networks of a marched window (see March). Without them it returns n.
+func (b *builder) stack(hs []jet, n jet, i int) (jet, error) {
+	var err error
+	if s := b.cfg.outputScale; s != 0 && s != 1 {
+		if n, err = jetAffine(n, s, 0); err != nil {
 			return jet{}, err
 		}
 	}
-	y, err := jetMul(tau, n)
-	if err != nil {
-		return jet{}, err
-	}
-	if b.p.Order == 2 && b.p.DY0[i] != 0 {
-		lin, err := jetAffine(t, b.p.DY0[i], -b.p.DY0[i]*b.p.T0)
+	for k, f := range b.base {
+		o, err := jetDense(hs[k], f.wOut[i], f.bOut[i])
 		if err != nil {
+			return jet{}, fmt.Errorf("base network %d: output layer: %w", k+1, err)
+		}
+		if o, err = jetActivate(o, f.net.OutputActivation); err != nil {
+			return jet{}, fmt.Errorf("base network %d: output layer: %w", k+1, err)
+		}
+		if o, err = jetAffine(o, f.scale, 0); err != nil {
 			return jet{}, err
 		}
-		if y, err = jetAdd(y, lin); err != nil {
+		if n, err = jetAdd(n, o); err != nil {
 			return jet{}, err
 		}
 	}
-	return jetAffine(y, 1, b.p.Y0[i])
+	return n, nil
+}
+
+// baseHidden builds the last hidden layer of each frozen base network at
+// the points of the jet t.
+func (b *builder) baseHidden(t jet) ([]jet, error) {
+	hs := make([]jet, len(b.base))
+	for k, f := range b.base {
+		h, err := jetAffine(t, f.net.InputScale, f.net.InputShift)
+		if err != nil {
+			return nil, err
+		}
+		for l := range f.w {
+			if h, err = jetDense(h, f.w[l], f.b[l]); err != nil {
+				return nil, fmt.Errorf("base network %d: layer %d: %w", k+1, l+1, err)
+			}
+			if h, err = jetActivate(h, f.net.Activation); err != nil {
+				return nil, fmt.Errorf("base network %d: layer %d: %w", k+1, l+1, err)
+			}
+		}
+		hs[k] = h
+	}
+	return hs, nil
 }
 
 // values builds the trial solution's values at the points of t.
@@ -188,6 +282,7 @@ type residualPoints struct {
 // points t the configured way. FDForward returns fewer points: its
 // differences live on the right-hand points.
 func (b *builder) atCollocation(t *G.Node) (r residualPoints, err error) {
+	defer b.log.mark(b.log.size(), StageFirstPass, noLayer)
 	order := b.p.Order
 	r.t = t
 	switch b.cfg.Derivative {
@@ -403,6 +498,7 @@ func backwardDifference(x *G.Node) (*G.Node, error) {
 // derivative follows the configured mode; FDForward, having no grid here,
 // takes (y(t+h) - y(t)) / h.
 func (b *builder) atPoints(t *G.Node, slopes bool) (ys, dys []*G.Node, err error) {
+	defer b.log.mark(b.log.size(), StageFirstPass, noLayer)
 	if !slopes {
 		ys, err = b.values(t)
 		return

@@ -73,17 +73,18 @@ func (c *collocation) adam(tr *Trainer, epochs int, progress func(epoch int, los
 }
 
 // worst returns the RefinePoints points of largest squared residual (summed
-// over the variables) among 10 x Points fresh candidates in the window that
-// are not collocation points yet.
+// over the variables) among about 10 x Points candidates in the window that
+// are not collocation points yet. The candidates are fresh with every call
+// (see problems.Sampler.Fresh), so refinement never runs out of them; when
+// none is new, worst returns none.
 func (c *collocation) worst(tr *Trainer, current []float64) ([]float64, error) {
-	candidates := c.sampler.Points(10 * c.opts.Points)
-	if c.opts.Sampling == problems.SampleGrid {
-		candidates = c.p.Grid(10 * c.opts.Points)
-	}
-	candidates = slices.DeleteFunc(candidates, func(t float64) bool {
+	candidates := slices.DeleteFunc(c.sampler.Fresh(10*c.opts.Points, c.p.T0, c.end), func(t float64) bool {
 		_, found := slices.BinarySearch(current, t)
-		return found || t > c.end
+		return found
 	})
+	if len(candidates) == 0 {
+		return nil, nil
+	}
 	r, err := tr.Model().Residuals(candidates)
 	if err != nil {
 		return nil, err

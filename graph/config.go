@@ -81,7 +81,10 @@ func DefaultFDStep(order int) float64 {
 }
 
 // Config says how a problem is solved: the network, the derivative and the
-// loss. The zero value of each field means its default.
+// loss. The zero value of each field means its default. March reads only
+// Architecture (each window's networks; Hidden nil means
+// DefaultMarchHidden) and Executor: its windows always meet the initial
+// conditions hard, take dy/dt symbolically and see their input scaled.
 type Config struct {
 	// Architecture is the network Fit builds.
 	Architecture
@@ -104,6 +107,13 @@ type Config struct {
 	// Executor runs the loss graph while training; "" means
 	// DefaultExecutor.
 	Executor Executor
+
+	// outputScale multiplies the network's output, and base are frozen
+	// networks whose scaled outputs are added to it, inside the trial
+	// solution: the correction networks of a marched window (see March).
+	// 0 and nil leave the network's output as it is.
+	outputScale float64
+	base        []ScaledNetwork
 }
 
 // withDefaults returns c with every zero field replaced by its default, for a

@@ -29,12 +29,20 @@
 //   - FDCentral: (y(t+h) - y(t-h)) / 2h with the network evaluated at shifted
 //     inputs.
 //
-// Fit builds a network of the Config's Architecture (after that, the
-// network's own architecture is the only one read), trains it and returns a
-// Result whose Model is the trained solution: Model's methods (Predict,
-// Evaluate, Residuals, HiddenActivity) are the only way to evaluate it, so
-// none can be given the wrong initial-condition mode, and WriteTo and
-// ReadModel save and load it. Fit takes a context.Context: cancelling it, or
+// Fit trains with one of two methods (Options.Method). March, the default,
+// cuts the domain into windows that tile it and trains a fresh small
+// network on each, with hard initial conditions taken from where the
+// window before ends, correction networks on top where the first leaves a
+// residual, and windows halved or doubled so that an estimate of the error
+// each adds stays within Options.March.Goal (march.go); a Window holds each
+// window's networks. Whole builds one network of the Config's Architecture
+// (after that, the network's own architecture is the only one read) and
+// trains it on the whole domain with Adam and/or L-BFGS. Either way Fit
+// returns a Result whose Model is the trained solution: Model's methods
+// (Predict, Evaluate, Residuals, HiddenActivity) are the only way to
+// evaluate it, so none can be given the wrong initial-condition mode or
+// window, and WriteTo and ReadModel save and load it (ModelFormat for one
+// network, PiecewiseModelFormat for windows). Fit takes a context.Context: cancelling it, or
 // an error from the Options.Progress callback, stops training at the end of
 // the current Adam epoch or L-BFGS iteration, and Fit returns the weights of
 // the lowest loss so far with the error wrapped. Trainer is the step-by-step
@@ -43,7 +51,8 @@
 // Training runs the differentiated graph on one of two executors behind one
 // interface (executor.go), which computes the loss and its gradient with
 // respect to the flat parameter vector; one Adam (adam.go, Gorgonia's
-// AdamSolver arithmetic) and gonum's L-BFGS work on that vector for both.
+// AdamSolver arithmetic) and one L-BFGS (lbfgs.go, gonum's iterates) work
+// on that vector for both.
 // Tape is Gorgonia's TapeMachine, the reference. Compiled (the default)
 // compiles the graph into kernels writing into buffers allocated once and
 // runs the collocation points in tiles on Options.Workers cores.
@@ -62,6 +71,18 @@
 //
 // The executor and its kernels are internal: they are how graph runs, not
 // part of its API, and only graph imports them.
+//
+// DescribeGraph returns the graph a Trainer runs as plain data, each node
+// with the stage of the build that added it (the network, the first pass,
+// the residual and loss, the second pass) and what the Compiled executor
+// makes of it; DerivativeFormulas writes the first pass's dy/dt as a formula
+// in t and the weights. Neither runs the graph.
+//
+// Options.TraceEvery and Options.Trace (trace.go) report every so many
+// steps what training looks like (TraceStep): the loss's terms, read from
+// the training graph, the gradient's norm per layer, the dead units and
+// L-BFGS's step; Trainer.Trace takes one at any time. A trace changes no
+// number of the run.
 //
 // Every value the TapeMachine reports is read with G.Read: it reuses memory,
 // so a node's Value after a run may hold another node's numbers.

@@ -18,7 +18,7 @@ func ExampleFit() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	res, err := graph.Fit(context.Background(), p, graph.Config{IC: graph.HardIC}, graph.Options{Seed: 1, Epochs: 2000})
+	res, err := graph.Fit(context.Background(), p, graph.Config{IC: graph.HardIC}, graph.Options{Method: graph.Whole, Seed: 1, Epochs: 2000})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func ExampleFit_progress() {
 		log.Fatal(err)
 	}
 	errGoodEnough := errors.New("good enough")
-	res, err := graph.Fit(context.Background(), p, graph.Config{IC: graph.HardIC}, graph.Options{Seed: 1, Epochs: 2000,
+	res, err := graph.Fit(context.Background(), p, graph.Config{IC: graph.HardIC}, graph.Options{Method: graph.Whole, Seed: 1, Epochs: 2000,
 		Progress: func(epoch int, loss float64) error {
 			if loss < 1e-4 {
 				return errGoodEnough
@@ -58,7 +58,7 @@ func ExampleModel_Predict() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	res, err := graph.Fit(context.Background(), p, graph.Config{IC: graph.HardIC}, graph.Options{Seed: 1, Epochs: 2000})
+	res, err := graph.Fit(context.Background(), p, graph.Config{IC: graph.HardIC}, graph.Options{Method: graph.Whole, Seed: 1, Epochs: 2000})
 	if err != nil {
 		log.Fatal(err)
 	}

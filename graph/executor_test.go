@@ -159,7 +159,7 @@ func TestCompiledIndependentOfCores(t *testing.T) {
 	cfg := Config{Architecture: Architecture{Hidden: []int{8, 8}}}
 	fit := func(workers int) *Result {
 		t.Helper()
-		res, err := Fit(context.Background(), p, cfg, Options{Seed: 1, Points: 2000, Epochs: 20, Workers: workers})
+		res, err := Fit(context.Background(), p, cfg, Options{Method: Whole, Seed: 1, Points: 2000, Epochs: 20, Workers: workers})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -178,7 +178,7 @@ func TestCompiledIndependentOfCores(t *testing.T) {
 			t.Fatalf("%d points: the machine has %d workers, want 3", n, w)
 		}
 	}
-	if _, err := Fit(context.Background(), p, cfg, Options{Workers: -1}); err == nil || !strings.Contains(err.Error(), "-1 workers") {
+	if _, err := Fit(context.Background(), p, cfg, Options{Method: Whole, Workers: -1}); err == nil || !strings.Contains(err.Error(), "-1 workers") {
 		t.Errorf("Fit with -1 workers: err = %v, want one naming the count", err)
 	}
 	one := fit(1)

@@ -9,6 +9,31 @@ import (
 	"pinn/problems"
 )
 
+// Method names how Fit trains.
+type Method string
+
+// The training methods.
+const (
+	// March trains one small network after another on windows that tile
+	// the domain, each from where the one before ends, and sizes the
+	// windows so that an estimate of the error each adds stays within
+	// Options.March.Goal (march.go describes the run, MarchOptions its
+	// knobs).
+	March Method = "march"
+	// Whole trains one network on the whole domain with Adam and/or
+	// L-BFGS (Options' other fields).
+	Whole Method = "whole"
+)
+
+// Methods returns the training methods, a fresh slice on every call.
+func Methods() []Method { return []Method{March, Whole} }
+
+// DefaultMethod is the method of Options whose Method is "", except for
+// problems with unknown parameters or observations, which March cannot
+// learn from, and problems it cannot start (see CanMarch), such as
+// boundary-value problems: those default to Whole.
+const DefaultMethod = March
+
 // Optimizer names the optimisers Fit runs, in order.
 type Optimizer string
 
@@ -31,10 +56,17 @@ const (
 	DefaultLBFGSTolerance  = 1e-12
 )
 
-// Options says how to train; the zero value of each field means its default.
+// Options says how to train; the zero value of each field means its
+// default. Method chooses what else is read: March reads March, Whole the
+// fields from Points to Observations; Seed, Workers, Progress and the trace
+// serve both.
 type Options struct {
 	// Seed drives every random choice (initial weights, random points).
 	Seed uint64
+	// Method is how to train; "" means DefaultMethod (see there).
+	Method Method
+	// March says how March trains.
+	March MarchOptions
 	// Points is the number of collocation points; 0 means the problem's.
 	Points int
 	// Optimizer says which optimisers run; "" means DefaultOptimizer.
@@ -55,7 +87,8 @@ type Options struct {
 	// epochs; 0 never does.
 	ResampleEvery int
 	// RefineEvery adds, every so many Adam epochs, the RefinePoints points
-	// (0 means Points/10) of largest residual among 10 x Points candidates;
+	// (0 means Points/10) of largest residual among 10 x Points candidates,
+	// fresh each time (see problems.Sampler.Fresh) so they never run out;
 	// 0 never does.
 	RefineEvery, RefinePoints int
 	// Stages, above 1, marches in time: training runs on the growing
@@ -65,6 +98,19 @@ type Options struct {
 	Stages int
 	// Observations are the data of an inverse problem, or nil.
 	Observations *problems.Observations
+	// ScaleOutput multiplies the network's output by the size of what it
+	// has to learn: the larger of the root mean squares of the ODE
+	// residual (at the collocation points) and of the conditions'
+	// residuals, of the trial solution with no network.
+	ScaleOutput bool
+	// Corrections is how many correction networks are trained with
+	// L-BFGS after the first network, each on top of the ones before it,
+	// frozen, with its output scaled by the size of the residual they
+	// leave (Wang and Lai, "Multi-stage neural networks", J. Comput.
+	// Phys. 2024), as March corrects a window. One that does not lower the
+	// loss is dropped, and ends the corrections. Not for unknown
+	// parameters.
+	Corrections int
 	// Workers is how many goroutines the Compiled executor runs the tiles
 	// of collocation points on; 0 means runtime.GOMAXPROCS(0). Callers that
 	// run several fits at once divide the cores between them with it. The
@@ -75,12 +121,29 @@ type Options struct {
 	// as gonum's optimize.Recorder is: an error from it stops training (see
 	// Fit).
 	Progress func(epoch int, loss float64) error
+	// TraceEvery, if positive, has Fit call Trace with the state of
+	// training (see TraceStep) every TraceEvery steps, numbered as
+	// Progress numbers them: for Whole at the initial weights, epoch 0,
+	// too. Taking a trace changes no number of the run; 0 takes none.
+	TraceEvery int
+	Trace      func(TraceStep)
 }
 
-// WithDefaults returns o as Fit runs it on problem p: every zero field
-// replaced by its default, and the epochs of an optimiser that does not run
-// set to 0 (Epochs for LBFGS, LBFGSIterations for Adam).
+// WithDefaults returns o as Fit runs it on problem p: the method chosen
+// and, of the fields that method reads, every zero one replaced by its
+// default; for Whole, the epochs of an optimiser that does not run set to
+// 0 (Epochs for LBFGS, LBFGSIterations for Adam).
 func (o Options) WithDefaults(p *problems.Problem) Options {
+	if o.Method == "" {
+		o.Method = DefaultMethod
+		if len(p.Unknown) > 0 || o.Observations != nil || CanMarch(p) != nil {
+			o.Method = Whole
+		}
+	}
+	if o.Method == March {
+		o.March = o.March.withDefaults()
+		return o
+	}
 	if o.Points == 0 {
 		o.Points = p.Points
 	}
@@ -125,7 +188,10 @@ type Result struct {
 	// when training was stopped (see Fit), those of the lowest loss
 	// recorded since the collocation points last moved.
 	Model *Model
-	// Loss[k] is the loss after k steps (Adam epochs and L-BFGS iterations).
+	// Loss[k] is the loss after k steps (Adam epochs and L-BFGS
+	// iterations, those of the corrections kept too); for March, the loss
+	// history of every network trained, one after another, each from its
+	// initial loss.
 	Loss []float64
 	// AdamEpochs is how many of those steps were Adam's.
 	AdamEpochs int
@@ -134,32 +200,108 @@ type Result struct {
 	// Seconds is the training time; PerEpoch the time of one Adam epoch.
 	Seconds, PerEpoch float64
 	// Score compares the solution with the reference on the grid of
-	// Options.Points points.
+	// Options.Points points (for March, of the problem's points).
 	Score Score
+	// March records how March found the solution; nil for Whole.
+	March *MarchRecord
+	// Corrections is how many correction networks Whole kept (see
+	// Options.Corrections).
+	Corrections int
 }
 
-// Fit trains a fresh network on problem p.
+// wholeOnly names the first field of o or cfg that only whole-domain
+// training reads and that is set; "" if none is.
+func (o Options) wholeOnly(cfg Config) string {
+	set := []struct {
+		name string
+		set  bool
+	}{
+		{"Options.Points", o.Points != 0},
+		{"Options.Optimizer", o.Optimizer != ""},
+		{"Options.Epochs", o.Epochs != 0},
+		{"Options.LearningRate", o.LearningRate != 0},
+		{"Options.LBFGSIterations", o.LBFGSIterations != 0},
+		{"Options.LBFGSTolerance", o.LBFGSTolerance != 0},
+		{"Options.Sampling", o.Sampling != ""},
+		{"Options.ResampleEvery", o.ResampleEvery != 0},
+		{"Options.RefineEvery", o.RefineEvery != 0},
+		{"Options.RefinePoints", o.RefinePoints != 0},
+		{"Options.Stages", o.Stages > 1},
+		{"Options.Observations", o.Observations != nil},
+		{"Options.ScaleOutput", o.ScaleOutput},
+		{"Options.Corrections", o.Corrections != 0},
+		{"Config.Derivative " + string(cfg.Derivative), cfg.Derivative != "" && cfg.Derivative != Symbolic},
+		{"Config.FDStep", cfg.FDStep != 0},
+		{"Config.IC " + string(cfg.IC), cfg.IC == SoftIC},
+		{"Config.ICWeight", cfg.ICWeight != 0},
+		{"Config.DataWeight", cfg.DataWeight != 0},
+		{"Config.SumResidual", cfg.SumResidual},
+		{"Config.OutputActivation " + string(cfg.OutputActivation), cfg.OutputActivation != "" && cfg.OutputActivation != Identity},
+	}
+	for _, f := range set {
+		if f.set {
+			return f.name
+		}
+	}
+	return ""
+}
+
+// Fit trains problem p with the method opts.Method: fresh windows of
+// networks (March) or a fresh network on the whole domain (Whole). Each
+// method refuses the options only the other reads.
 //
 // Training stops early, at the end of an Adam epoch or L-BFGS iteration, when
 // ctx is done or opts.Progress returns an error (called first, so that a
 // Progress cancelling ctx stops at its epoch). Fit then returns the result
-// with the weights of the lowest loss so far and an error wrapping
-// ctx.Err() (context.Canceled, say) or Progress's error. A ctx done before
-// training starts gives no result.
+// with the weights of the lowest loss so far (March: the windows accepted so
+// far, the solution on the part of the domain they cover, see
+// MarchRecord.Reached) and an error wrapping ctx.Err() (context.Canceled,
+// say) or Progress's error. A ctx done before training starts, or a March
+// stopped before its first window, gives no result.
 //
 // On divergence Fit returns the result with the last good weights together
-// with a *DivergedError.
+// with a *DivergedError; when March cannot meet its error budget it returns
+// the windows accepted so far with an error wrapping ErrWindowTooShort.
 func Fit(ctx context.Context, p *problems.Problem, cfg Config, opts Options) (*Result, error) {
-	cfg = cfg.withDefaults(p.Order)
 	opts = opts.WithDefaults(p)
+	switch opts.Method {
+	case March:
+		if field := opts.wholeOnly(cfg); field != "" {
+			return nil, fmt.Errorf("graph: %s applies to whole-domain training (Method Whole), not to March", field)
+		}
+		if cfg.Hidden == nil {
+			cfg.Hidden = DefaultMarchHidden()
+		}
+		cfg = cfg.withDefaults(p.Order)
+		cfg.IC = HardIC
+		return fitMarch(ctx, p, cfg, opts)
+	case Whole:
+		if opts.March != (MarchOptions{}) {
+			return nil, errors.New("graph: Options.March applies to March, not to whole-domain training")
+		}
+		return fitWhole(ctx, p, cfg.withDefaults(p.Order), opts)
+	}
+	_, err := problems.ParseChoice("method", string(opts.Method), Methods())
+	return nil, fmt.Errorf("graph: %w", err)
+}
+
+// fitWhole is Fit for Method Whole: cfg and opts have their defaults.
+func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options) (*Result, error) {
 	if opts.Points < 2 {
 		return nil, fmt.Errorf("graph: %d collocation points: need at least 2", opts.Points)
 	}
-	if opts.Epochs < 0 || opts.LBFGSIterations < 0 || opts.Stages < 1 {
-		return nil, fmt.Errorf("graph: %d epochs, %d L-BFGS iterations, %d stages", opts.Epochs, opts.LBFGSIterations, opts.Stages)
+	if opts.Epochs < 0 || opts.LBFGSIterations < 0 || opts.Stages < 1 || opts.Corrections < 0 {
+		return nil, fmt.Errorf("graph: %d epochs, %d L-BFGS iterations, %d stages, %d corrections", opts.Epochs, opts.LBFGSIterations, opts.Stages, opts.Corrections)
+	}
+	if opts.Corrections > 0 && len(p.Unknown) > 0 {
+		return nil, errCorrectionsUnknown
 	}
 	if opts.Workers < 0 {
 		return nil, fmt.Errorf("graph: %d workers: want 0 (every core) or more", opts.Workers)
+	}
+	trace, err := newTracer(opts)
+	if err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("graph: training not started: %w", err)
@@ -175,6 +317,11 @@ func Fit(ctx context.Context, p *problems.Problem, cfg Config, opts Options) (*R
 	c := &collocation{p: p, opts: opts, sampler: p.NewSampler(opts.Sampling, rng)}
 	c.points = c.sampler.Points(opts.Points)
 	c.end = c.stageEnd(1)
+	if opts.ScaleOutput {
+		if cfg.outputScale, err = scaleBefore(p, cfg, c.points); err != nil {
+			return nil, err
+		}
+	}
 	tr, err := NewTrainer(p, net, cfg, c.inWindow(), opts)
 	if err != nil {
 		return nil, err
@@ -182,6 +329,9 @@ func Fit(ctx context.Context, p *problems.Problem, cfg Config, opts Options) (*R
 	// stop is the error that stopped training early, if any.
 	var stop error
 	progress := func(epoch int, loss float64) error {
+		if err := trace.at(tr, epoch, 0, 0); err != nil {
+			return err
+		}
 		if opts.Progress != nil {
 			if err := opts.Progress(epoch, loss); err != nil {
 				stop = fmt.Errorf("graph: progress stopped training at epoch %d: %w", epoch, err)
@@ -196,7 +346,7 @@ func Fit(ctx context.Context, p *problems.Problem, cfg Config, opts Options) (*R
 	res := &Result{Config: cfg, Options: opts}
 	start := time.Now()
 	var adamTime time.Duration
-	var trainErr error
+	trainErr := trace.at(tr, 0, 0, 0)
 	for stage := 1; stage <= opts.Stages && trainErr == nil; stage++ {
 		if stage > 1 {
 			c.end = c.stageEnd(stage)
@@ -225,6 +375,13 @@ func Fit(ctx context.Context, p *problems.Problem, cfg Config, opts Options) (*R
 	}
 	res.Points = c.points
 	res.Model, res.Loss = tr.Model(), tr.Loss()
+	if trainErr == nil && opts.Corrections > 0 {
+		stopped := func(err error) bool { return err == stop }
+		if res.Corrections, trainErr = correct(p, cfg, opts, c.points, res, tr, progress, stopped); trainErr != nil && !stopped(trainErr) {
+			return nil, trainErr
+		}
+		res.Seconds = time.Since(start).Seconds()
+	}
 	if res.Score, err = res.Model.Evaluate(p.Grid(opts.Points)); err != nil {
 		return nil, err
 	}

@@ -26,7 +26,7 @@ func TestForumFinalTrains(t *testing.T) {
 	for seed := uint64(1); seed <= 5; seed++ {
 		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) {
 			t.Parallel()
-			res, err := Fit(t.Context(), p, cfg, Options{Seed: seed, Epochs: 3000, LearningRate: 0.01})
+			res, err := Fit(t.Context(), p, cfg, Options{Method: Whole, Seed: seed, Epochs: 3000, LearningRate: 0.01})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -46,7 +46,7 @@ func TestSameSeedSameLoss(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := func(seed uint64) []float64 {
-		res, err := Fit(t.Context(), p, Config{}, Options{Seed: seed, Epochs: 200})
+		res, err := Fit(t.Context(), p, Config{}, Options{Method: Whole, Seed: seed, Epochs: 200})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,7 +74,7 @@ func TestDivergenceKeepsLastGoodWeights(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Fit(t.Context(), p, Config{Architecture: Architecture{Activation: Identity}}, Options{Seed: 1, Epochs: 50, LearningRate: 1e100})
+	res, err := Fit(t.Context(), p, Config{Architecture: Architecture{Activation: Identity}}, Options{Method: Whole, Seed: 1, Epochs: 50, LearningRate: 1e100})
 	var div *DivergedError
 	if !errors.As(err, &div) {
 		t.Fatalf("err = %v, want a *DivergedError", err)

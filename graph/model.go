@@ -1,33 +1,62 @@
 package graph
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"slices"
+	"sync"
 
 	"pinn/problems"
 
 	G "gorgonia.org/gorgonia"
 )
 
-// ModelFormat names the layout of a saved model.
-const ModelFormat = "pinn-model/1"
+// The layouts of a saved model (see WriteTo): each changes only with a
+// new name, and ReadModel reads both.
+const (
+	// ModelFormat holds one network trained on the whole domain.
+	ModelFormat = "pinn-model/1"
+	// PiecewiseModelFormat holds the windows of a marched solution (see
+	// March and Window).
+	PiecewiseModelFormat = "pinn-model/2"
+	// CorrectedModelFormat holds one solution on the whole domain made of
+	// several scaled networks: the first and its corrections (see
+	// Options.ScaleOutput and Options.Corrections), whose scaled outputs
+	// add up to the network output of the trial solution.
+	CorrectedModelFormat = "pinn-model/3"
+)
 
 // Model is a trained solution of a problem: the problem (equation, domain,
 // initial conditions), how the initial conditions were met (the hard trial
 // solution wraps the network), the network with its input scaling, and the
-// learned values of the problem's unknown parameters. Its methods are the
-// only way to evaluate the solution, so none can be given the wrong
-// initial-condition mode. Fit returns one in its Result, a Trainer gives
-// one of its current weights, ReadModel reads one that WriteTo saved.
+// learned values of the problem's unknown parameters; or, for a marched
+// solution, the windows that tile the domain, each with its networks. Its
+// methods are the only way to evaluate the solution, so none can be given
+// the wrong initial-condition mode or window. Fit returns one in its
+// Result, a Trainer gives one of its current weights, ReadModel reads one
+// that WriteTo saved.
 type Model struct {
 	problem *problems.Problem
 	ic      ICMode
 	net     *Network
 	unknown map[string]float64
+	// scale and base are a window's: net's output scale and the frozen
+	// networks under it (Config.outputScale and Config.base).
+	scale float64
+	base  []ScaledNetwork
+	// windows are a marched model's, in order, and pieces their models
+	// (each on its window's problem); net is nil then.
+	windows []Window
+	pieces  []*Model
+	// evals holds the compiled graphs of Predict and Residuals (by what
+	// they compute), kept for the next call; mu lets one call at a time
+	// use them.
+	mu    sync.Mutex
+	evals map[string]*chunked
 }
 
 // newModel returns the model of a network trained on p; it keeps net and
@@ -36,34 +65,89 @@ func newModel(p *problems.Problem, ic ICMode, net *Network, unknown map[string]f
 	return &Model{problem: p, ic: ic, net: net, unknown: unknown}
 }
 
+// newPiecewise returns the marched model of p made of windows, which must
+// tile p's domain (see checkWindows); it keeps windows, which the caller
+// must not change afterwards.
+func newPiecewise(p *problems.Problem, windows []Window) (*Model, error) {
+	m := &Model{problem: p, ic: HardIC, windows: windows}
+	for i := range windows {
+		piece, err := windows[i].model(p)
+		if err != nil {
+			return nil, fmt.Errorf("graph: window %d: %w", i+1, err)
+		}
+		m.pieces = append(m.pieces, piece)
+	}
+	return m, nil
+}
+
 // Problem returns the problem the model solves.
 func (m *Model) Problem() *problems.Problem { return m.problem }
 
 // IC returns how the model meets the initial conditions.
 func (m *Model) IC() ICMode { return m.ic }
 
-// Architecture returns the network's hidden widths and activations.
-func (m *Model) Architecture() Architecture { return m.net.Architecture() }
+// Architecture returns the network's hidden widths and activations (of a
+// marched model, those of every window's networks).
+func (m *Model) Architecture() Architecture {
+	if m.windows != nil {
+		return m.windows[0].Networks[0].Network.Architecture()
+	}
+	return m.net.Architecture()
+}
 
-// NumParams is the number of the network's weights and biases.
-func (m *Model) NumParams() int { return m.net.NumParams() }
+// NumParams is the number of the network's weights and biases (of a
+// marched model, of every network of every window; of a corrected one, of
+// every network).
+func (m *Model) NumParams() int {
+	if m.windows == nil {
+		n := m.net.NumParams()
+		for _, sn := range m.base {
+			n += sn.Network.NumParams()
+		}
+		return n
+	}
+	n := 0
+	for _, w := range m.windows {
+		for _, sn := range w.Networks {
+			n += sn.Network.NumParams()
+		}
+	}
+	return n
+}
+
+// Windows returns a copy of a marched model's windows, in order; nil for a
+// model of one network.
+func (m *Model) Windows() []Window {
+	if m.windows == nil {
+		return nil
+	}
+	ws := make([]Window, len(m.windows))
+	for i, w := range m.windows {
+		ws[i] = w.clone()
+	}
+	return ws
+}
 
 // Unknown returns the learned values of the problem's unknown parameters
 // (empty unless it is an inverse problem).
 func (m *Model) Unknown() map[string]float64 { return maps.Clone(m.unknown) }
 
-// modelFile is the layout of a saved model, ModelFormat: pinn --save writes
-// it and pinn eval reads it, so it changes only with a new format name.
+// modelFile is the layout of a saved model, ModelFormat (Network),
+// PiecewiseModelFormat (Windows) or CorrectedModelFormat (Networks): pinn
+// --save writes it and pinn eval reads it, so it changes only with a new
+// format name.
 type modelFile struct {
-	Format  string              `json:"format"`
-	Problem problems.Definition `json:"problem"`
-	IC      ICMode              `json:"ic"`
-	Network *Network            `json:"network"`
-	Unknown map[string]float64  `json:"unknown,omitempty"`
+	Format   string              `json:"format"`
+	Problem  problems.Definition `json:"problem"`
+	IC       ICMode              `json:"ic"`
+	Network  *Network            `json:"network,omitempty"`
+	Windows  []Window            `json:"windows,omitempty"`
+	Networks []ScaledNetwork     `json:"networks,omitempty"`
+	Unknown  map[string]float64  `json:"unknown,omitempty"`
 }
 
-// ReadModel reads and checks a saved model; a truncated or inconsistent file
-// is an error saying what is wrong.
+// ReadModel reads and checks a saved model of either format; a truncated
+// or inconsistent file is an error saying what is wrong.
 func ReadModel(r io.Reader) (*Model, error) {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
@@ -77,8 +161,8 @@ func ReadModel(r io.Reader) (*Model, error) {
 	if dec.More() {
 		return nil, errors.New("graph: model: unexpected data after the model")
 	}
-	if f.Format != ModelFormat {
-		return nil, fmt.Errorf("graph: model: format %q, want %q", f.Format, ModelFormat)
+	if f.Format != ModelFormat && f.Format != PiecewiseModelFormat && f.Format != CorrectedModelFormat {
+		return nil, fmt.Errorf("graph: model: format %q, want %q, %q or %q", f.Format, ModelFormat, PiecewiseModelFormat, CorrectedModelFormat)
 	}
 	p, err := problems.New(f.Problem)
 	if err != nil {
@@ -86,6 +170,29 @@ func ReadModel(r io.Reader) (*Model, error) {
 	}
 	if _, err := problems.ParseChoice("initial-condition mode", string(f.IC), ICModes()); err != nil {
 		return nil, fmt.Errorf("graph: model: %w", err)
+	}
+	if f.Format != CorrectedModelFormat && f.Networks != nil {
+		return nil, fmt.Errorf("graph: model: a %s file holds no list of networks", f.Format)
+	}
+	if f.Format == CorrectedModelFormat {
+		return readCorrected(p, f)
+	}
+	if f.Format == PiecewiseModelFormat {
+		switch {
+		case f.Network != nil:
+			return nil, fmt.Errorf("graph: model: a %s file holds windows, not a network", PiecewiseModelFormat)
+		case f.IC != HardIC:
+			return nil, fmt.Errorf("graph: model: a marched model meets its initial conditions hard, not %s", f.IC)
+		case len(f.Unknown) > 0:
+			return nil, errors.New("graph: model: a marched model has no unknown parameters")
+		}
+		if err := checkWindows(p, f.Windows); err != nil {
+			return nil, fmt.Errorf("graph: model: %w", err)
+		}
+		return newPiecewise(p, f.Windows)
+	}
+	if f.Windows != nil {
+		return nil, fmt.Errorf("graph: model: a %s file holds a network, not windows", ModelFormat)
 	}
 	if f.Network == nil {
 		return nil, errors.New("graph: model: no network")
@@ -99,9 +206,45 @@ func ReadModel(r io.Reader) (*Model, error) {
 	return newModel(p, f.IC, f.Network, f.Unknown), nil
 }
 
-// WriteTo writes the model as indented JSON, in the layout ReadModel reads.
+// readCorrected returns the model a CorrectedModelFormat file f of the
+// problem p holds.
+func readCorrected(p *problems.Problem, f modelFile) (*Model, error) {
+	switch {
+	case f.Network != nil || f.Windows != nil:
+		return nil, fmt.Errorf("graph: model: a %s file holds networks, not a network or windows", CorrectedModelFormat)
+	case len(f.Unknown) > 0:
+		return nil, fmt.Errorf("graph: model: a %s model has no unknown parameters", CorrectedModelFormat)
+	case len(f.Networks) == 0:
+		return nil, errors.New("graph: model: no networks")
+	}
+	if err := checkNetworks(p, f.Networks); err != nil {
+		return nil, fmt.Errorf("graph: model: %w", err)
+	}
+	last := len(f.Networks) - 1
+	m := newModel(p, f.IC, f.Networks[last].Network, nil)
+	m.scale, m.base = f.Networks[last].Scale, f.Networks[:last]
+	return m, nil
+}
+
+// corrected reports whether a model of one solution on the whole domain
+// has an output scale or correction networks: what ModelFormat cannot
+// hold.
+func (m *Model) corrected() bool {
+	return m.windows == nil && (len(m.base) > 0 || m.scale != 0 && m.scale != 1)
+}
+
+// WriteTo writes the model as indented JSON, in the layout ReadModel reads:
+// ModelFormat for one network, PiecewiseModelFormat for a marched model,
+// CorrectedModelFormat for a network with an output scale or corrections.
 func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	f := modelFile{Format: ModelFormat, Problem: m.problem.Definition, IC: m.ic, Network: m.net, Unknown: m.unknown}
+	switch {
+	case m.windows != nil:
+		f.Format, f.Windows = PiecewiseModelFormat, m.windows
+	case m.corrected():
+		f.Format, f.Network = CorrectedModelFormat, nil
+		f.Networks = append(slices.Clone(m.base), ScaledNetwork{Scale: cmpScale(m.scale), Network: m.net})
+	}
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return 0, err
@@ -110,19 +253,73 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	return int64(n), err
 }
 
-// runOnce builds a graph of the model's network and trial solution, lets
-// build add to it the nodes wanted at the points ts (given as the n x 1 node
-// t), runs it once on Gorgonia's TapeMachine and returns a copy of each
-// wanted node's values. what names the computation in errors.
-func (m *Model) runOnce(what string, ts []float64, build func(b *builder, t *G.Node) (G.Nodes, error)) ([][]float64, error) {
+// graph builds a graph of the model's network and trial solution at the
+// points ts, given as the n x 1 node t, with the nodes build adds.
+func (m *Model) graph(ts []float64, build func(b *builder, t *G.Node) (G.Nodes, error)) (b *builder, t *G.Node, nodes G.Nodes, err error) {
+	if len(ts) == 0 {
+		return nil, nil, nil, errNoPoints
+	}
+	cfg := Config{IC: m.ic, Derivative: Symbolic, outputScale: m.scale, base: m.base}
+	if b, err = newBuilder(m.problem, m.net, cfg.withDefaults(m.problem.Order), m.unknown); err != nil {
+		return nil, nil, nil, err
+	}
+	t = b.column("t", ts)
+	nodes, err = build(b, t)
+	return b, t, nodes, err
+}
+
+// evaluate returns the values at the points ts of the nodes build adds to
+// the model's graph, each one value per point (out[i][k] is node i's at
+// ts[k]): the graph, built for min(len(ts), EvalChunk) points and compiled
+// (see chunked), runs chunk by chunk. It is kept for the next call with
+// the same what and as many points per chunk; what also names the
+// computation in errors.
+func (m *Model) evaluate(what string, ts []float64, build func(b *builder, t *G.Node) (G.Nodes, error)) ([][]float64, error) {
 	if len(ts) == 0 {
 		return nil, errNoPoints
 	}
-	b, err := newBuilder(m.problem, m.net, Config{IC: m.ic, Derivative: Symbolic}.withDefaults(m.problem.Order), m.unknown)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, err := m.evaluator(what, min(len(ts), EvalChunk), build)
+	if err != nil {
+		return nil, fmt.Errorf("graph: %s: %w", what, err)
+	}
+	out, err := e.run([][]float64{ts})
+	if err != nil {
+		return nil, fmt.Errorf("graph: %s: %w", what, err)
+	}
+	return out, nil
+}
+
+// evaluator returns the compiled graph of what for rows points per chunk,
+// compiling it when the model has none; m.mu must be held.
+func (m *Model) evaluator(what string, rows int, build func(b *builder, t *G.Node) (G.Nodes, error)) (*chunked, error) {
+	if e := m.evals[what]; e != nil && e.rows == rows {
+		return e, nil
+	}
+	b, t, nodes, err := m.graph(m.problem.Grid(max(rows, 2))[:rows], build)
 	if err != nil {
 		return nil, err
 	}
-	nodes, err := build(b, b.column("t", ts))
+	e, err := newChunked(b.g, G.Nodes{t}, nodes)
+	if err != nil {
+		return nil, err
+	}
+	if m.evals == nil {
+		m.evals = map[string]*chunked{}
+	}
+	m.evals[what] = e
+	return e, nil
+}
+
+// runOnce builds a graph of the model's network and trial solution, lets
+// build add to it the nodes wanted at the points ts (given as the n x 1 node
+// t), runs it once on Gorgonia's TapeMachine and returns a copy of each
+// wanted node's values. what names the computation in errors. Unlike
+// evaluate, it builds a graph for all the points and takes nodes of
+// several values per point.
+func (m *Model) runOnce(what string, ts []float64, build func(b *builder, t *G.Node) (G.Nodes, error)) ([][]float64, error) {
+	b, _, nodes, err := m.graph(ts, build)
 	if err != nil {
 		return nil, err
 	}
@@ -138,6 +335,64 @@ func (m *Model) runOnce(what string, ts []float64, build func(b *builder, t *G.N
 	out := make([][]float64, len(values))
 	for i, v := range values {
 		out[i] = slices.Clone(v.Data().([]float64))
+	}
+	return out, nil
+}
+
+// Network returns a copy of the model's network, to train on or measure
+// (graph.NewTrainer takes one); nil for a marched model, which has
+// networks per window (see Windows).
+func (m *Model) Network() *Network {
+	if m.net == nil {
+		return nil
+	}
+	return m.net.Clone()
+}
+
+// ErrOutsideDomain is wrapped by the error for a point outside a marched
+// model's domain, where it has no window.
+var ErrOutsideDomain = errors.New("graph: outside the domain of a marched model")
+
+// errPiecewise refuses what needs a single network of a marched model.
+var errPiecewise = errors.New("graph: a marched model has networks per window, not one network")
+
+// scatter evaluates a marched model at the points ts: each window's piece
+// evaluates (with eval) the points the window holds, and row r of the
+// result at ts[k] is row r of its piece's at that point. A point on a
+// boundary belongs to the earlier window; one outside the domain is an
+// error.
+func (m *Model) scatter(ts []float64, rows int, eval func(piece *Model, sub []float64) ([][]float64, error)) ([][]float64, error) {
+	if len(ts) == 0 {
+		return nil, errNoPoints
+	}
+	p := m.problem
+	subs := make([][]float64, len(m.windows))
+	idxs := make([][]int, len(m.windows))
+	for k, t := range ts {
+		if !(t >= p.T0 && t <= p.T1) {
+			return nil, fmt.Errorf("%w: %s = %g is not in [%g, %g]", ErrOutsideDomain, p.Indep, t, p.T0, p.T1)
+		}
+		i, _ := slices.BinarySearchFunc(m.windows, t, func(w Window, t float64) int { return cmp.Compare(w.T1, t) })
+		i = min(i, len(m.windows)-1)
+		subs[i], idxs[i] = append(subs[i], t), append(idxs[i], k)
+	}
+	out := make([][]float64, rows)
+	for r := range out {
+		out[r] = make([]float64, len(ts))
+	}
+	for i, piece := range m.pieces {
+		if len(subs[i]) == 0 {
+			continue
+		}
+		vs, err := eval(piece, subs[i])
+		if err != nil {
+			return nil, err
+		}
+		for r := range out {
+			for j, k := range idxs[i] {
+				out[r][k] = vs[r][j]
+			}
+		}
 	}
 	return out, nil
 }

@@ -9,24 +9,40 @@ import (
 )
 
 // Predict returns the solution and its first derivative (symbolic) at the
-// points ts.
+// points ts, run by the compiled executor on chunks of EvalChunk points.
 func (m *Model) Predict(ts []float64) (*problems.Solution, error) {
-	out, err := m.runOnce("predict", ts, func(b *builder, t *G.Node) (G.Nodes, error) {
-		ys, err := b.values(t)
+	n := len(m.problem.Vars)
+	if m.windows != nil {
+		out, err := m.scatter(ts, 2*n, func(piece *Model, sub []float64) ([][]float64, error) {
+			s, err := piece.Predict(sub)
+			if err != nil {
+				return nil, err
+			}
+			return append(s.Y, s.DY...), nil
+		})
 		if err != nil {
 			return nil, err
 		}
-		dys, err := gradients(ys, t)
-		if err != nil {
-			return nil, err
-		}
-		return append(ys, dys...), nil
-	})
+		return &problems.Solution{T: ts, Y: out[:n], DY: out[n:]}, nil
+	}
+	out, err := m.evaluate("predict", ts, predictNodes)
 	if err != nil {
 		return nil, err
 	}
-	n := len(m.problem.Vars)
 	return &problems.Solution{T: ts, Y: out[:n], DY: out[n:]}, nil
+}
+
+// predictNodes builds the solution and its first derivative at t.
+func predictNodes(b *builder, t *G.Node) (G.Nodes, error) {
+	ys, err := b.values(t)
+	if err != nil {
+		return nil, err
+	}
+	dys, err := gradients(ys, t)
+	if err != nil {
+		return nil, err
+	}
+	return append(ys, dys...), nil
 }
 
 // Score compares a trained solution with the problem's reference.

@@ -57,8 +57,8 @@ func TestCancelStops(t *testing.T) {
 		opts       Options
 		adamEpochs int
 	}{
-		{"adam", Config{}, Options{Seed: 1, Epochs: 50}, stop},
-		{"lbfgs", Config{IC: HardIC}, Options{Seed: 2, Epochs: 10, Optimizer: AdamThenLBFGS}, 10},
+		{"adam", Config{}, Options{Method: Whole, Seed: 1, Epochs: 50}, stop},
+		{"lbfgs", Config{IC: HardIC}, Options{Method: Whole, Seed: 2, Epochs: 10, Optimizer: AdamThenLBFGS}, 10},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(t.Context())
@@ -94,7 +94,7 @@ func TestProgressErrorStops(t *testing.T) {
 	}
 	errEnough := errors.New("enough")
 	const stop = 12
-	res, err := Fit(t.Context(), p, Config{}, Options{Seed: 1, Epochs: 50, Progress: func(epoch int, _ float64) error {
+	res, err := Fit(t.Context(), p, Config{}, Options{Method: Whole, Seed: 1, Epochs: 50, Progress: func(epoch int, _ float64) error {
 		if epoch == stop {
 			return errEnough
 		}
@@ -115,7 +115,7 @@ func TestCancelledBeforeFit(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	res, err := Fit(ctx, p, Config{}, Options{Seed: 1, Epochs: 50})
+	res, err := Fit(ctx, p, Config{}, Options{Method: Whole, Seed: 1, Epochs: 50})
 	if !errors.Is(err, context.Canceled) || res != nil {
 		t.Errorf("Fit = %v, %v; want no result and an error wrapping context.Canceled", res, err)
 	}

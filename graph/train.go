@@ -59,6 +59,15 @@ type Trainer struct {
 	// compare), bestLoss that loss.
 	best     []float64
 	bestLoss float64
+	// lbfgs is the L-BFGS run under way (stopped by its progress
+	// function), or nil; changing the weights or the points ends it.
+	lbfgs     *lbfgsState
+	lbfgsLast LBFGSIteration
+	// lastStep is the optimiser of the last step; traceGrad and slopes
+	// are Trace's gradient buffer and dead-unit graph.
+	lastStep  Optimizer
+	traceGrad []float64
+	slopes    *slopeGraph
 }
 
 // NewTrainer prepares to train net (which it copies) on problem p at the
@@ -97,6 +106,7 @@ func (tr *Trainer) SetPoints(ts []float64) error {
 	}
 	tr.fresh, tr.moved = false, len(tr.history) > 0
 	tr.bestLoss = math.Inf(1)
+	tr.lbfgs = nil
 	if tr.lg != nil && tr.lg.t.Shape()[0] == len(ts) {
 		copy(tr.lg.t.Value().Data().([]float64), ts)
 		return nil
@@ -175,7 +185,9 @@ func (tr *Trainer) Adam(epochs int, progress func(epoch int, loss float64) error
 		copy(tr.lastGood, tr.x)
 		tr.adam.step(tr.x, tr.grad)
 		tr.adamSteps++
+		tr.lastStep = Adam
 		tr.fresh = false
+		tr.lbfgs = nil
 		if err := tr.evaluate(); err != nil {
 			return err
 		}
@@ -199,7 +211,9 @@ func (tr *Trainer) Loss() []float64 { return slices.Clone(tr.history) }
 
 // Model returns the trained solution at the current weights.
 func (tr *Trainer) Model() *Model {
-	return newModel(tr.p, tr.cfg.IC, tr.Network(), tr.Unknown())
+	m := newModel(tr.p, tr.cfg.IC, tr.Network(), tr.Unknown())
+	m.scale, m.base = tr.cfg.outputScale, tr.cfg.base
+	return m
 }
 
 // Network returns a copy of the network with the current weights.
@@ -237,4 +251,5 @@ func (tr *Trainer) Parameters() []float64 {
 func (tr *Trainer) SetParameters(x []float64) {
 	copy(tr.x, x)
 	tr.fresh = false
+	tr.lbfgs = nil
 }

@@ -47,11 +47,11 @@ func TestLBFGSImprovesOnAdam(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	adam, err := Fit(t.Context(), p, Config{IC: HardIC}, Options{Seed: 2, Epochs: 300})
+	adam, err := Fit(t.Context(), p, Config{IC: HardIC}, Options{Method: Whole, Seed: 2, Epochs: 300})
 	if err != nil {
 		t.Fatal(err)
 	}
-	both, err := Fit(t.Context(), p, Config{IC: HardIC}, Options{Seed: 2, Epochs: 300, Optimizer: AdamThenLBFGS, LBFGSIterations: 300})
+	both, err := Fit(t.Context(), p, Config{IC: HardIC}, Options{Method: Whole, Seed: 2, Epochs: 300, Optimizer: AdamThenLBFGS, LBFGSIterations: 300})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestModelRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Fit(t.Context(), p, Config{IC: HardIC, ScaleInput: true}, Options{Seed: 4, Epochs: 30})
+	res, err := Fit(t.Context(), p, Config{IC: HardIC, ScaleInput: true}, Options{Method: Whole, Seed: 4, Epochs: 30})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestReadModelRejectsBadFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Fit(t.Context(), p, Config{}, Options{Seed: 1, Epochs: 2})
+	res, err := Fit(t.Context(), p, Config{}, Options{Method: Whole, Seed: 1, Epochs: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestRefineAddsWorstPoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Fit(t.Context(), p, Config{}, Options{Seed: 1, Epochs: 150, RefineEvery: 50, RefinePoints: 3})
+	res, err := Fit(t.Context(), p, Config{}, Options{Method: Whole, Seed: 1, Epochs: 150, RefineEvery: 50, RefinePoints: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,11 +198,11 @@ func TestResampleMovesPoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := Fit(t.Context(), p, Config{}, Options{Seed: 1, Epochs: 40, Sampling: problems.SampleUniform, ResampleEvery: 20})
+	a, err := Fit(t.Context(), p, Config{}, Options{Method: Whole, Seed: 1, Epochs: 40, Sampling: problems.SampleUniform, ResampleEvery: 20})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Fit(t.Context(), p, Config{}, Options{Seed: 1, Epochs: 40, Sampling: problems.SampleUniform})
+	b, err := Fit(t.Context(), p, Config{}, Options{Method: Whole, Seed: 1, Epochs: 40, Sampling: problems.SampleUniform})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +237,7 @@ func TestMarchingWindows(t *testing.T) {
 	if total != 100 {
 		t.Errorf("7 shares of 100 epochs add up to %d", total)
 	}
-	res, err := Fit(t.Context(), p, Config{}, Options{Seed: 1, Epochs: 40, Stages: 4})
+	res, err := Fit(t.Context(), p, Config{}, Options{Method: Whole, Seed: 1, Epochs: 40, Stages: 4})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,11 +25,27 @@ type Definition struct {
 	// Params holds the known parameters, and the starting values of Unknown.
 	Params map[string]float64 `json:"params,omitempty"`
 	// Unknown names the parameters an inverse problem learns.
-	Unknown []string  `json:"unknown,omitempty"`
-	T0      float64   `json:"t0"`
-	T1      float64   `json:"t1"`
-	Y0      []float64 `json:"y0"`
-	DY0     []float64 `json:"dy0,omitempty"`
+	Unknown []string `json:"unknown,omitempty"`
+	// Ranges makes the problem a family: one problem for every value of
+	// each range parameter in its interval, and a solution that is a
+	// function of t and of them. Right-hand sides, conditions and exact
+	// solutions may use range parameters like parameters, and at least
+	// one right-hand side or condition must. A family may have unknown
+	// parameters too (learned from observations that say which member
+	// they come from), but no parameter is both.
+	Ranges map[string]Range `json:"ranges,omitempty"`
+	T0     float64          `json:"t0"`
+	T1     float64          `json:"t1"`
+	// Y0 and DY0 are a shorthand for the conditions y_i(T0) = Y0[i] and
+	// dy_i(T0) = DY0[i]; each is either empty or one value per variable.
+	Y0  []float64 `json:"y0"`
+	DY0 []float64 `json:"dy0,omitempty"`
+	// BC holds further conditions as typed, equations between
+	// expressions of the variables and, for a second-order problem,
+	// their first derivatives at points of [T0, T1], and parameters:
+	// "y(1) = 0", "dy(0) = 0", "y(1) + 2*dy(1) = 3". With Y0 and DY0
+	// there must be Order conditions per variable.
+	BC []string `json:"bc,omitempty"`
 	// Points is the size of the default collocation grid.
 	Points int `json:"points"`
 	// Exact gives the exact solution of each variable; empty means the
@@ -44,6 +60,7 @@ type Problem struct {
 	Definition
 	rhs   []expr.Expr
 	exact []expr.Expr
+	conds []Condition
 }
 
 // Errors a Definition can fail with; each is wrapped with the details.
@@ -79,7 +96,38 @@ func New(d Definition) (*Problem, error) {
 		}
 		p.exact = append(p.exact, e)
 	}
+	conds, err := d.conditions()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrExpression, err)
+	}
+	p.conds = conds
+	if err := p.rangesUsed(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrDefinition, err)
+	}
 	return p, nil
+}
+
+// rangesUsed checks that every range parameter enters a right-hand side or
+// a condition: one that enters nothing, or only the exact solution, would
+// make a family of one problem.
+func (p *Problem) rangesUsed() error {
+	used := map[string]bool{}
+	for _, e := range p.rhs {
+		for _, n := range expr.Names(e) {
+			used[n] = true
+		}
+	}
+	for _, c := range p.conds {
+		for _, n := range expr.Names(c.Residual) {
+			used[n] = true
+		}
+	}
+	for _, k := range p.RangeNames() {
+		if !used[k] {
+			return fmt.Errorf("range parameter %s appears in no right-hand side or condition", k)
+		}
+	}
+	return nil
 }
 
 func parseChecked(src string, known []string) (expr.Expr, error) {
@@ -96,8 +144,8 @@ func parseChecked(src string, known []string) (expr.Expr, error) {
 // clone returns a deep copy, so that a caller cannot change a built-in.
 func (d Definition) clone() Definition {
 	d.Vars, d.RHS, d.Exact, d.Unknown = slices.Clone(d.Vars), slices.Clone(d.RHS), slices.Clone(d.Exact), slices.Clone(d.Unknown)
-	d.Y0, d.DY0 = slices.Clone(d.Y0), slices.Clone(d.DY0)
-	d.Params = maps.Clone(d.Params)
+	d.Y0, d.DY0, d.BC = slices.Clone(d.Y0), slices.Clone(d.DY0), slices.Clone(d.BC)
+	d.Params, d.Ranges = maps.Clone(d.Params), maps.Clone(d.Ranges)
 	return d
 }
 
@@ -109,15 +157,21 @@ func (d *Definition) check() error {
 	case d.Order != 1 && d.Order != 2:
 		return fmt.Errorf("order %d: want 1 or 2", d.Order)
 	case len(d.RHS) != m:
-		return fmt.Errorf("%s need %s, have %d", count(m, "variable"), count(m, "right-hand side"), len(d.RHS))
-	case len(d.Y0) != m:
-		return fmt.Errorf("%s need %s, have %d", count(m, "variable"), count(m, "initial value"), len(d.Y0))
-	case d.Order == 2 && len(d.DY0) != m:
-		return fmt.Errorf("a second-order problem in %s needs %s, have %d", count(m, "variable"), count(m, "initial slope"), len(d.DY0))
+		return fmt.Errorf("%s %s, have %d", count(m, "variable"), needs(m, "right-hand side"), len(d.RHS))
 	case d.Order == 1 && len(d.DY0) != 0:
 		return errors.New("initial slopes are only for second-order problems")
+	case len(d.BC) == 0 && len(d.Y0) != m:
+		return fmt.Errorf("%s %s, have %d", count(m, "variable"), needs(m, "initial value"), len(d.Y0))
+	case len(d.BC) == 0 && d.Order == 2 && len(d.DY0) != m:
+		return fmt.Errorf("a second-order problem in %s needs %s, have %d", count(m, "variable"), count(m, "initial slope"), len(d.DY0))
+	case len(d.Y0) != 0 && len(d.Y0) != m:
+		return fmt.Errorf("%s %s or none, have %d", count(m, "variable"), needs(m, "initial value"), len(d.Y0))
+	case len(d.DY0) != 0 && len(d.DY0) != m:
+		return fmt.Errorf("%s %s or none, have %d", count(m, "variable"), needs(m, "initial slope"), len(d.DY0))
+	case len(d.Y0)+len(d.DY0)+len(d.BC) != d.Order*m:
+		return fmt.Errorf("%s in %s needs %s, have %s", orderName(d.Order), count(m, "variable"), count(d.Order*m, "condition"), conditionCount(len(d.Y0), len(d.DY0), len(d.BC)))
 	case len(d.Exact) != 0 && len(d.Exact) != m:
-		return fmt.Errorf("%s need %s, have %d", count(m, "variable"), count(m, "exact solution"), len(d.Exact))
+		return fmt.Errorf("%s %s, have %d", count(m, "variable"), needs(m, "exact solution"), len(d.Exact))
 	case !finite(d.T0) || !finite(d.T1) || d.T1 <= d.T0:
 		return fmt.Errorf("domain [%g, %g] is not an interval", d.T0, d.T1)
 	case d.Points < 2:
@@ -165,12 +219,47 @@ func (d *Definition) check() error {
 			return fmt.Errorf("parameter %s = %g is not finite", k, d.Params[k])
 		}
 	}
+	if err := d.checkRanges(claim); err != nil {
+		return err
+	}
 	for _, k := range d.Unknown {
 		if _, ok := d.Params[k]; !ok {
 			return fmt.Errorf("unknown parameter %q has no starting value", k)
 		}
 	}
 	return nil
+}
+
+// orderName names a problem by its order.
+func orderName(order int) string {
+	if order == 1 {
+		return "a first-order problem"
+	}
+	return "a second-order problem"
+}
+
+// conditionCount says how many conditions of each kind there are, such as
+// "3: 1 initial value and 2 boundary conditions".
+func conditionCount(y0, dy0, bc int) string {
+	var parts []string
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{y0, "initial value"}, {dy0, "initial slope"}, {bc, "boundary condition"}} {
+		if c.n > 0 {
+			parts = append(parts, count(c.n, c.what))
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return fmt.Sprintf("%d: %s", y0+dy0+bc, strings.Join(parts, " and "))
+}
+
+// paramNames lists the parameters and range parameters, sorted: the names
+// a condition may use besides pi.
+func (d *Definition) paramNames() []string {
+	return slices.Sorted(slices.Values(append(sortedKeys(d.Params), sortedKeys(d.Ranges)...)))
 }
 
 // rhsNames lists the names a right-hand side may use.
@@ -181,12 +270,12 @@ func (d *Definition) rhsNames() []string {
 			names = append(names, "d"+v)
 		}
 	}
-	return append(names, sortedKeys(d.Params)...)
+	return append(names, d.paramNames()...)
 }
 
 // exactNames lists the names an exact solution may use.
 func (d *Definition) exactNames() []string {
-	return append([]string{d.Indep}, sortedKeys(d.Params)...)
+	return append([]string{d.Indep}, d.paramNames()...)
 }
 
 // RightHandSide returns the parsed right-hand side of variable i.
@@ -207,37 +296,48 @@ func (p *Problem) Equation() string {
 		eqs[i] = lhs + " = " + p.RHS[i]
 	}
 	eq := strings.Join(eqs, ", ")
-	if len(p.Params) > 0 {
-		var ps []string
-		for _, k := range sortedKeys(p.Params) {
-			if slices.Contains(p.Unknown, k) {
-				ps = append(ps, k+" unknown")
-			} else {
-				ps = append(ps, fmt.Sprintf("%s = %.6g", k, p.Params[k]))
-			}
+	var ps []string
+	for _, k := range p.paramNames() {
+		r, isRange := p.Ranges[k]
+		switch {
+		case isRange:
+			ps = append(ps, fmt.Sprintf("%s in [%.6g, %.6g]", k, r.Lo, r.Hi))
+		case slices.Contains(p.Unknown, k):
+			ps = append(ps, k+" unknown")
+		default:
+			ps = append(ps, fmt.Sprintf("%s = %.6g", k, p.Params[k]))
 		}
+	}
+	if len(ps) > 0 {
 		eq += " with " + strings.Join(ps, ", ")
 	}
 	return eq
 }
 
-// InitialConditions returns the initial conditions as text, e.g. "y(0) = 1".
+// InitialConditions returns the conditions as text, e.g. "y(0) = 1": those
+// of Y0 and DY0, rounded to 6 digits, then those of BC as typed.
 func (p *Problem) InitialConditions() string {
 	var ics []string
-	for i, v := range p.Vars {
-		ics = append(ics, fmt.Sprintf("%s(%.6g) = %.6g", v, p.T0, p.Y0[i]))
+	for i, y0 := range p.Y0 {
+		ics = append(ics, fmt.Sprintf("%s(%.6g) = %.6g", p.Vars[i], p.T0, y0))
 	}
-	for i, v := range p.Vars {
-		if p.Order == 2 {
-			ics = append(ics, fmt.Sprintf("%s'(%.6g) = %.6g", v, p.T0, p.DY0[i]))
-		}
+	for i, dy0 := range p.DY0 {
+		ics = append(ics, fmt.Sprintf("%s'(%.6g) = %.6g", p.Vars[i], p.T0, dy0))
 	}
-	return strings.Join(ics, ", ")
+	return strings.Join(append(ics, p.BC...), ", ")
 }
 
 // Grid returns n equally spaced points on [T0, T1], both ends included.
 func (p *Problem) Grid(n int) []float64 {
 	return p.NewSampler(SampleGrid, nil).Points(n)
+}
+
+// needs returns "needs 1 thing" or "need n things", to follow count(n, ...).
+func needs(n int, thing string) string {
+	if n == 1 {
+		return "needs " + count(n, thing)
+	}
+	return "need " + count(n, thing)
 }
 
 // count returns "1 thing" or "n things".
@@ -263,11 +363,4 @@ func isIdent(s string) bool {
 	return true
 }
 
-func sortedKeys(m map[string]float64) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -10,17 +10,20 @@ import (
 
 func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 1)) }
 
-// TestBuiltinsExactMatchIntegrator checks every built-in exact solution
-// against the Dormand-Prince reference (run as if there were no exact
-// solution), values and derivatives. Tolerance 1e-8: the integrator at
-// tolerance 1e-10 is measured at 2e-10 or better on these problems
-// (problems/ode tests); a wrong formula is off by far more.
+// TestBuiltinsExactMatchIntegrator checks every built-in exact solution,
+// boundary-value problems included, against the Dormand-Prince reference
+// (run as if there were no exact solution, so with shooting for a
+// boundary-value problem), values and derivatives. Tolerance 1e-8: the
+// integrator at tolerance 1e-10 is measured at 2e-10 or better on these
+// problems (problems/ode tests), shooting at 1.4e-10 (TestReferenceShooting);
+// a wrong formula is off by far more.
 func TestBuiltinsExactMatchIntegrator(t *testing.T) {
-	for _, name := range Names() {
-		p, err := Builtin(name)
+	for _, def := range builtins {
+		p, err := New(def.clone())
 		if err != nil {
 			t.Fatal(err)
 		}
+		name := p.Name
 		ts := p.Grid(p.Points)
 		got, err := p.Reference(ts, nil)
 		if err != nil {
@@ -41,6 +44,44 @@ func TestBuiltinsExactMatchIntegrator(t *testing.T) {
 					t.Errorf("%s: %s'(%g) = %.12g, integrator %.12g", name, v, tk, got.DY[i][k], want.DY[i][k])
 				}
 			}
+		}
+	}
+}
+
+// TestBratuTheta checks the constant of Bratu's lower solution for
+// lambda = 1 against 1.5171645990507543685 (mpmath's findroot at 30
+// digits), to 4 ulps, and that it solves its equation.
+func TestBratuTheta(t *testing.T) {
+	theta := bratuTheta(1)
+	if d := math.Abs(theta - 1.5171645990507543685); d > 4*0x1p-52*theta {
+		t.Errorf("theta = %.17g, off by %.2g", theta, d)
+	}
+	if r := theta - math.Sqrt2*math.Cosh(theta/4); math.Abs(r) > 1e-15 {
+		t.Errorf("theta - sqrt(2) cosh(theta/4) = %.3g", r)
+	}
+}
+
+// TestBoundaryBuiltins checks that the built-in boundary-value problems are
+// ones, and pins y(1/2) of each to 4 ulps (the formula is evaluated in a
+// handful of operations) against mpmath at 30 digits: Bratu's
+// -2 ln(1/cosh(theta/4)), and Robin's cos(0.75) + B sin(0.75) with
+// B = 1.2916856279104793.
+func TestBoundaryBuiltins(t *testing.T) {
+	mid := map[string]float64{"bratu": 0.14053921440047180, "robin": 1.6121518586226818}
+	for name := range mid {
+		p, err := Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !p.IsBoundaryValue() || !p.HasExact() {
+			t.Errorf("%s: boundary-value %v, exact %v", p.Name, p.IsBoundaryValue(), p.HasExact())
+		}
+		sol, err := p.Reference([]float64{0.5}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if y := sol.Y[0][0]; math.Abs(y-mid[p.Name]) > 4*0x1p-52*math.Abs(y) {
+			t.Errorf("%s: y(1/2) = %.17g, want %.17g", p.Name, y, mid[p.Name])
 		}
 	}
 }

@@ -3,6 +3,7 @@ package problems
 import (
 	"fmt"
 	"maps"
+	"slices"
 
 	"pinn/problems/expr"
 	"pinn/problems/ode"
@@ -11,6 +12,12 @@ import (
 // ReferenceTolerance is the relative and absolute tolerance of the reference
 // integrator.
 const ReferenceTolerance = 1e-10
+
+// ShootTolerance is the largest |residual| of a condition that the shooting
+// behind a boundary-value problem's reference accepts. It stays 10 times
+// above ReferenceTolerance, the accuracy of the integrations it is computed
+// from.
+const ShootTolerance = 1e-9
 
 // Solution holds a solution sampled at times T: Y[i][k] and DY[i][k] are
 // variable i and its first derivative at T[k].
@@ -22,13 +29,21 @@ type Solution struct {
 
 // Reference returns the problem's answer at ts (ascending, within the
 // domain): the exact solution where the problem has one, else the
-// Dormand-Prince 5(4) integrator at tolerance 1e-10. Derivatives come from the
-// integrator (the state of a second-order problem includes them) or, for a
-// first-order problem, from the right-hand side at the exact solution.
-// params overrides parameter values (an inverse problem's learned or true
-// ones); nil keeps the problem's own.
+// Dormand-Prince 5(4) integrator at tolerance 1e-10, from the initial state
+// the conditions set or, when they do not set it value by value (a
+// boundary-value problem), from the one that shooting finds (ode.Shoot,
+// residuals below ShootTolerance). Derivatives come from the integrator (the
+// state of a second-order problem includes them) or, for a first-order
+// problem, from the right-hand side at the exact solution. params overrides
+// parameter values (an inverse problem's learned or true ones); nil keeps
+// the problem's own. A family's reference is that of one member: params
+// must give every range parameter a value (an error wrapping ErrMember
+// says which is missing).
 func (p *Problem) Reference(ts []float64, params map[string]float64) (*Solution, error) {
 	params = mergeParams(p.Params, params)
+	if err := p.rangeValuesGiven(params); err != nil {
+		return nil, err
+	}
 	m := len(p.Vars)
 	sol := &Solution{T: ts, Y: make([][]float64, m), DY: make([][]float64, m)}
 	for i := range m {
@@ -105,12 +120,100 @@ func (p *Problem) integrate(ts []float64, params map[string]float64) ([][]float6
 	if err != nil {
 		return nil, err
 	}
-	y0 := append(append([]float64(nil), p.Y0...), p.DY0...)
-	states, err := ode.Solve(f, p.T0, y0, ts, &ode.Settings{RelTol: ReferenceTolerance, AbsTol: ReferenceTolerance})
+	y0, err := p.initialState(f, params)
+	if err != nil {
+		return nil, err
+	}
+	states, err := ode.Solve(f, p.T0, y0, ts, referenceSettings)
 	if err != nil {
 		return nil, fmt.Errorf("problems: reference integration of %s: %w", p.Name, err)
 	}
 	return states, nil
+}
+
+var referenceSettings = &ode.Settings{RelTol: ReferenceTolerance, AbsTol: ReferenceTolerance}
+
+// initialState returns the state (y, y') at T0 of the solution that meets
+// the conditions: set value by value by conditions such as y(0) = a, or else
+// found by shooting from there (zero where no condition sets a value).
+func (p *Problem) initialState(f ode.Func, params map[string]float64) ([]float64, error) {
+	m := len(p.Vars)
+	state := make([]float64, p.Order*m)
+	for _, c := range p.conds {
+		if c.Sets == nil || c.Values[0].At != p.T0 {
+			continue
+		}
+		v, err := expr.Eval(c.Sets, params)
+		if err == nil && !finite(v) {
+			err = fmt.Errorf("it is %g", v)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("problems: condition %q: %w", c.Text, err)
+		}
+		state[c.Values[0].Var+c.Values[0].Deriv*m] = v
+	}
+	if _, _, explicit := p.InitialValues(); explicit {
+		return state, nil
+	}
+	points, bc, err := p.boundaryFunc(params)
+	if err != nil {
+		return nil, err
+	}
+	s, err := ode.Shoot(f, p.T0, state, points, bc, &ode.ShootSettings{Integrator: referenceSettings, Tol: ShootTolerance})
+	if err != nil {
+		return nil, fmt.Errorf("problems: reference of %s, shooting for %s: %w", p.Name, p.InitialConditions(), err)
+	}
+	return s, nil
+}
+
+// boundaryFunc compiles the conditions into ode.BoundaryFunc form: the
+// residual of each condition from the states at points, the distinct
+// points of the conditions in ascending order.
+func (p *Problem) boundaryFunc(params map[string]float64) ([]float64, ode.BoundaryFunc, error) {
+	var points []float64
+	for _, c := range p.conds {
+		for _, v := range c.Values {
+			points = append(points, v.At)
+		}
+	}
+	slices.Sort(points)
+	points = slices.Compact(points)
+	// x holds the parameters, then one slot per distinct value; at says
+	// where in the states each value slot is read.
+	names := sortedKeys(params)
+	slots := map[string]int{}
+	x := make([]float64, len(names))
+	for j, k := range names {
+		slots[k] = j
+		x[j] = params[k]
+	}
+	type source struct{ point, state int }
+	var at []source
+	for _, c := range p.conds {
+		for _, v := range c.Values {
+			if _, ok := slots[v.Name]; !ok {
+				slots[v.Name] = len(x)
+				x = append(x, 0)
+				at = append(at, source{slices.Index(points, v.At), v.Var + v.Deriv*len(p.Vars)})
+			}
+		}
+	}
+	fs := make([]func([]float64) float64, len(p.conds))
+	for i, c := range p.conds {
+		f, err := expr.Compile(c.Residual, slots)
+		if err != nil {
+			return nil, nil, fmt.Errorf("problems: condition %q: %w", c.Text, err)
+		}
+		fs[i] = f
+	}
+	return points, func(ys [][]float64, res []float64) {
+		for k, a := range at {
+			x[len(names)+k] = ys[a.point][a.state]
+		}
+		for i, f := range fs {
+			res[i] = f(x)
+		}
+	}, nil
 }
 
 // firstOrderSystem compiles the right-hand sides into ode.Func form. For a

@@ -30,8 +30,8 @@ func TestNormalizeArgs(t *testing.T) {
 		{[]string{"pinn", "eval", "m.json", "-1"}, []string{"pinn", "eval", "--", "m.json", "-1"}},
 		{[]string{"pinn", "eval", "m.json", "-1abc"}, []string{"pinn", "eval", "-1abc", "--", "m.json"}},
 	} {
-		if got := normalizeArgs(app, tt.args); !slices.Equal(got, tt.want) {
-			t.Errorf("normalizeArgs(%q) = %q, want %q", tt.args, got, tt.want)
+		if got, err := normalizeArgs(app, tt.args); err != nil || !slices.Equal(got, tt.want) {
+			t.Errorf("normalizeArgs(%q) = %q, %v; want %q", tt.args, got, err, tt.want)
 		}
 	}
 }

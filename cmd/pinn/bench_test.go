@@ -70,7 +70,7 @@ func TestBenchBadInput(t *testing.T) {
 		{[]string{"--derivative", "wrt-prediction"}, `--derivative: unknown derivative "wrt-prediction"`},
 		{[]string{"--time", "0s"}, "--time must be positive, got 0s"},
 		{[]string{"--time", "-1s"}, "--time must be positive, got -1s"},
-		{[]string{"--time", "soon"}, `invalid value "soon" for flag -time`},
+		{[]string{"--time", "soon"}, `invalid value "soon" for flag --time`},
 		{[]string{"extra"}, "bench takes no arguments"},
 	}
 	for _, tt := range tests {

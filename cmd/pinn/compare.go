@@ -10,6 +10,7 @@ import (
 
 	"pinn/experiments"
 	"pinn/graph"
+	"pinn/problems"
 
 	"github.com/urfave/cli/v2"
 )
@@ -17,8 +18,11 @@ import (
 // compareDefaults are pinn compare's network and epochs where they differ
 // from pinn train's: the thread's final code, 1-8-8-1 tanh with a tanh output,
 // as the named comparisons train it.
-var compareDefaults = fitDefaults{hidden: []int{8, 8}, outputActivation: graph.Tanh, epochs: 2000,
-	outputActivationWhy: " (the thread's final code has tanh)", seedUsage: "seed of the initial weights, the same for every mode"}
+var compareDefaults = fitDefaults{
+	values: map[string]string{"hidden": "8,8", "output-activation": string(graph.Tanh), "epochs": "2000"},
+	usage: map[string]string{
+		"output-activation": "output activation (the thread's final code has tanh): " + problems.ChoiceList(graph.Activations())},
+	seedUsage: "seed of the initial weights, the same for every mode"}
 
 // compareCommand returns pinn compare, bound to fresh options.
 func compareCommand() *cli.Command {
@@ -42,8 +46,8 @@ func compareCommand() *cli.Command {
 			"   pinn compare decay --output-activation none --out runs/compare-decay\n" +
 			"   pinn compare forum-final --steps 0.1,1e-3 --epochs 500 --json",
 		Flags: []cli.Flag{
-			f.hiddenFlag(), f.activationFlag(), f.outputActivationFlag(), f.icFlag(), stepsFlag,
-			f.pointsFlag(), f.epochsFlag(), f.learningRateFlag(), f.seedFlag(),
+			f.flag("hidden"), f.flag("activation"), f.flag("output-activation"), f.flag("ic"), stepsFlag,
+			f.flag("points"), f.flag("epochs"), f.flag("lr"), f.seedFlag(), f.mem.flag,
 			out.dirFlag("write compare.md, comparison.json, modes.csv, steps.csv, steps.png and loss.png into `DIR`"), out.jsonFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -55,8 +59,21 @@ func compareCommand() *cli.Command {
 				return err
 			}
 			cmp := experiments.Comparison{Name: "compare-" + p.Name, Problem: p.Name, Title: "every derivative mode on " + p.Name,
-				Config: f.cfg, Points: f.opts.Points, Epochs: f.opts.Epochs, LearningRate: f.opts.LearningRate, Seed: f.opts.Seed}
-			cmp.Config.ScaleInput = p.ScaleInput
+				Settings: f.settings, Seed: f.settings.Options.Seed}
+			// The modes train one at a time, each one network on the whole
+			// domain: the largest must fit.
+			whole := f.settings
+			whole.Options.Method = graph.Whole
+			cfg, opts, err := whole.Resolve(p)
+			if err != nil {
+				return err
+			}
+			for _, d := range graph.Derivatives() {
+				cfg.Derivative = d
+				if err := f.mem.checkFit(c, p, cfg, opts); err != nil {
+					return err
+				}
+			}
 			if given(c, stepsFlag) {
 				if cmp.FDSteps, err = parseSteps(steps); err != nil {
 					return err
@@ -83,15 +100,20 @@ func parseSteps(s string) ([]float64, error) {
 // runComparison runs a comparison and prints or writes its report.
 func runComparison(c *cli.Context, out *outputFlags, cmp experiments.Comparison) error {
 	dir := out.dir
-	if err := outDir(dir); err != nil {
+	cl, err := claimOutputs(dir, "", nil)
+	if err != nil {
 		return err
 	}
+	defer cl.release()
 	progress, finish := runProgress(c.App.ErrWriter, "compare "+cmp.Problem)
 	r, err := experiments.Compare(cmp, progress)
 	finish()
 	if err != nil {
 		return err
 	}
+	// Until here a signal ends the process at once, with nothing written;
+	// from here it lets the report be written whole first.
+	finishOnSignal(c)
 	if dir != "" {
 		if err := experiments.WriteComparisonReport(dir, r); err != nil {
 			return fmt.Errorf("writing %s: %w", dir, err)

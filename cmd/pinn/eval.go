@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -19,11 +20,12 @@ type evalFlags struct {
 	t, grid         string
 	json            bool
 	tFlag, gridFlag cli.Flag
+	mem             *memoryFlag
 }
 
 // evalCommand returns pinn eval, bound to fresh options.
 func evalCommand() *cli.Command {
-	f := &evalFlags{}
+	f := &evalFlags{mem: newMemoryFlag()}
 	f.tFlag = &cli.StringFlag{Name: "t", Usage: "times, comma-separated", Destination: &f.t}
 	f.gridFlag = &cli.StringFlag{Name: "grid", Usage: "`a:b:n`: n equally spaced times from a to b", Destination: &f.grid}
 	return &cli.Command{
@@ -31,7 +33,8 @@ func evalCommand() *cli.Command {
 		Usage:     "evaluate a saved model",
 		ArgsUsage: "FILE.json",
 		Description: "Prints the solution a model saved with --save gives at the times asked for (by default the\n" +
-			"problem's grid), and with --json its first derivative too.\n\n" +
+			"problem's grid), and with --json its first derivative too. A marched model (the default) answers\n" +
+			"inside its domain only.\n\n" +
 			"Examples:\n" +
 			"   pinn eval model.json --t 0.5,1,2\n" +
 			"   pinn eval model.json --grid 0:2:5 --json",
@@ -39,6 +42,7 @@ func evalCommand() *cli.Command {
 			f.tFlag,
 			f.gridFlag,
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object with the solution and its derivative", Destination: &f.json},
+			f.mem.flag,
 		},
 		Action: func(c *cli.Context) error { return runEval(c, f) },
 	}
@@ -70,10 +74,25 @@ func runEval(c *cli.Context, f *evalFlags) error {
 	if err != nil {
 		return err
 	}
+	n := len(ts)
 	if ts == nil {
-		ts = p.Grid(p.Points)
+		n = p.Points // the file's, which may have been edited: checked before the grid is made
+	}
+	need, err := m.EstimateMemory(n)
+	if err != nil {
+		return err
+	}
+	// The times, the solution and its derivative, as numbers and as text.
+	if err := f.mem.check(c, need+float64(n)*float64(1+2*len(p.Vars))*(8+24), false, "ask for fewer times (--t, --grid)"); err != nil {
+		return err
+	}
+	if ts == nil {
+		ts = p.Grid(n)
 	}
 	sol, err := m.Predict(ts)
+	if errors.Is(err, graph.ErrOutsideDomain) {
+		return badInput("%v", err)
+	}
 	if err != nil {
 		return err
 	}
@@ -100,23 +119,29 @@ func runEval(c *cli.Context, f *evalFlags) error {
 	return w.Flush()
 }
 
+// maxGrid is the most points --grid gives.
+const maxGrid = 1_000_000
+
 // times reads --t or --grid; nil means neither was given.
 func (f *evalFlags) times(c *cli.Context) ([]float64, error) {
 	switch {
 	case given(c, f.tFlag) && given(c, f.gridFlag):
 		return nil, badInput("give --t or --grid, not both")
 	case given(c, f.tFlag):
+		if strings.TrimSpace(f.t) == "" {
+			return nil, badInput("--t needs at least one time, like --t 0.5 or --t 0,1,2")
+		}
 		return floatList("t", f.t)
 	case given(c, f.gridFlag):
 		parts := strings.Split(f.grid, ":")
-		bad := badInput("--grid %q is not a:b:n (from a to b, n points, n >= 2)", f.grid)
+		bad := badInput("--grid %q is not a:b:n (n points from a to b, n from 2 to %d)", f.grid, maxGrid)
 		if len(parts) != 3 {
 			return nil, bad
 		}
 		a, errA := strconv.ParseFloat(parts[0], 64)
 		b, errB := strconv.ParseFloat(parts[1], 64)
 		n, errN := strconv.Atoi(parts[2])
-		if errA != nil || errB != nil || errN != nil || n < 2 || n > 1_000_000 || math.IsNaN(a+b) || math.IsInf(a+b, 0) {
+		if errA != nil || errB != nil || errN != nil || n < 2 || n > maxGrid || math.IsNaN(a+b) || math.IsInf(a+b, 0) {
 			return nil, bad
 		}
 		ts := make([]float64, n)

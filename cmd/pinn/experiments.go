@@ -83,9 +83,12 @@ func (r *runFlags) flags() []cli.Flag {
 	return []cli.Flag{r.seedsFlag, r.workersFlag}
 }
 
-// findingFlags are --out and --json of a command that runs experiments.
+// findingFlags are --out, --json and --trace of a command that runs
+// experiments.
 func (o *outputFlags) findingFlags() []cli.Flag {
-	return []cli.Flag{o.dirFlag("write a Markdown report, JSON, CSVs and PNG plots into `DIR`"), o.jsonFlag()}
+	o.setTraceFlag("trace seed 1 of each finding every `N` epochs and print the traces after the report; " +
+		"--out draws them (ID-trace.png). The relu findings trace every 10 epochs for --out anyway")
+	return []cli.Flag{o.dirFlag("write a Markdown report, JSON, CSVs and PNG plots into `DIR`"), o.jsonFlag(), o.traceFlag}
 }
 
 // experimentInfo is how experiments list shows an experiment.
@@ -120,16 +123,16 @@ func experimentInfos() []experimentInfo {
 	var infos []experimentInfo
 	for _, e := range experiments.Experiments() {
 		infos = append(infos, experimentInfo{Name: e.Name, Kind: "experiment", Title: e.Title, Claim: e.Claim,
-			Problem: e.Problem, Network: e.Network(outputs(e.Problem)), Activation: string(e.Config.Activation),
-			OutputActivation: string(e.Config.OutputActivation), Derivative: string(e.Config.Derivative),
-			Epochs: e.Epochs, LearningRate: e.LearningRate, Seeds: e.Seeds, Reproduce: inThread(e.Name)})
+			Problem: e.Problem, Network: e.Network(outputs(e.Problem)), Activation: string(e.Config().Activation),
+			OutputActivation: string(e.Config().OutputActivation), Derivative: string(e.Config().Derivative),
+			Epochs: e.Epochs(), LearningRate: e.LearningRate(), Seeds: e.Seeds, Reproduce: inThread(e.Name)})
 	}
 	for _, c := range experiments.Comparisons() {
-		e := experiments.Experiment{Config: c.Config}
+		e := experiments.Experiment{Settings: c.Settings}
 		infos = append(infos, experimentInfo{Name: c.Name, Kind: "comparison", Title: c.Title,
-			Problem: c.Problem, Network: e.Network(outputs(c.Problem)), Activation: string(c.Config.Activation),
-			OutputActivation: string(c.Config.OutputActivation), Derivative: "every mode",
-			Epochs: c.Epochs, LearningRate: c.LearningRate, Seed: c.Seed})
+			Problem: c.Problem, Network: e.Network(outputs(c.Problem)), Activation: string(c.Config().Activation),
+			OutputActivation: string(c.Config().OutputActivation), Derivative: "every mode",
+			Epochs: c.Epochs(), LearningRate: c.LearningRate(), Seed: c.Seed})
 	}
 	return infos
 }
@@ -227,10 +230,21 @@ func runFindings(c *cli.Context, run *runFlags, out *outputFlags, es []experimen
 	if err != nil {
 		return err
 	}
-	dir := out.dir
-	if err := outDir(dir); err != nil {
+	if err := out.checkTrace(c); err != nil {
 		return err
 	}
+	if out.trace > 0 {
+		es = slices.Clone(es)
+		for i := range es {
+			es[i].Measure.Trace = out.trace
+		}
+	}
+	dir := out.dir
+	cl, err := claimOutputs(dir, "", nil)
+	if err != nil {
+		return err
+	}
+	defer cl.release()
 	var finish func()
 	opts.Progress, finish = runProgress(c.App.ErrWriter, c.Command.Name)
 	fs, err := experiments.RunAll(es, opts)
@@ -238,6 +252,9 @@ func runFindings(c *cli.Context, run *runFlags, out *outputFlags, es []experimen
 	if err != nil {
 		return err
 	}
+	// Until here a signal ends the process at once, with nothing written;
+	// from here it lets the report be written whole first.
+	finishOnSignal(c)
 	if dir != "" {
 		if err := experiments.WriteReport(dir, title, fs); err != nil {
 			return fmt.Errorf("writing %s: %w", dir, err)
@@ -248,6 +265,9 @@ func runFindings(c *cli.Context, run *runFlags, out *outputFlags, es []experimen
 	}
 	if err := experiments.WriteText(c.App.Writer, fs); err != nil {
 		return err
+	}
+	if out.trace > 0 {
+		experiments.WriteTraces(c.App.Writer, fs)
 	}
 	if dir != "" {
 		fmt.Fprintf(c.App.Writer, "\nwrote %s (with findings.json and each finding's CSVs and plots)\n", filepath.Join(dir, "report.md"))

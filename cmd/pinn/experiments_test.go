@@ -76,7 +76,7 @@ func TestStudiesBadInput(t *testing.T) {
 		{[]string{"compare", "decay", "--ic", "medium"}, `--ic: unknown initial-condition mode "medium"`},
 		{[]string{"compare", "decay", "--activation", "gelu"}, `--activation: unknown activation "gelu"`},
 		{[]string{"compare", "decay", "--hidden", "0"}, `--hidden: "0" is not a list of widths`},
-		{[]string{"compare", "decay", "--derivative", "symbolic"}, "flag provided but not defined: -derivative"},
+		{[]string{"compare", "decay", "--derivative", "symbolic"}, "flag provided but not defined: --derivative"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 
+	"pinn/experiments"
 	"pinn/graph"
 	"pinn/problems"
 
@@ -20,228 +20,154 @@ import (
 // given reports whether the user gave the flag f.
 func given(c *cli.Context, f cli.Flag) bool { return c.IsSet(f.Names()[0]) }
 
-// choiceFlag is a text flag whose value must be one of choices; parse
-// stores it, typed, in dst.
-type choiceFlag[T ~string] struct {
-	flag    *cli.StringFlag
-	what    string // the kind of value, for the error
-	choices []T
-	dst     *T
-}
-
-// newChoiceFlag returns the flag --name with default def; what names the
-// kind of value in the error of a wrong one.
-func newChoiceFlag[T ~string](name, what, usage string, def T, choices []T, dst *T) choiceFlag[T] {
-	text := new(string)
-	return choiceFlag[T]{flag: &cli.StringFlag{Name: name, Value: string(def), Usage: usage, Destination: text},
-		what: what, choices: choices, dst: dst}
-}
-
-func (f choiceFlag[T]) parse() error {
-	v, err := problems.ParseChoice(f.what, *f.flag.Destination, f.choices)
-	if err != nil {
-		return usageError{fmt.Errorf("--%s: %w", f.flag.Name, err)}
-	}
-	*f.dst = v
-	return nil
-}
-
 // fitDefaults are the defaults the network and training flags show and
-// start from where a command's differ from the library's, and the usage
-// texts where they differ from pinn train's.
+// start from where a command's differ from the table's (experiments.Setting),
+// and the usage texts where they differ from pinn train's.
 type fitDefaults struct {
-	hidden                         []int
-	outputActivation               graph.Activation
-	epochs                         int
-	outputActivationWhy, seedUsage string
+	// values and usage map a setting's key to its default, as flag text, and
+	// to its usage.
+	values, usage map[string]string
+	seedUsage     string
 }
 
 // fitFlags binds the network, loss and training flags of pinn train, solve
-// and compare to the options they set.
+// and compare to the settings they set: each flag is a setting of the table
+// study files share (experiments.Setting), so the two read values alike.
 type fitFlags struct {
 	defaults fitDefaults
-	cfg      graph.Config
-	opts     graph.Options
-	// hidden is --hidden, which a check parses into cfg.
-	hidden string
-	// scaleInput is --scale-input, whose default is the problem's.
-	scaleInput     bool
-	scaleInputFlag cli.Flag
-	// checks, one per flag that needs one, in the order of the flags,
-	// check the values and store the parsed ones in cfg and opts.
-	checks []func(c *cli.Context) error
+	settings experiments.Settings
+	// bound holds, in the order of the flags, each setting with its flag.
+	bound []boundSetting
+	// mem is --max-memory, the limit of the run's memory estimate.
+	mem *memoryFlag
 }
 
-// newFitFlags returns the flags of a command with the library's defaults
-// where d leaves them zero.
+// boundSetting is a setting's flag; a text setting's flag writes into text,
+// which parse reads into the settings.
+type boundSetting struct {
+	setting experiments.Setting
+	flag    cli.Flag
+	text    *string
+}
+
+// newFitFlags returns the flags of a command with the table's defaults
+// where d leaves them unset.
 func newFitFlags(d fitDefaults) *fitFlags {
-	if d.hidden == nil {
-		d.hidden = graph.DefaultHidden()
-	}
-	if d.outputActivation == "" {
-		d.outputActivation = graph.DefaultOutputActivation
-	}
-	if d.epochs == 0 {
-		d.epochs = graph.DefaultEpochs
-	}
 	if d.seedUsage == "" {
 		d.seedUsage = "seed of every random choice"
 	}
-	return &fitFlags{defaults: d}
+	return &fitFlags{defaults: d, mem: newMemoryFlag()}
 }
 
-// parse runs the checks: the options then hold what the flags say.
+// parse reads the flags into the settings and checks the values given, in
+// the order of the flags.
 func (f *fitFlags) parse(c *cli.Context) error {
-	for _, check := range f.checks {
-		if err := check(c); err != nil {
-			return err
+	for _, b := range f.bound {
+		key := b.setting.Key
+		// A text setting whose default is a note, not a value, holds ""
+		// until given.
+		if b.text != nil && (*b.text != "" || given(c, b.flag)) {
+			if err := b.setting.Parse(&f.settings, *b.text); err != nil {
+				return badInput("--%s: %v", key, err)
+			}
+		}
+		if given(c, b.flag) {
+			if err := b.setting.Give(&f.settings); err != nil {
+				return badInput("--%s %v", key, err)
+			}
 		}
 	}
 	return nil
 }
 
-// choice returns the flag of cf, whose value parse checks and stores.
-func choice[T ~string](f *fitFlags, cf choiceFlag[T]) cli.Flag {
-	f.checks = append(f.checks, func(*cli.Context) error { return cf.parse() })
-	return cf.flag
-}
-
-// positive returns fl, whose value parse requires to be positive (or, with
-// zero set, not negative).
-func (f *fitFlags) positive(fl *cli.IntFlag, zero bool) cli.Flag {
-	f.checks = append(f.checks, func(*cli.Context) error {
-		switch v := *fl.Destination; {
-		case !zero && v <= 0:
-			return badInput("--%s must be positive, got %d", fl.Name, v)
-		case zero && v < 0:
-			return badInput("--%s must not be negative, got %d", fl.Name, v)
-		}
-		return nil
-	})
-	return fl
-}
-
-// positiveFloat returns fl, whose value parse requires to be positive and
-// finite, when given or always.
-func (f *fitFlags) positiveFloat(fl *cli.Float64Flag, always bool) cli.Flag {
-	f.checks = append(f.checks, func(c *cli.Context) error {
-		if v := *fl.Destination; (always || given(c, fl)) && !(v > 0 && !math.IsInf(v, 0)) {
-			if !always {
-				return badInput("--%s must be a positive number, got %v", fl.Name, v)
-			}
-			return badInput("--%s must be a positive finite number, got %v", fl.Name, v)
-		}
-		return nil
-	})
-	return fl
-}
-
-func (f *fitFlags) hiddenFlag() cli.Flag {
-	widths := make([]string, len(f.defaults.hidden))
-	for i, w := range f.defaults.hidden {
-		widths[i] = strconv.Itoa(w)
+// flag returns the flag of the setting called key, bound to f's settings.
+func (f *fitFlags) flag(key string) cli.Flag {
+	st, ok := experiments.LookupSetting(key)
+	if !ok {
+		panic("pinn: no setting " + key) // the flags below name only settings of the table
 	}
-	f.checks = append(f.checks, func(*cli.Context) (err error) {
-		f.cfg.Hidden, err = parseWidths(f.hidden)
-		return err
-	})
-	return &cli.StringFlag{Name: "hidden", Value: strings.Join(widths, ","), Usage: "hidden layer widths, comma-separated", Destination: &f.hidden}
+	usage, def := st.Usage, st.Default
+	if u, ok := f.defaults.usage[key]; ok {
+		usage = u
+	}
+	if v, ok := f.defaults.values[key]; ok {
+		def = v
+	}
+	b := boundSetting{setting: st}
+	switch st.Kind {
+	case experiments.IntSetting:
+		v, _ := strconv.Atoi(def) // "" (no default) is 0; the table's tests parse the others
+		b.flag = &cli.IntFlag{Name: key, Value: v, Usage: usage, DefaultText: st.DefaultNote, Destination: st.Int(&f.settings)}
+	case experiments.FloatSetting:
+		v, _ := strconv.ParseFloat(def, 64)
+		b.flag = &cli.Float64Flag{Name: key, Value: v, Usage: usage, DefaultText: st.DefaultNote, Destination: st.Float(&f.settings)}
+	case experiments.BoolSetting:
+		b.flag = &cli.BoolFlag{Name: key, Usage: usage, DefaultText: st.DefaultNote, Destination: st.Bool(&f.settings)}
+	default:
+		b.text = new(string)
+		b.flag = &cli.StringFlag{Name: key, Value: def, Usage: usage, DefaultText: st.DefaultNote, Destination: b.text}
+	}
+	f.bound = append(f.bound, b)
+	return b.flag
 }
 
-func (f *fitFlags) activationFlag() cli.Flag {
-	return choice(f, newChoiceFlag("activation", "activation", "hidden activation: "+problems.ChoiceList(graph.Activations()),
-		graph.DefaultActivation, graph.Activations(), &f.cfg.Activation))
-}
-
-func (f *fitFlags) outputActivationFlag() cli.Flag {
-	return choice(f, newChoiceFlag("output-activation", "activation", "output activation"+f.defaults.outputActivationWhy+": "+problems.ChoiceList(graph.Activations()),
-		f.defaults.outputActivation, graph.Activations(), &f.cfg.OutputActivation))
-}
-
-func (f *fitFlags) icFlag() cli.Flag {
-	return choice(f, newChoiceFlag("ic", "initial-condition mode", "initial conditions: soft (in the loss) or hard (built into the trial solution)",
-		graph.DefaultIC, graph.ICModes(), &f.cfg.IC))
-}
-
-func (f *fitFlags) pointsFlag() cli.Flag {
-	fl := &cli.IntFlag{Name: "points", Usage: "number of collocation points", DefaultText: "the problem's grid", Destination: &f.opts.Points}
-	f.checks = append(f.checks, func(c *cli.Context) error {
-		if given(c, fl) && f.opts.Points < 2 {
-			return badInput("--%s must be at least 2, got %d", fl.Name, f.opts.Points)
-		}
-		return nil
-	})
-	return fl
-}
-
-func (f *fitFlags) epochsFlag() cli.Flag {
-	return f.positive(&cli.IntFlag{Name: "epochs", Value: f.defaults.epochs, Usage: "Adam epochs", Destination: &f.opts.Epochs}, false)
-}
-
-func (f *fitFlags) learningRateFlag() cli.Flag {
-	return f.positiveFloat(&cli.Float64Flag{Name: "lr", Value: graph.DefaultLearningRate, Usage: "Adam learning rate", Destination: &f.opts.LearningRate}, true)
+// flags returns the flags of the settings called keys.
+func (f *fitFlags) flags(keys ...string) []cli.Flag {
+	fs := make([]cli.Flag, len(keys))
+	for i, k := range keys {
+		fs[i] = f.flag(k)
+	}
+	return fs
 }
 
 func (f *fitFlags) seedFlag() cli.Flag {
-	return &cli.Uint64Flag{Name: "seed", Value: 1, Usage: f.defaults.seedUsage, Destination: &f.opts.Seed}
+	return &cli.Uint64Flag{Name: "seed", Value: 1, Usage: f.defaults.seedUsage, Destination: &f.settings.Options.Seed}
+}
+
+// methodFlags choose how to train, and configure marching.
+func (f *fitFlags) methodFlags() []cli.Flag {
+	return f.flags("method", "fast", "goal", "corrections", "window-points", "window-iters")
 }
 
 // networkFlags configure the network and the loss.
 func (f *fitFlags) networkFlags() []cli.Flag {
-	f.scaleInputFlag = &cli.BoolFlag{Name: "scale-input", Usage: "map the domain onto [-1, 1] before the first layer (--scale-input=false turns it off)",
-		DefaultText: "on, but off for decay and forum-final", Destination: &f.scaleInput}
-	return []cli.Flag{
-		f.hiddenFlag(),
-		f.activationFlag(),
-		f.outputActivationFlag(),
-		choice(f, newChoiceFlag("derivative", "derivative", "how dy/dt is taken: "+problems.ChoiceList(graph.Derivatives()),
-			graph.DefaultDerivative, graph.Derivatives(), &f.cfg.Derivative)),
-		f.positiveFloat(&cli.Float64Flag{Name: "fd-step", Usage: "finite-difference step h of fd-central",
-			DefaultText: "6e-6, 1e-4 for second-order problems", Destination: &f.cfg.FDStep}, false),
-		f.icFlag(),
-		f.scaleInputFlag,
-	}
+	return f.flags("hidden", "activation", "output-activation", "derivative", "fd-step", "ic", "scale-input")
 }
 
 // trainFlags configure the collocation points and the optimisers.
 func (f *fitFlags) trainFlags() []cli.Flag {
-	return []cli.Flag{
-		f.pointsFlag(),
-		choice(f, newChoiceFlag("sampling", "sampling", "collocation points: grid, uniform (random) or sobol",
-			problems.DefaultSampling, problems.Samplings(), &f.opts.Sampling)),
-		f.positive(&cli.IntFlag{Name: "resample", Usage: "draw fresh collocation points every `K` Adam epochs", DefaultText: "never", Destination: &f.opts.ResampleEvery}, true),
-		f.positive(&cli.IntFlag{Name: "refine", Usage: "every `K` Adam epochs, add the points of largest residual", DefaultText: "never", Destination: &f.opts.RefineEvery}, true),
-		f.positive(&cli.IntFlag{Name: "refine-points", Usage: "how many points each refinement adds", DefaultText: "a tenth of --points", Destination: &f.opts.RefinePoints}, true),
-		f.positive(&cli.IntFlag{Name: "stages", Value: 1, Usage: "march in time: train on `K` growing windows [t0, t0 + k(t1-t0)/K] in turn, each with its share of the epochs", Destination: &f.opts.Stages}, false),
-		choice(f, newChoiceFlag("optimizer", "optimizer", "adam, lbfgs, or adam+lbfgs (Adam, then L-BFGS)",
-			graph.DefaultOptimizer, graph.Optimizers(), &f.opts.Optimizer)),
-		f.epochsFlag(),
-		f.learningRateFlag(),
-		f.positive(&cli.IntFlag{Name: "lbfgs-iters", Value: graph.DefaultLBFGSIterations, Usage: "most L-BFGS iterations", Destination: &f.opts.LBFGSIterations}, false),
-		f.positiveFloat(&cli.Float64Flag{Name: "lbfgs-tol", Value: graph.DefaultLBFGSTolerance, Usage: "stop L-BFGS when 100 iterations lower the loss by less than this fraction", Destination: &f.opts.LBFGSTolerance}, true),
-		f.seedFlag(),
-		choice(f, newChoiceFlag("executor", "executor", "what runs the training graph: compiled (the package's own executor) or tape (Gorgonia's TapeMachine, the reference)",
-			graph.DefaultExecutor, graph.Executors(), &f.cfg.Executor)),
-	}
+	fs := f.flags("points", "sampling", "resample", "refine", "refine-points", "stages", "optimizer", "epochs", "lr", "lbfgs-iters", "lbfgs-tol")
+	return append(fs, f.seedFlag(), f.flag("executor"), f.mem.flag)
 }
 
-// scaleInputFor returns --scale-input, whose default is the problem's.
-func (f *fitFlags) scaleInputFor(c *cli.Context, p *problems.Problem) bool {
-	if given(c, f.scaleInputFlag) {
-		return f.scaleInput
-	}
-	return p.ScaleInput
-}
-
-// parseWidths reads "8,8" into hidden layer widths.
-func parseWidths(s string) ([]int, error) {
-	var ws []int
-	for _, f := range strings.Split(s, ",") {
-		w, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || w < 1 || w > 4096 {
-			return nil, badInput("--hidden: %q is not a list of widths from 1 to 4096, like 8,8", s)
+// givenSetting reports whether the user gave the flag of the setting called
+// key.
+func (f *fitFlags) givenSetting(c *cli.Context, key string) bool {
+	for _, b := range f.bound {
+		if b.setting.Key == key {
+			return given(c, b.flag)
 		}
-		ws = append(ws, w)
 	}
-	return ws, nil
+	return false
+}
+
+// checkFDStep checks --fd-step against problem p and the config cfg the
+// flags resolve to: a step that rounding loses (t + h == t in the domain)
+// is refused, and one that the derivative mode does not use is ignored,
+// which stderr says.
+func (f *fitFlags) checkFDStep(c *cli.Context, p *problems.Problem, cfg graph.Config) error {
+	if !f.givenSetting(c, "fd-step") {
+		return nil
+	}
+	h, d := cfg.FDStep, cfg.Derivative
+	// fd-forward takes a step only for the initial slope of a second-order
+	// problem with soft initial conditions; on the grid it has none.
+	if d != graph.FDCentral && !(d == graph.FDForward && p.Order == 2 && cfg.IC == graph.SoftIC) {
+		fmt.Fprintf(c.App.ErrWriter, "pinn: --fd-step %g is ignored: --derivative %s takes no step (fd-central does)\n", h, d)
+		return nil
+	}
+	if t := math.Max(math.Abs(p.T0), math.Abs(p.T1)); t+h == t {
+		return badInput("--fd-step %g is lost to rounding: %s + h == %s at %s = %g (the step must be well above %.2g)", h, p.Indep, p.Indep, p.Indep, t, t*0x1p-52)
+	}
+	return nil
 }

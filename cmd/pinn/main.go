@@ -4,4 +4,4 @@ package main
 
 import "os"
 
-func main() { os.Exit(run(os.Args, os.Stdout, os.Stderr)) }
+func main() { os.Exit(runContext(notifyInterrupts(os.Stderr), os.Args, os.Stdout, os.Stderr)) }

@@ -18,6 +18,21 @@ func runPinn(args ...string) (string, string, int) {
 	return out.String(), errOut.String(), status
 }
 
+// savedModel trains decay for 3 epochs and saves the model in dir; it
+// returns the file's path and its contents.
+func savedModel(t *testing.T, dir string) (string, []byte) {
+	t.Helper()
+	model := filepath.Join(dir, "model.json")
+	if _, errOut, status := runPinn("train", "decay", "--epochs", "3", "--save", model); status != 0 {
+		t.Fatal(errOut)
+	}
+	good, err := os.ReadFile(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return model, good
+}
+
 // checkBadInput runs the program with args and checks the answer to bad
 // input: status 2, nothing on stdout and one line on stderr saying msg.
 func checkBadInput(t *testing.T, msg string, args ...string) {
@@ -74,8 +89,8 @@ func TestBadInput(t *testing.T) {
 		{[]string{"train", "decay", "--resample", "-5"}, "--resample must not be negative, got -5"},
 		{[]string{"train", "decay", "--save", filepath.Join(file, "m.json")}, "--save"},
 		{[]string{"train", "decay", "--out", filepath.Join(file, "sub")}, "is not writable"},
-		{[]string{"train", "decay", "--epochs", "ten"}, `invalid value "ten" for flag -epochs`},
-		{[]string{"train", "decay", "--bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"train", "decay", "--epochs", "ten"}, `invalid value "ten" for flag --epochs`},
+		{[]string{"train", "decay", "--bogus"}, "flag provided but not defined: --bogus"},
 		{[]string{"frob"}, `unknown command "frob"`},
 		{[]string{"list", "extra"}, `list takes no arguments`},
 	}
@@ -198,7 +213,10 @@ func TestTrainDiverges(t *testing.T) {
 	if status != exitFailure {
 		t.Fatalf("status %d, want %d; stderr %q", status, exitFailure, errOut)
 	}
-	if !strings.Contains(errOut, "training diverged at epoch") || strings.Count(errOut, "\n") != 1 {
+	// --lr and --epochs choose training on the whole domain, which one
+	// line says before the failure's.
+	note := "pinn: --epochs given: training one network on the whole domain (--method whole)\n"
+	if !strings.HasPrefix(errOut, note) || !strings.Contains(errOut, "training diverged at epoch") || strings.Count(errOut, "\n") != 2 {
 		t.Errorf("stderr %q", errOut)
 	}
 	var r map[string]any

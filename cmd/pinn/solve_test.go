@@ -51,7 +51,7 @@ func TestSolveBadEquations(t *testing.T) {
 		{[]string{"--rhs", "y.x", "--y0", "1"}, `"y.x"`},
 		{[]string{"--rhs", "dy", "--y0", "1"}, `unknown name "dy"`},
 		{[]string{"--vars", "x,y", "--rhs", "x", "--y0", "1,1"}, "2 variables need 2 right-hand sides, have 1"},
-		{[]string{"--rhs", "-y", "--y0", "1,2"}, "1 variable need 1 initial value, have 2"},
+		{[]string{"--rhs", "-y", "--y0", "1,2"}, "1 variable needs 1 initial value, have 2"},
 		{[]string{"--rhs", "-y", "--y0", "1", "--exact", "exp(-t)", "--exact", "1"}, "1 exact solution, have 2"},
 		{[]string{"--rhs", "-y", "--y0", "x"}, `--y0: "x" is not a finite number`},
 		{[]string{"--rhs", "-y"}, "--y0 needs a value per variable"},
@@ -119,7 +119,19 @@ func TestSaveEval(t *testing.T) {
 	if status != 0 {
 		t.Fatalf("status %d: %s", status, errOut)
 	}
-	out, errOut, status := runPinn("eval", model, "--grid", "0:6.283185307179586:101", "--json")
+	r := checkEvalMatchesRun(t, model, dir, "--grid", "0:6.283185307179586:101")
+	if len(r.Derivative["y"]) != 101 {
+		t.Errorf("eval --json gave %d derivatives", len(r.Derivative["y"]))
+	}
+}
+
+// checkEvalMatchesRun runs pinn eval on the model saved by a run of
+// oscillator that wrote its files into dir, and checks the solution it
+// prints against the run's solution.csv, bit for bit; it returns eval's
+// report.
+func checkEvalMatchesRun(t *testing.T, model, dir string, args ...string) evalReport {
+	t.Helper()
+	out, errOut, status := runPinn(append([]string{"eval", model, "--json"}, args...)...)
 	if status != 0 {
 		t.Fatalf("eval: status %d: %s", status, errOut)
 	}
@@ -127,7 +139,7 @@ func TestSaveEval(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatal(err)
 	}
-	// solution.csv holds the trained network on the problem's 101-point grid.
+	// solution.csv holds the trained solution on the problem's 101-point grid.
 	csv, err := os.ReadFile(filepath.Join(dir, "solution.csv"))
 	if err != nil {
 		t.Fatal(err)
@@ -145,23 +157,14 @@ func TestSaveEval(t *testing.T) {
 			t.Fatalf("t=%g: trained %.17g, eval %.17g", tk, pred, r.Solution["y"][k])
 		}
 	}
-	if len(r.Derivative["y"]) != 101 {
-		t.Errorf("eval --json gave %d derivatives", len(r.Derivative["y"]))
-	}
+	return r
 }
 
 // TestEvalBadFiles: a missing, corrupted or truncated model exits 2 with a
 // clear one-line message.
 func TestEvalBadFiles(t *testing.T) {
 	dir := t.TempDir()
-	model := filepath.Join(dir, "model.json")
-	if _, errOut, status := runPinn("train", "decay", "--epochs", "3", "--save", model); status != 0 {
-		t.Fatal(errOut)
-	}
-	good, err := os.ReadFile(model)
-	if err != nil {
-		t.Fatal(err)
-	}
+	model, good := savedModel(t, dir)
 	write := func(name string, b []byte) string {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, b, 0o644); err != nil {

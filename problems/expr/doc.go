@@ -27,4 +27,9 @@
 // abs of one argument and pow of two; pi is the only built-in constant.
 // Numbers are decimal; an integer with a leading zero, such as 010,
 // which Go would read as octal, is refused.
+//
+// ParseEquation reads an equation "lhs = rhs" between two such
+// expressions, such as the boundary condition "y(1) + 2*dy(1) = 3", where
+// the caller names the functions (here y and dy) that stand for
+// evaluations at a point.
 package expr

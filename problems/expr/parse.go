@@ -6,7 +6,9 @@ import (
 	"go/parser"
 	"go/scanner"
 	"go/token"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -29,8 +31,15 @@ func Parse(src string) (Expr, error) {
 	if len(src) > maxLen {
 		return nil, &Error{Src: src, Msg: fmt.Sprintf("expression is longer than %d bytes", maxLen)}
 	}
+	return parse(src, nil)
+}
+
+// parse is Parse with calls naming the functions that a caller accepts
+// besides the built-in ones (see ParseEquation); src is already checked
+// for emptiness and length.
+func parse(src string, calls map[string]bool) (Expr, error) {
 	fset := token.NewFileSet()
-	c := &converter{src: src, base: fset.Base()} // the only file gets this base
+	c := &converter{src: src, base: fset.Base(), calls: calls} // the only file gets this base
 	tree, err := parser.ParseExprFrom(fset, "", src, parser.SkipObjectResolution)
 	if err != nil {
 		return nil, syntaxError(src, err)
@@ -84,8 +93,9 @@ func tokenAt(src string, off int) string {
 
 // converter turns a go/ast tree into an Expr tree.
 type converter struct {
-	src  string
-	base int // token.Pos of byte offset 0
+	src   string
+	base  int             // token.Pos of byte offset 0
+	calls map[string]bool // functions of one argument the caller accepts
 }
 
 func (c *converter) col(p token.Pos) int { return int(p) - c.base + 1 }
@@ -334,8 +344,15 @@ func (c *converter) call(n *ast.CallExpr, depth int) (Expr, error) {
 		return nil, c.errorf(n.Pos(), text, "call %q is not allowed (only built-in functions can be called)", short(text))
 	}
 	want, ok := arity(id.Name)
+	if c.calls[id.Name] {
+		want, ok = 1, true
+	}
 	if !ok {
-		return nil, c.errorf(id.Pos(), id.Name, "unknown function %q (known: %s)", id.Name, knownFuncs())
+		known := knownFuncs()
+		if len(c.calls) > 0 {
+			known = strings.Join(slices.Sorted(maps.Keys(c.calls)), ", ") + " and " + known
+		}
+		return nil, c.errorf(id.Pos(), id.Name, "unknown function %q (known: %s)", id.Name, known)
 	}
 	if len(n.Args) != want {
 		plural := "s"

@@ -1,6 +1,7 @@
 // Package ode integrates systems of ordinary differential equations
-// dy/dt = f(t, y) from an initial value, to give reference solutions for
-// problems without a closed form.
+// dy/dt = f(t, y) from an initial value, and solves boundary-value problems
+// by shooting, to give reference solutions for problems without a closed
+// form.
 //
 // The method is the explicit Runge-Kutta pair of Dormand and Prince, DOPRI5,
 // as described by Hairer, Norsett and Wanner, "Solving Ordinary Differential
@@ -25,4 +26,11 @@
 // output times are hit by shortening the step that would pass them (or
 // stretching it by up to 1%, as dopri5 does at the end, to avoid a sliver),
 // so every output is a full fifth-order step rather than an interpolant.
+//
+// Shoot solves two-point (or many-point) boundary-value problems by single
+// shooting: Newton's method, with a central-difference Jacobian and a
+// backtracking line search, on the initial state whose solution meets the
+// conditions. Single shooting suits the small, well-conditioned problems a
+// reference is needed for; a solution that grows like e^(20 t) defeats it,
+// and Shoot then says so rather than return a poor answer.
 package ode

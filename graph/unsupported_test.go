@@ -1,0 +1,29 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"pinn/problems"
+)
+
+// TestUnsupportedProblems: problems the graph side cannot build yet
+// (parameter ranges) are refused with ErrUnsupported by Fit, not met by an
+// index out of range.
+func TestUnsupportedProblems(t *testing.T) {
+	defs := map[string]problems.Definition{
+		"family": {Name: "family", Vars: []string{"y"}, Order: 1, RHS: []string{"-k*y"},
+			Ranges: map[string]problems.Range{"k": {Lo: 0.5, Hi: 2}}, Y0: []float64{1}, T0: 0, T1: 1, Points: 11},
+	}
+	for name, d := range defs {
+		p, err := problems.New(d)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		_, err = Fit(context.Background(), p, Config{}, Options{Method: Whole, Epochs: 1})
+		if !errors.Is(err, ErrUnsupported) {
+			t.Errorf("%s: Fit: err = %v, want ErrUnsupported", name, err)
+		}
+	}
+}
