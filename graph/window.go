@@ -70,6 +70,27 @@ func (w *Window) model(p *problems.Problem) (*Model, error) {
 	return m, nil
 }
 
+// checkNetworks reports what keeps sns from being a window's networks for
+// p: a network missing, not valid or of the wrong number of outputs, a
+// scale that is zero or not finite.
+func checkNetworks(p *problems.Problem, sns []ScaledNetwork) error {
+	for k, sn := range sns {
+		if sn.Network == nil {
+			return fmt.Errorf("network %d is missing", k+1)
+		}
+		if err := sn.Network.Validate(); err != nil {
+			return fmt.Errorf("network %d: %w", k+1, err)
+		}
+		if sn.Network.Outputs() != len(p.Vars) {
+			return fmt.Errorf("network %d has %d outputs for %d variables", k+1, sn.Network.Outputs(), len(p.Vars))
+		}
+		if sn.Scale == 0 || math.IsNaN(sn.Scale) || math.IsInf(sn.Scale, 0) {
+			return fmt.Errorf("network %d has scale %g", k+1, sn.Scale)
+		}
+	}
+	return nil
+}
+
 // checkWindows reports what keeps ws from being a marched solution of p:
 // windows that do not tile [T0, T1] in order, initial values of the wrong
 // length or not finite, networks that do not fit the problem, scales that
@@ -98,19 +119,8 @@ func checkWindows(p *problems.Problem, ws []Window) error {
 		case len(w.Networks) == 0:
 			return fmt.Errorf("window %d has no networks", i+1)
 		}
-		for k, sn := range w.Networks {
-			if sn.Network == nil {
-				return fmt.Errorf("window %d: network %d is missing", i+1, k+1)
-			}
-			if err := sn.Network.Validate(); err != nil {
-				return fmt.Errorf("window %d: network %d: %w", i+1, k+1, err)
-			}
-			if sn.Network.Outputs() != n {
-				return fmt.Errorf("window %d: network %d has %d outputs for %d variables", i+1, k+1, sn.Network.Outputs(), n)
-			}
-			if sn.Scale == 0 || !finite(sn.Scale) {
-				return fmt.Errorf("window %d: network %d has scale %g", i+1, k+1, sn.Scale)
-			}
+		if err := checkNetworks(p, w.Networks); err != nil {
+			return fmt.Errorf("window %d: %w", i+1, err)
 		}
 		start = w.T1
 	}

@@ -1,0 +1,387 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/gob"
+	"errors"
+	"math"
+	"reflect"
+	"strconv"
+	"testing"
+	"time"
+
+	"pinn/problems"
+)
+
+// resumeCase is a run to stop and resume.
+type resumeCase struct {
+	name string
+	p    *problems.Problem
+	cfg  Config
+	opts Options
+	// every is how many steps apart the checkpoints resumed are: the
+	// steps at which the points move, for whole-domain runs, so that the
+	// checkpoints taken just before they move are resumed.
+	every int
+}
+
+// resumeCases are runs whose every piece of state matters: whole-domain
+// runs with Adam then L-BFGS, time stages, random and Sobol points that
+// are drawn again and refined (the random source, the Sobol index and the
+// count of fresh candidate sets), and a march that rejects windows, halves
+// them, trains correction networks, accepts its best attempt over budget
+// after two halvings and grows the windows again (a 6-unit network with 8
+// points and 150 iterations on y' = 1/y, measured: 6 attempts, 950
+// iterations).
+func resumeCases(t *testing.T) []resumeCase {
+	decay, err := problems.Builtin("decay")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inverse := mustProblem(t, problems.Definition{Name: "inverse", Vars: []string{"y"}, Order: 1, RHS: []string{"1/y"},
+		T0: 0, T1: 2, Y0: []float64{1}, Points: 21})
+	small := Config{Architecture: Architecture{Hidden: []int{6}}}
+	return []resumeCase{
+		{"whole/uniform-resample-refine-stages", decay, small, Options{Method: Whole, Seed: 3, Points: 20, Optimizer: AdamThenLBFGS,
+			Epochs: 60, LBFGSIterations: 60, Sampling: problems.SampleUniform, ResampleEvery: 25, RefineEvery: 10, Stages: 2}, 5},
+		{"whole/sobol-refine", decay, small, Options{Method: Whole, Seed: 4, Points: 16, Optimizer: AdamThenLBFGS,
+			Epochs: 40, LBFGSIterations: 40, Sampling: problems.SampleSobol, RefineEvery: 7, RefinePoints: 3}, 7},
+		{"whole/grid-refine-lbfgs", decay, Config{Architecture: small.Architecture, IC: HardIC}, Options{Method: Whole, Seed: 5, Points: 12,
+			Optimizer: AdamThenLBFGS, Epochs: 30, LBFGSIterations: 50, RefineEvery: 6}, 6},
+		{"march", inverse, small, Options{Method: March, Seed: 1, March: MarchOptions{Points: 8, Iterations: 150, Goal: 1e-4, FloorHalvings: 2}}, 47},
+	}
+}
+
+// sameResult reports how b differs from a, the run never stopped: its loss
+// history, weights (the model file), collocation points, Adam epochs,
+// score and march record, bit for bit.
+func sameResult(t *testing.T, what string, a, b *Result) {
+	t.Helper()
+	bits := func(x, y []float64) bool {
+		if len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if math.Float64bits(x[i]) != math.Float64bits(y[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	file := func(r *Result) []byte {
+		var buf bytes.Buffer
+		if _, err := r.Model.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	switch {
+	case !bits(a.Loss, b.Loss):
+		t.Errorf("%s: the loss history differs (%d and %d entries)", what, len(a.Loss), len(b.Loss))
+	case !bytes.Equal(file(a), file(b)):
+		t.Errorf("%s: the model differs", what)
+	case !bits(a.Points, b.Points) || a.AdamEpochs != b.AdamEpochs:
+		t.Errorf("%s: %d points after %d Adam epochs, want %d after %d", what, len(b.Points), b.AdamEpochs, len(a.Points), a.AdamEpochs)
+	case a.Score.RelL2 != b.Score.RelL2 || a.Score.MaxAbsErr != b.Score.MaxAbsErr || a.Score.MaxAbsDerivErr != b.Score.MaxAbsDerivErr:
+		t.Errorf("%s: score %+v, want %+v", what, b.Score, a.Score)
+	case !reflect.DeepEqual(a.March, b.March):
+		t.Errorf("%s: the march record differs", what)
+	}
+}
+
+// roundTrip writes a checkpoint to bytes and reads it back.
+func roundTrip(t *testing.T, c *Checkpoint) *Checkpoint {
+	t.Helper()
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadCheckpoint(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return back
+}
+
+// TestResumeBitForBit runs each case through once, taking a checkpoint at
+// every step (CheckpointEvery of a nanosecond), which must change nothing;
+// then resumes from every every-th checkpoint, through its file, and from
+// the checkpoint a stop writes at a few steps, and from a resumed run
+// stopped again: each gives the result of the run never stopped, bit for
+// bit.
+func TestResumeBitForBit(t *testing.T) {
+	for _, tc := range resumeCases(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			fit := func(opts Options) (*Result, error) { return Fit(t.Context(), tc.p, tc.cfg, opts) }
+			whole, err := fit(tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			steps := len(whole.Loss) - 1
+			if tc.opts.Method == March {
+				steps = whole.March.Iterations()
+			}
+			var taken []*Checkpoint
+			opts := tc.opts
+			opts.CheckpointEvery = time.Nanosecond
+			opts.Checkpoint = func(c *Checkpoint) error {
+				if c.Epoch()%tc.every == 0 {
+					taken = append(taken, roundTrip(t, c))
+				}
+				return nil
+			}
+			checkpointed, err := fit(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameResult(t, "with a checkpoint at every step", whole, checkpointed)
+			if len(taken) < steps/tc.every/2 {
+				t.Fatalf("%d checkpoints taken of %d steps", len(taken), steps)
+			}
+			for _, c := range taken {
+				restoresWhole(t, tc, c)
+				opts := tc.opts
+				opts.Resume = c
+				resumed, err := fit(opts)
+				if err != nil {
+					t.Fatalf("resumed at step %d: %v", c.Epoch(), err)
+				}
+				sameResult(t, "resumed at step "+strconv.Itoa(c.Epoch()), whole, resumed)
+			}
+
+			// Stopped at step k, the run writes a checkpoint; resumed and
+			// stopped again at 2k, another; resumed from that, it ends
+			// where the run never stopped does.
+			for _, k := range []int{1, steps / 3, steps - 1} {
+				stopAt := func(k int, resume *Checkpoint) *Checkpoint {
+					var last *Checkpoint
+					opts := tc.opts
+					opts.Resume = resume
+					opts.Progress = func(epoch int, _ float64) error {
+						if epoch == k {
+							return errStop
+						}
+						return nil
+					}
+					opts.Checkpoint = func(c *Checkpoint) error { last = roundTrip(t, c); return nil }
+					if _, err := fit(opts); !errors.Is(err, errStop) {
+						t.Fatalf("stopping at step %d: %v", k, err)
+					}
+					if last == nil || last.Epoch() != k {
+						t.Fatalf("stopped at step %d, the checkpoint is of step %v", k, last)
+					}
+					return last
+				}
+				c := stopAt(k, nil)
+				if 2*k < steps {
+					c = stopAt(2*k, c)
+				}
+				opts := tc.opts
+				opts.Resume = c
+				resumed, err := fit(opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameResult(t, "stopped at step "+strconv.Itoa(c.Epoch()), whole, resumed)
+			}
+		})
+	}
+}
+
+var errStop = errors.New("stop")
+
+// restoresWhole checks that a run put in the state of checkpoint c, read
+// back from its file, has every piece of that state: its state is c's but
+// for the time taken.
+func restoresWhole(t *testing.T, tc resumeCase, c *Checkpoint) {
+	t.Helper()
+	cfg, opts, err := resolve(tc.p, tc.cfg, tc.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, want any
+	if opts.Method == March {
+		m := newMarcher(t.Context(), tc.p, cfg, opts)
+		if err := m.restore(c.file.March); err != nil {
+			t.Fatal(err)
+		}
+		s := m.state()
+		s.Seconds = c.file.March.Seconds
+		got, want = s, c.file.March
+	} else {
+		r, err := newWholeRun(tc.p, cfg, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.restore(c.file.Whole); err != nil {
+			t.Fatal(err)
+		}
+		s := r.state()
+		s.Seconds = c.file.Whole.Seconds
+		got, want = s, c.file.Whole
+	}
+	// Compared as the checkpoint holds them: their encodings.
+	enc := func(v any) []byte {
+		var buf bytes.Buffer
+		if err := gob.NewEncoder(&buf).Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	if !bytes.Equal(enc(got), enc(want)) {
+		t.Fatalf("step %d: restored, the run's state is\n%+v\nnot the checkpoint's\n%+v", c.Epoch(), got, want)
+	}
+}
+
+// TestCheckpointSignal cancels a run's context, as a signal does: the run
+// stops at the end of its step with a checkpoint of it, before the best
+// weights are restored (so an L-BFGS run under way is in it).
+func TestCheckpointSignal(t *testing.T) {
+	tc := resumeCases(t)[0]
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	const at = 100 // in the L-BFGS run of stage 2
+	var last *Checkpoint
+	opts := tc.opts
+	opts.Progress = func(epoch int, _ float64) error {
+		if epoch == at {
+			cancel()
+		}
+		return nil
+	}
+	opts.Checkpoint = func(c *Checkpoint) error { last = c; return nil }
+	if _, err := Fit(ctx, tc.p, tc.cfg, opts); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if last == nil || last.Epoch() != at || last.file.Whole.Trainer.LBFGS == nil || last.file.Whole.Stage != 2 {
+		t.Fatalf("the checkpoint is not of L-BFGS in stage 2 at epoch %d: %+v", at, last)
+	}
+}
+
+// TestCheckpointErrorStops checks that an error from Options.Checkpoint
+// stops training as Progress's does, with the result so far.
+func TestCheckpointErrorStops(t *testing.T) {
+	for _, tc := range resumeCases(t)[2:] {
+		opts := tc.opts
+		opts.CheckpointEvery = time.Nanosecond
+		opts.Checkpoint = func(c *Checkpoint) error {
+			if c.Epoch() == 5 {
+				return errStop
+			}
+			return nil
+		}
+		res, err := Fit(t.Context(), tc.p, tc.cfg, opts)
+		if !errors.Is(err, errStop) {
+			t.Errorf("%s: err = %v, want the checkpoint's", tc.name, err)
+		}
+		if tc.opts.Method == Whole && (res == nil || len(res.Loss) != 6) {
+			t.Errorf("%s: stopped at epoch 5 with %v", tc.name, res)
+		}
+	}
+}
+
+// TestCheckpointRefusesOtherRuns resumes a checkpoint with settings that
+// change the arithmetic: each is refused, naming the first that differs,
+// before any training. Another number of workers or other kernels is not
+// refused: the results do not depend on the first, and the second only
+// rounds differently (see Checkpoint).
+func TestCheckpointRefusesOtherRuns(t *testing.T) {
+	cases := resumeCases(t)
+	whole, march := cases[0], cases[3]
+	var c *Checkpoint
+	opts := whole.opts
+	opts.Progress = func(epoch int, _ float64) error {
+		if epoch == 30 {
+			return errStop
+		}
+		return nil
+	}
+	opts.Checkpoint = func(got *Checkpoint) error { c = got; return nil }
+	if _, err := Fit(t.Context(), whole.p, whole.cfg, opts); !errors.Is(err, errStop) {
+		t.Fatal(err)
+	}
+	forum, _ := problems.Builtin("forum-final")
+	for _, tt := range []struct {
+		name      string
+		p         *problems.Problem
+		cfg       Config
+		change    func(o *Options)
+		setting   string
+		ck, run   string
+		marchedCk bool
+	}{
+		{"hidden", whole.p, Config{Architecture: Architecture{Hidden: []int{7}}}, nil, "Config.Hidden", "6", "7", false},
+		{"seed", whole.p, whole.cfg, func(o *Options) { o.Seed = 4 }, "Options.Seed", "3", "4", false},
+		{"epochs", whole.p, whole.cfg, func(o *Options) { o.Epochs = 61 }, "Options.Epochs", "60", "61", false},
+		{"refine", whole.p, whole.cfg, func(o *Options) { o.RefinePoints = 3 }, "Options.RefinePoints", "2", "3", false},
+		{"problem", forum, whole.cfg, nil, "Problem.Name", "decay", "forum-final", false},
+		{"method", march.p, march.cfg, func(o *Options) { *o = march.opts }, "Options.Method", "whole", "march", false},
+		{"executor", whole.p, Config{Architecture: whole.cfg.Architecture, Executor: Tape}, nil, "Config.Executor", "compiled", "tape", false},
+	} {
+		opts := whole.opts
+		if tt.change != nil {
+			tt.change(&opts)
+		}
+		opts.Resume = c
+		_, err := Fit(t.Context(), tt.p, tt.cfg, opts)
+		var mismatch *CheckpointMismatch
+		if !errors.As(err, &mismatch) || *mismatch != (CheckpointMismatch{tt.setting, tt.ck, tt.run}) || !errors.Is(err, ErrCheckpoint) {
+			t.Errorf("%s: err = %v, want the checkpoint's %s %s against %s", tt.name, err, tt.setting, tt.ck, tt.run)
+		}
+	}
+	opts = whole.opts
+	opts.Workers = 1
+	opts.Resume = roundTrip(t, c)
+	opts.Resume.file.Kernels = "other kernels"
+	if _, err := Fit(t.Context(), whole.p, whole.cfg, opts); err != nil {
+		t.Errorf("other workers and kernels: %v", err)
+	}
+}
+
+// TestReadCheckpointRefusesDamage reads a checkpoint cut short at every
+// length, with each byte changed in turn, with bytes after its end, and
+// files that are not checkpoints: each is refused with an error wrapping
+// ErrCheckpoint, and none is read.
+func TestReadCheckpointRefusesDamage(t *testing.T) {
+	tc := resumeCases(t)[1]
+	var c *Checkpoint
+	opts := tc.opts
+	opts.Progress = func(epoch int, _ float64) error {
+		if epoch == 50 {
+			return errStop
+		}
+		return nil
+	}
+	opts.Checkpoint = func(got *Checkpoint) error { c = got; return nil }
+	if _, err := Fit(t.Context(), tc.p, tc.cfg, opts); !errors.Is(err, errStop) {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	t.Logf("a checkpoint of %d parameters, %d points, %d losses in an L-BFGS run: %d bytes",
+		len(c.file.Whole.Trainer.X), len(c.file.Whole.Points), len(c.file.Whole.Trainer.History), len(good))
+	refused := func(what string, data []byte) {
+		t.Helper()
+		if got, err := ReadCheckpoint(bytes.NewReader(data)); !errors.Is(err, ErrCheckpoint) || got != nil {
+			t.Fatalf("%s: read %v, err = %v", what, got != nil, err)
+		}
+	}
+	for n := range len(good) {
+		refused("cut at byte "+strconv.Itoa(n), good[:n])
+	}
+	for i := range good {
+		damaged := bytes.Clone(good)
+		damaged[i] ^= 0x10
+		refused("byte "+strconv.Itoa(i)+" changed", damaged)
+	}
+	refused("with a byte after its end", append(bytes.Clone(good), '\n'))
+	refused("a model file", []byte(`{"format": "pinn-model/1"}`))
+	refused("a header claiming a huge body", []byte(CheckpointFormat+" 9000000000000000000 "+string(bytes.Repeat([]byte("0"), 64))+"\n"))
+	if _, err := ReadCheckpoint(bytes.NewReader(good)); err != nil {
+		t.Errorf("the checkpoint itself: %v", err)
+	}
+}
