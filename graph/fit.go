@@ -339,7 +339,9 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 			stopped("training stopped", err)
 		}
 		if ck.due(stop != nil) {
-			if err := ck.write(epoch, r.state(), nil); err != nil {
+			if err := ck.write(epoch, r.state(), nil); err != nil && stop != nil {
+				stop = fmt.Errorf("%w (%w)", stop, err)
+			} else if err != nil {
 				stopped("training stopped", err)
 			}
 		}

@@ -589,7 +589,9 @@ func (m *marcher) iterated(loss float64) error {
 		stopped("training stopped", err)
 	}
 	if m.ck.due(m.stop != nil) {
-		if err := m.ck.write(m.iterations, nil, m.state()); err != nil {
+		if err := m.ck.write(m.iterations, nil, m.state()); err != nil && m.stop != nil {
+			m.stop = fmt.Errorf("%w (%w)", m.stop, err)
+		} else if err != nil {
 			stopped("training stopped", err)
 		}
 	}
