@@ -385,3 +385,34 @@ func TestReadCheckpointRefusesDamage(t *testing.T) {
 		t.Errorf("the checkpoint itself: %v", err)
 	}
 }
+
+// TestCheckpointingAllocatesNothingPerEpoch checks that a run keeping
+// checkpoints allocates nothing more per epoch than one that keeps none,
+// while none is due: runs of 200 and 2000 epochs allocate about as many
+// times more with checkpoints (about 160, the run's identity, taken once)
+// as without. Tolerance: the count of a Fit varies by up to 20 from run to
+// run (measured; building Gorgonia's graphs), where one allocation per
+// epoch would add 1800.
+func TestCheckpointingAllocatesNothingPerEpoch(t *testing.T) {
+	p, err := problems.Builtin("decay")
+	if err != nil {
+		t.Fatal(err)
+	}
+	allocs := func(epochs int, checkpoints bool) float64 {
+		opts := Options{Method: Whole, Seed: 1, Epochs: epochs, Workers: 1}
+		if checkpoints {
+			opts.Checkpoint = func(*Checkpoint) error { t.Fatal("a checkpoint was taken"); return nil }
+			opts.CheckpointEvery = time.Hour
+		}
+		return testing.AllocsPerRun(3, func() {
+			if _, err := Fit(t.Context(), p, Config{Architecture: Architecture{Hidden: []int{4}}}, opts); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	few, many := allocs(200, true)-allocs(200, false), allocs(2000, true)-allocs(2000, false)
+	t.Logf("allocations for checkpoints: %v in 200 epochs, %v in 2000", few, many)
+	if math.Abs(many-few) > 100 {
+		t.Errorf("1800 epochs more made %v more allocations with checkpoints than without", many-few)
+	}
+}

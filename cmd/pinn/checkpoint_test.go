@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"pinn/experiments"
+	"pinn/graph"
 )
 
 // checkpointOf runs decay for 30 epochs with a checkpoint written every
@@ -111,5 +114,30 @@ func TestCheckpointKeysAreFlags(t *testing.T) {
 		if _, ok := experiments.LookupSetting(key); !ok && !solve[key] {
 			t.Errorf("%s: --%s is not a flag", field, key)
 		}
+	}
+}
+
+// TestCheckpointOtherKernels resumes a checkpoint written with other
+// kernels (as on a CPU with other instructions): the run goes on, and
+// stderr says it rounds differently from a run never stopped.
+func TestCheckpointOtherKernels(t *testing.T) {
+	dir := t.TempDir()
+	_, good := checkpointOf(t, dir)
+	kernels := graph.Kernels()
+	other := strings.Repeat("x", len(kernels)) // the same length: the encoding stays valid
+	_, body, _ := bytes.Cut(good, []byte("\n"))
+	if !bytes.Contains(body, []byte(kernels)) {
+		t.Fatalf("the checkpoint does not name the kernels %q", kernels)
+	}
+	body = bytes.Replace(body, []byte(kernels), []byte(other), 1)
+	ck := filepath.Join(dir, "other.ckpt")
+	file := append(fmt.Appendf(nil, "%s %d %x\n", graph.CheckpointFormat, len(body), sha256.Sum256(body)), body...)
+	if err := os.WriteFile(ck, file, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, status := runPinn("train", "decay", "--hidden", "4", "--epochs", "30", "--resume", ck, "--json")
+	want := fmt.Sprintf("pinn: --resume %s was written with the %s kernels, this run has %s: it goes on from there, but rounds differently from a run never stopped\n", ck, other, kernels)
+	if status != 0 || !strings.HasPrefix(errOut, want) {
+		t.Errorf("status %d, stderr %q; want it to begin %q", status, errOut, want)
 	}
 }
