@@ -53,6 +53,8 @@ type checkpointFile struct {
 	// Epoch is the steps taken: Adam epochs and L-BFGS iterations, the
 	// epoch numbers Options.Progress sees.
 	Epoch int
+	// Trace holds the steps traced so far (see Options.TraceEvery).
+	Trace []TraceStep
 	// Whole or March holds the state of the run, by its method.
 	Whole *wholeState
 	March *marchState
@@ -125,6 +127,9 @@ func (c *Checkpoint) check(p *problems.Problem, cfg Config, opts Options) error 
 	}
 	if len(run) != len(c.file.Run) {
 		return fmt.Errorf("%w: it lists %d settings, this run has %d", ErrCheckpoint, len(c.file.Run), len(run))
+	}
+	if len(c.file.Trace) > 0 && opts.TraceEvery == 0 {
+		return fmt.Errorf("%w: it holds %d steps traced, of a run that traces none", ErrCheckpoint, len(c.file.Trace))
 	}
 	var err error
 	switch opts.Method {
@@ -346,9 +351,9 @@ func (ck *checkpointer) due(stopping bool) bool {
 }
 
 // write gives Options.Checkpoint the checkpoint of a run, whole or
-// marched, after epoch steps.
-func (ck *checkpointer) write(epoch int, whole *wholeState, march *marchState) error {
-	err := ck.save(&Checkpoint{file: checkpointFile{Run: ck.run, Kernels: ck.kernels, Epoch: epoch, Whole: whole, March: march}})
+// marched, after epoch steps, of which those in trace were traced.
+func (ck *checkpointer) write(epoch int, trace []TraceStep, whole *wholeState, march *marchState) error {
+	err := ck.save(&Checkpoint{file: checkpointFile{Run: ck.run, Kernels: ck.kernels, Epoch: epoch, Trace: slices.Clone(trace), Whole: whole, March: march}})
 	ck.last = time.Now()
 	if err != nil {
 		return fmt.Errorf("checkpoint: %w", err)

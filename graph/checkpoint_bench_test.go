@@ -65,7 +65,7 @@ func BenchmarkCheckpoint(b *testing.B) {
 				return &Checkpoint{file: checkpointFile{Run: ck.run, Kernels: ck.kernels, Epoch: c.Epoch(), Whole: c.file.Whole, March: c.file.March}}
 			}
 			if opts.Method == March {
-				m := newMarcher(b.Context(), bb.p, cfg, opts)
+				m := newMarcher(b.Context(), bb.p, cfg, opts, nil)
 				if err := m.restore(c.file.March); err != nil {
 					b.Fatal(err)
 				}

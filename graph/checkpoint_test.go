@@ -26,7 +26,8 @@ type resumeCase struct {
 	every int
 }
 
-// resumeCases are runs whose every piece of state matters: whole-domain
+// resumeCases are runs whose every piece of state matters, two of them
+// traced (the steps traced before a checkpoint must come again): whole-domain
 // runs with Adam then L-BFGS, time stages, random and Sobol points that
 // are drawn again and refined (the random source, the Sobol index and the
 // count of fresh candidate sets), and a march that rejects windows, halves
@@ -42,15 +43,21 @@ func resumeCases(t *testing.T) []resumeCase {
 	inverse := mustProblem(t, problems.Definition{Name: "inverse", Vars: []string{"y"}, Order: 1, RHS: []string{"1/y"},
 		T0: 0, T1: 2, Y0: []float64{1}, Points: 21})
 	small := Config{Architecture: Architecture{Hidden: []int{6}}}
-	return []resumeCase{
+	cases := []resumeCase{
 		{"whole/uniform-resample-refine-stages", decay, small, Options{Method: Whole, Seed: 3, Points: 20, Optimizer: AdamThenLBFGS,
-			Epochs: 60, LBFGSIterations: 60, Sampling: problems.SampleUniform, ResampleEvery: 25, RefineEvery: 10, Stages: 2}, 5},
+			Epochs: 60, LBFGSIterations: 60, Sampling: problems.SampleUniform, ResampleEvery: 25, RefineEvery: 10, Stages: 2, TraceEvery: 4}, 5},
 		{"whole/sobol-refine", decay, small, Options{Method: Whole, Seed: 4, Points: 16, Optimizer: AdamThenLBFGS,
 			Epochs: 40, LBFGSIterations: 40, Sampling: problems.SampleSobol, RefineEvery: 7, RefinePoints: 3}, 7},
 		{"whole/grid-refine-lbfgs", decay, Config{Architecture: small.Architecture, IC: HardIC}, Options{Method: Whole, Seed: 5, Points: 12,
 			Optimizer: AdamThenLBFGS, Epochs: 30, LBFGSIterations: 50, RefineEvery: 6}, 6},
-		{"march", inverse, small, Options{Method: March, Seed: 1, March: MarchOptions{Points: 8, Iterations: 150, Goal: 1e-4, FloorHalvings: 2}}, 47},
+		{"march", inverse, small, Options{Method: March, Seed: 1, March: MarchOptions{Points: 8, Iterations: 150, Goal: 1e-4, FloorHalvings: 2}, TraceEvery: 50}, 47},
 	}
+	for i := range cases {
+		if cases[i].opts.TraceEvery > 0 {
+			cases[i].opts.Trace = func(TraceStep) {}
+		}
+	}
+	return cases
 }
 
 // sameResult reports how b differs from a, the run never stopped: its loss
@@ -113,10 +120,25 @@ func roundTrip(t *testing.T, c *Checkpoint) *Checkpoint {
 func TestResumeBitForBit(t *testing.T) {
 	for _, tc := range resumeCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
-			fit := func(opts Options) (*Result, error) { return Fit(t.Context(), tc.p, tc.cfg, opts) }
+			// fit runs the case, tracing it; same checks a result against
+			// the run never stopped, trace and all.
+			var traced []TraceStep
+			fit := func(opts Options) (*Result, error) {
+				traced = nil
+				opts.Trace = func(s TraceStep) { traced = append(traced, s) }
+				return Fit(t.Context(), tc.p, tc.cfg, opts)
+			}
 			whole, err := fit(tc.opts)
 			if err != nil {
 				t.Fatal(err)
+			}
+			wholeTrace := traced
+			same := func(what string, res *Result) {
+				t.Helper()
+				sameResult(t, what, whole, res)
+				if !reflect.DeepEqual(traced, wholeTrace) {
+					t.Errorf("%s: %d steps traced, not the %d of the run never stopped", what, len(traced), len(wholeTrace))
+				}
 			}
 			steps := len(whole.Loss) - 1
 			if tc.opts.Method == March {
@@ -135,7 +157,7 @@ func TestResumeBitForBit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sameResult(t, "with a checkpoint at every step", whole, checkpointed)
+			same("with a checkpoint at every step", checkpointed)
 			if len(taken) < steps/tc.every/2 {
 				t.Fatalf("%d checkpoints taken of %d steps", len(taken), steps)
 			}
@@ -147,7 +169,7 @@ func TestResumeBitForBit(t *testing.T) {
 				if err != nil {
 					t.Fatalf("resumed at step %d: %v", c.Epoch(), err)
 				}
-				sameResult(t, "resumed at step "+strconv.Itoa(c.Epoch()), whole, resumed)
+				same("resumed at step "+strconv.Itoa(c.Epoch()), resumed)
 			}
 
 			// Stopped at step k, the run writes a checkpoint; resumed and
@@ -183,7 +205,7 @@ func TestResumeBitForBit(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				sameResult(t, "stopped at step "+strconv.Itoa(c.Epoch()), whole, resumed)
+				same("stopped at step "+strconv.Itoa(c.Epoch()), resumed)
 			}
 		})
 	}
@@ -202,7 +224,7 @@ func restoresWhole(t *testing.T, tc resumeCase, c *Checkpoint) {
 	}
 	var got, want any
 	if opts.Method == March {
-		m := newMarcher(t.Context(), tc.p, cfg, opts)
+		m := newMarcher(t.Context(), tc.p, cfg, opts, nil)
 		if err := m.restore(c.file.March); err != nil {
 			t.Fatal(err)
 		}
@@ -314,6 +336,7 @@ func TestCheckpointRefusesOtherRuns(t *testing.T) {
 		{"hidden", whole.p, Config{Architecture: Architecture{Hidden: []int{7}}}, nil, "Config.Hidden", "6", "7", false},
 		{"seed", whole.p, whole.cfg, func(o *Options) { o.Seed = 4 }, "Options.Seed", "3", "4", false},
 		{"epochs", whole.p, whole.cfg, func(o *Options) { o.Epochs = 61 }, "Options.Epochs", "60", "61", false},
+		{"trace", whole.p, whole.cfg, func(o *Options) { o.TraceEvery = 5 }, "Options.TraceEvery", "4", "5", false},
 		{"refine", whole.p, whole.cfg, func(o *Options) { o.RefinePoints = 3 }, "Options.RefinePoints", "2", "3", false},
 		{"problem", forum, whole.cfg, nil, "Problem.Name", "decay", "forum-final", false},
 		{"method", march.p, march.cfg, func(o *Options) { *o = march.opts }, "Options.Method", "whole", "march", false},

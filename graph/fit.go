@@ -58,8 +58,8 @@ const (
 
 // Options says how to train; the zero value of each field means its
 // default. Method chooses what else is read: March reads March, Whole the
-// fields from Points to Observations; Seed, Workers and Progress serve
-// both.
+// fields from Points to Observations; Seed, Workers, Progress and the trace
+// serve both.
 type Options struct {
 	// Seed drives every random choice (initial weights, random points).
 	Seed uint64
@@ -108,6 +108,12 @@ type Options struct {
 	// as gonum's optimize.Recorder is: an error from it stops training (see
 	// Fit).
 	Progress func(epoch int, loss float64) error
+	// TraceEvery, if positive, has Fit call Trace with the state of
+	// training (see TraceStep) every TraceEvery steps, numbered as
+	// Progress numbers them: for Whole at the initial weights, epoch 0,
+	// too. Taking a trace changes no number of the run; 0 takes none.
+	TraceEvery int
+	Trace      func(TraceStep)
 	// Resume, if not nil, continues the run the checkpoint holds instead
 	// of starting afresh: Fit then gives the result the run would have
 	// given had it never stopped, bit for bit (with the same kernels, see
@@ -308,6 +314,10 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	if opts.Workers < 0 {
 		return nil, fmt.Errorf("graph: %d workers: want 0 (every core) or more", opts.Workers)
 	}
+	trace, err := newTracer(opts)
+	if err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("graph: training not started: %w", err)
 	}
@@ -315,16 +325,25 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	if err != nil {
 		return nil, err
 	}
+	// A fresh run traces its initial weights; a resumed one gives the
+	// steps traced before its checkpoint was taken.
+	var trainErr error
 	if opts.Resume != nil {
 		if err := r.restore(opts.Resume.file.Whole); err != nil {
 			return nil, err
 		}
+		trace.resume(opts.Resume.file.Trace)
+	} else {
+		trainErr = trace.at(r.tr, 0, 0, 0)
 	}
 	ck := newCheckpointer(p, cfg, opts)
 	tr := r.tr
 	// stop is the error that stopped training early, if any.
 	var stop error
 	progress := func(epoch int, loss float64) error {
+		if err := trace.at(tr, epoch, 0, 0); err != nil {
+			return err
+		}
 		stopped := func(how string, err error) {
 			if stop == nil {
 				stop = fmt.Errorf("graph: %s at epoch %d: %w", how, epoch, err)
@@ -339,7 +358,7 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 			stopped("training stopped", err)
 		}
 		if ck.due(stop != nil) {
-			if err := ck.write(epoch, r.state(), nil); err != nil && stop != nil {
+			if err := ck.write(epoch, trace.traced(), r.state(), nil); err != nil && stop != nil {
 				stop = fmt.Errorf("%w (%w)", stop, err)
 			} else if err != nil {
 				stopped("training stopped", err)
@@ -349,7 +368,9 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	}
 	res := &Result{Config: cfg, Options: opts}
 	r.start = time.Now()
-	trainErr := r.run(progress)
+	if trainErr == nil {
+		trainErr = r.run(progress)
+	}
 	res.Seconds = r.elapsed()
 	res.AdamEpochs = tr.AdamEpochs()
 	if res.AdamEpochs > 0 {

@@ -98,6 +98,7 @@ func (tr *Trainer) lbfgsRun(iterations int, stop lbfgsStop, progress func(epoch 
 			copy(tr.best, s.X)
 		}
 		tr.lbfgsLast = LBFGSIteration{Step: s.Step, Evaluations: s.Evaluations}
+		tr.lastStep = LBFGS
 		if progress != nil {
 			return progress(tr.Epochs(), s.F)
 		}

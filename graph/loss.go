@@ -17,7 +17,11 @@ type lossGraph struct {
 	// points holds the solution and its derivatives at t.
 	points residualPoints
 	loss   *G.Node
-	exec   executor
+	// terms are the scalar nodes the loss is the sum of, in the order it
+	// adds them, and termNames their names (see TraceStep.Terms).
+	terms     G.Nodes
+	termNames []string
+	exec      executor
 }
 
 // buildLoss builds the loss of problem p for the network (and the unknown
@@ -37,7 +41,7 @@ func buildLoss(p *problems.Problem, net *Network, unknown map[string]float64, cf
 	if err != nil {
 		return nil, err
 	}
-	if lg.exec, err = newExecutor(cfg.Executor, b.g, lg.loss, lg.params, gs, len(ts), workers); err != nil {
+	if lg.exec, err = newExecutor(cfg.Executor, b.g, lg.loss, lg.params, gs, lg.terms, len(ts), workers); err != nil {
 		return nil, err
 	}
 	return lg, nil
@@ -49,7 +53,6 @@ func (b *builder) lossAndGradient(ts []float64, obs *problems.Observations) (*lo
 	lg := &lossGraph{builder: b, t: b.column("t", ts), params: b.learnables()}
 	b.log.set(StageNetwork, 0, lg.t)
 	start := b.log.size()
-	var terms G.Nodes
 	r, err := b.atCollocation(lg.t)
 	if err != nil {
 		return nil, nil, err
@@ -59,22 +62,25 @@ func (b *builder) lossAndGradient(ts []float64, obs *problems.Observations) (*lo
 	if err != nil {
 		return nil, nil, fmt.Errorf("graph: residual: %w", err)
 	}
-	terms = append(terms, res...)
+	lg.terms = append(lg.terms, res...)
+	for _, v := range b.p.Vars {
+		lg.termNames = append(lg.termNames, "residual_"+v)
+	}
 	if b.cfg.IC == SoftIC {
 		ic, err := b.initialConditionLoss()
 		if err != nil {
 			return nil, nil, fmt.Errorf("graph: initial condition: %w", err)
 		}
-		terms = append(terms, ic)
+		lg.terms, lg.termNames = append(lg.terms, ic), append(lg.termNames, "ic")
 	}
 	if obs != nil && len(obs.T) > 0 {
 		data, err := b.dataLoss(obs)
 		if err != nil {
 			return nil, nil, fmt.Errorf("graph: data misfit: %w", err)
 		}
-		terms = append(terms, data)
+		lg.terms, lg.termNames = append(lg.terms, data), append(lg.termNames, "data")
 	}
-	if lg.loss, err = sumAll(terms); err != nil {
+	if lg.loss, err = sumAll(lg.terms); err != nil {
 		return nil, nil, err
 	}
 	b.log.mark(start, StageLoss, noLayer)

@@ -217,6 +217,7 @@ type marcher struct {
 	opts     MarchOptions
 	workers  int
 	progress func(epoch int, loss float64) error
+	trace    *tracer
 	ck       *checkpointer
 	src      *rand.PCG
 	rng      *rand.Rand
@@ -272,14 +273,19 @@ func fitMarch(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	if err := supported(p); err != nil {
 		return nil, err
 	}
+	trace, err := newTracer(opts)
+	if err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("graph: training not started: %w", err)
 	}
-	m := newMarcher(ctx, p, cfg, opts)
+	m := newMarcher(ctx, p, cfg, opts, trace)
 	if opts.Resume != nil {
 		if err := m.restore(opts.Resume.file.March); err != nil {
 			return nil, err
 		}
+		trace.resume(opts.Resume.file.Trace)
 	}
 	m.start = time.Now()
 	runErr := m.run()
@@ -301,7 +307,6 @@ func fitMarch(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 			return nil, err
 		}
 	}
-	var err error
 	if res.Model, err = newPiecewise(solved, m.windows); err != nil {
 		return nil, err
 	}
@@ -312,11 +317,12 @@ func fitMarch(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 }
 
 // newMarcher returns a fresh March run of p with cfg and opts, which have
-// their defaults: at the domain's start, with the first window's length.
-func newMarcher(ctx context.Context, p *problems.Problem, cfg Config, opts Options) *marcher {
+// their defaults, traced by trace: at the domain's start, with the first
+// window's length.
+func newMarcher(ctx context.Context, p *problems.Problem, cfg Config, opts Options, trace *tracer) *marcher {
 	src := newSource(opts.Seed)
 	m := &marcher{ctx: ctx, p: p, cfg: cfg, opts: opts.March, workers: opts.Workers, progress: opts.Progress,
-		ck: newCheckpointer(p, cfg, opts), src: src, rng: rand.New(src), t: p.T0, h: opts.March.FirstWindow * (p.T1 - p.T0),
+		trace: trace, ck: newCheckpointer(p, cfg, opts), src: src, rng: rand.New(src), t: p.T0, h: opts.March.FirstWindow * (p.T1 - p.T0),
 		y: slices.Clone(p.Y0), dy: slices.Clone(p.DY0), firstTry: true}
 	m.sc = scales{y: maxAbs(m.y), dy: maxAbs(m.dy)}
 	return m
@@ -559,9 +565,7 @@ func (m *marcher) fitWindow(wp *problems.Problem, tr *Trainer, stop float64) (*N
 	// tiny gradients from the start.
 	rms := stop / (wp.T1 - wp.T0)
 	rule := lbfgsStop{Tol: marchTol, Window: m.opts.Stall, Target: rms * rms}
-	// A trace of every iteration (issue 15) reads tr.LastLBFGSIteration
-	// here.
-	err := tr.lbfgsRun(m.opts.Iterations, rule, func(int, float64) error { return m.iterated(tr.history[len(tr.history)-1]) })
+	err := tr.lbfgsRun(m.opts.Iterations, rule, func(int, float64) error { return m.iterated(tr) })
 	m.loss = append(m.loss, tr.history...)
 	if err != nil {
 		return nil, 0, 0, err
@@ -570,11 +574,17 @@ func (m *marcher) fitWindow(wp *problems.Problem, tr *Trainer, stop float64) (*N
 }
 
 // iterated is called after every L-BFGS iteration of the run, with the
-// loss after it: it counts the iteration, calls the caller's progress and
-// stops training when ctx is done or progress returns an error; it takes a
-// checkpoint when one is due, and always when training stops.
-func (m *marcher) iterated(loss float64) error {
+// trainer that took it: it counts the iteration, traces it when due (the
+// window being the attempt under way, the network the one tr trains on
+// top of the frozen ones), calls the caller's progress and stops training
+// when ctx is done or progress returns an error; it takes a checkpoint
+// when one is due, and always when training stops.
+func (m *marcher) iterated(tr *Trainer) error {
 	m.iterations++
+	if err := m.trace.at(tr, m.iterations, len(m.attempts)+1, len(tr.cfg.base)+1); err != nil {
+		return err
+	}
+	loss := tr.history[len(tr.history)-1]
 	stopped := func(how string, err error) {
 		if m.stop == nil {
 			m.stop = fmt.Errorf("graph: %s at iteration %d (%s = %g, %d windows accepted): %w", how, m.iterations, m.p.Indep, m.t, len(m.windows), err)
@@ -589,7 +599,7 @@ func (m *marcher) iterated(loss float64) error {
 		stopped("training stopped", err)
 	}
 	if m.ck.due(m.stop != nil) {
-		if err := m.ck.write(m.iterations, nil, m.state()); err != nil && m.stop != nil {
+		if err := m.ck.write(m.iterations, m.trace.traced(), nil, m.state()); err != nil && m.stop != nil {
 			m.stop = fmt.Errorf("%w (%w)", m.stop, err)
 		} else if err != nil {
 			stopped("training stopped", err)

@@ -63,6 +63,11 @@ type Trainer struct {
 	// function), or nil; changing the weights or the points ends it.
 	lbfgs     *lbfgsState
 	lbfgsLast LBFGSIteration
+	// lastStep is the optimiser of the last step; traceGrad and slopes
+	// are Trace's gradient buffer and dead-unit graph.
+	lastStep  Optimizer
+	traceGrad []float64
+	slopes    *slopeGraph
 }
 
 // NewTrainer prepares to train net (which it copies) on problem p at the
@@ -180,6 +185,7 @@ func (tr *Trainer) Adam(epochs int, progress func(epoch int, loss float64) error
 		copy(tr.lastGood, tr.x)
 		tr.adam.step(tr.x, tr.grad)
 		tr.adamSteps++
+		tr.lastStep = Adam
 		tr.fresh = false
 		tr.lbfgs = nil
 		if err := tr.evaluate(); err != nil {

@@ -22,9 +22,10 @@ type trainerState struct {
 	AdamIter     int
 	AdamM, AdamV []float64
 	// LBFGS is the L-BFGS run under way, or nil; LBFGSLast describes the
-	// last L-BFGS iteration.
+	// last L-BFGS iteration, LastStep names the optimiser of the last step.
 	LBFGS     *lbfgsState
 	LBFGSLast LBFGSIteration
+	LastStep  Optimizer
 }
 
 // state returns a copy of the trainer's state.
@@ -32,7 +33,7 @@ func (tr *Trainer) state() *trainerState {
 	return &trainerState{X: slices.Clone(tr.x), Grad: slices.Clone(tr.grad), LastGood: slices.Clone(tr.lastGood),
 		Best: slices.Clone(tr.best), BestLoss: tr.bestLoss, History: slices.Clone(tr.history), AdamSteps: tr.adamSteps,
 		Fresh: tr.fresh, Moved: tr.moved, AdamIter: tr.adam.iter, AdamM: slices.Clone(tr.adam.m), AdamV: slices.Clone(tr.adam.v),
-		LBFGS: tr.lbfgs.clone(), LBFGSLast: tr.lbfgsLast}
+		LBFGS: tr.lbfgs.clone(), LBFGSLast: tr.lbfgsLast, LastStep: tr.lastStep}
 }
 
 // setState puts the trainer, which trains the network, problem and points
@@ -46,7 +47,7 @@ func (tr *Trainer) setState(st *trainerState) {
 	tr.history = slices.Clone(st.History)
 	tr.adamSteps, tr.fresh, tr.moved = st.AdamSteps, st.Fresh, st.Moved
 	tr.adam.iter, tr.adam.m, tr.adam.v = st.AdamIter, slices.Clone(st.AdamM), slices.Clone(st.AdamV)
-	tr.lbfgs, tr.lbfgsLast = st.LBFGS.clone(), st.LBFGSLast
+	tr.lbfgs, tr.lbfgsLast, tr.lastStep = st.LBFGS.clone(), st.LBFGSLast, st.LastStep
 }
 
 // check reports what keeps st from being the state of a trainer of n

@@ -182,6 +182,7 @@ var checkpointKeys = map[string]string{
 	"Options.ResampleEvery": "resample", "Options.RefineEvery": "refine", "Options.RefinePoints": "refine-points",
 	"Options.Stages": "stages", "Options.Optimizer": "optimizer", "Options.Epochs": "epochs", "Options.LearningRate": "lr",
 	"Options.LBFGSIterations": "lbfgs-iters", "Options.LBFGSTolerance": "lbfgs-tol", "Options.Seed": "seed",
+	"Options.TraceEvery": "trace",
 	// pinn solve's equation.
 	"Problem.Vars": "vars", "Problem.Order": "order", "Problem.RHS": "rhs", "Problem.Params": "param",
 	"Problem.Unknown": "param", "Problem.T0": "t0", "Problem.T1": "t1", "Problem.Y0": "y0", "Problem.DY0": "dy0",

@@ -39,14 +39,14 @@ func checkpointEpoch(path string) int {
 }
 
 // results reads what a run wrote that must not depend on its having been
-// stopped: loss.csv, solution.csv, the saved model, and result.json but
-// for its times.
+// stopped: loss.csv, solution.csv, trace.csv (if traced), the saved model,
+// and result.json but for its times.
 func results(t *testing.T, dir string) map[string]any {
 	t.Helper()
 	got := map[string]any{}
-	for _, f := range []string{"run/loss.csv", "run/solution.csv", "m.json"} {
+	for _, f := range []string{"run/loss.csv", "run/solution.csv", "m.json", "run/trace.csv"} {
 		b, err := os.ReadFile(filepath.Join(dir, f))
-		if err != nil {
+		if err != nil && f != "run/trace.csv" {
 			t.Fatal(err)
 		}
 		got[f] = string(b)
@@ -67,7 +67,7 @@ func results(t *testing.T, dir string) map[string]any {
 
 // TestKillAndResume runs a whole-domain run (Adam then L-BFGS, random
 // points drawn afresh and refined, so that the sampler's state matters)
-// and a marched run: once never stopped, and once with a checkpoint every
+// and a marched run, traced: once never stopped, and once with a checkpoint every
 // 20 ms, stopped twice (once in Adam and once in L-BFGS; twice on the way
 // when marching) with SIGKILL or SIGTERM at a random moment after the
 // checkpoint passed an epoch, and each time started again with the same
@@ -87,7 +87,7 @@ func TestKillAndResume(t *testing.T) {
 		{"whole", []string{"train", "decay", "--hidden", "16,16", "--optimizer", "adam+lbfgs", "--epochs", "10000", "--lbfgs-iters", "20000",
 			"--lbfgs-tol", "1e-16", "--sampling", "uniform", "--resample", "500", "--refine", "300", "--points", "40"},
 			[]stop{{syscall.SIGKILL, 0.3, 0}, {syscall.SIGKILL, 1, 0.3}}},
-		{"march", []string{"train", "lotka-volterra", "--goal", "1e-5"},
+		{"march", []string{"train", "lotka-volterra", "--goal", "1e-5", "--trace", "1000"},
 			[]stop{{syscall.SIGTERM, 0, 0.25}, {syscall.SIGKILL, 0, 0.6}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

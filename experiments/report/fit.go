@@ -60,8 +60,17 @@ type Fit struct {
 	// Agrees says rel_l2 <= Tol.
 	Tol    Number `json:"tol"`
 	Agrees bool   `json:"agrees"`
+	// Trace holds the steps of a traced run (see SetTrace).
+	Trace []TraceRow `json:"trace,omitempty"`
 
-	res *graph.Result
+	res   *graph.Result
+	trace *Trace
+}
+
+// SetTrace adds the trace of the run: to the JSON, and to the files
+// (TraceFiles).
+func (r *Fit) SetTrace(t Trace) {
+	r.trace, r.Trace = &t, t.Rows()
 }
 
 // MarchFit summarises how March found a solution (graph.MarchRecord).
@@ -350,8 +359,9 @@ func (e *FilesError) Unwrap() error { return e.Err }
 
 // WriteFiles writes the fit's files into dir: solution.csv (t, then per
 // variable predicted, reference and abs_err on the scoring grid), loss.csv
-// (epoch, loss), result.json (the summary), solution.png and loss.png. A
-// failure is a *FilesError.
+// (epoch, loss), result.json (the summary), solution.png and loss.png; for
+// a traced run, trace.csv and trace.png too (see Trace). A failure is a
+// *FilesError.
 func (r Fit) WriteFiles(dir string) error {
 	res := r.res
 	p, s := res.Model.Problem(), res.Score
@@ -372,10 +382,7 @@ func (r Fit) WriteFiles(dir string) error {
 		}
 		rows[k] = row
 	}
-	files := []struct {
-		name  string
-		write func(path string) error
-	}{
+	files := []namedFile{
 		{"solution.csv", func(path string) error { return WriteCSV(path, header, rows) }},
 		{"loss.csv", func(path string) error { return WriteCSV(path, []string{"epoch", "loss"}, lossRows(res.Loss)) }},
 		{"solution.png", func(path string) error {
@@ -390,6 +397,10 @@ func (r Fit) WriteFiles(dir string) error {
 		}},
 		{"result.json", func(path string) error { return WriteJSON(path, r) }},
 	}
+	if t := r.trace; t != nil {
+		files = append(files, namedFile{TraceFiles[0], t.WriteCSV},
+			namedFile{TraceFiles[1], func(path string) error { return t.WritePNG(path, p.Name+": trace") }})
+	}
 	var written []string
 	for _, f := range files {
 		if err := f.write(filepath.Join(dir, f.name)); err != nil {
@@ -398,6 +409,12 @@ func (r Fit) WriteFiles(dir string) error {
 		written = append(written, f.name)
 	}
 	return nil
+}
+
+// namedFile is a file WriteFiles writes: its name and how.
+type namedFile struct {
+	name  string
+	write func(path string) error
 }
 
 func lossRows(loss []float64) [][]float64 {
