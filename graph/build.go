@@ -32,6 +32,9 @@ type builder struct {
 	log *stageLog
 	// base are the frozen networks of Config.base, as constant nodes.
 	base []frozen
+	// trials are the trial solutions that meet hard conditions, one per
+	// variable; nil when the conditions are soft.
+	trials []trialPlan
 }
 
 // frozen is a network whose weights are constants of the graph, and the
@@ -57,6 +60,9 @@ func newBuilder(p *problems.Problem, net *Network, cfg Config, unknown map[strin
 		return nil, err
 	}
 	b := &builder{g: G.NewGraph(), p: p, cfg: cfg, net: net}
+	if cfg.IC == HardIC {
+		b.trials = trialPlans(p)
+	}
 	b.w, b.b, b.wOut, b.bOut = b.layers("", net)
 	for k, sn := range cfg.base {
 		if err := sn.Network.Validate(); err != nil {
@@ -103,20 +109,14 @@ func (b *builder) layers(prefix string, net *Network) (w, bias, wOut, bOut []*G.
 }
 
 // ErrUnsupported is wrapped by the error for a problem graph cannot build
-// yet: boundary conditions away from t0, parameter ranges, or initial
-// values given otherwise than one number per state (problems.Definition's
-// Y0 and DY0).
+// yet: one with parameter ranges.
 var ErrUnsupported = errors.New("graph: not supported yet")
 
 // supported reports what keeps graph from building p.
 func supported(p *problems.Problem) error {
 	switch {
-	case p.IsBoundaryValue():
-		return fmt.Errorf("%w: %s has boundary conditions away from %s = %g", ErrUnsupported, p.Name, p.Indep, p.T0)
 	case p.IsFamily():
 		return fmt.Errorf("%w: %s has parameter ranges (%s)", ErrUnsupported, p.Name, strings.Join(p.RangeNames(), ", "))
-	case len(p.Y0) != len(p.Vars) || p.Order == 2 && len(p.DY0) != len(p.Vars):
-		return fmt.Errorf("%w: %s: the initial conditions must give every state a number", ErrUnsupported, p.Name)
 	}
 	return nil
 }
@@ -256,37 +256,6 @@ func (b *builder) baseHidden(t jet) ([]jet, error) {
 		hs[k] = h
 	}
 	return hs, nil
-}
-
-// trial builds the hard-constrained trial solution of variable i from the
-// network output n:
-//
-//	y = y0 + (t - t0) n                     (first order)
-//	y = y0 + y0' (t - t0) + (t - t0)^2 n    (second order)
-func (b *builder) trial(t, n jet, i int) (jet, error) {
-	tau, err := jetAffine(t, 1, -b.p.T0)
-	if err != nil {
-		return jet{}, err
-	}
-	if b.p.Order == 2 {
-		if tau, err = jetMul(tau, tau); err != nil {
-			return jet{}, err
-		}
-	}
-	y, err := jetMul(tau, n)
-	if err != nil {
-		return jet{}, err
-	}
-	if b.p.Order == 2 && b.p.DY0[i] != 0 {
-		lin, err := jetAffine(t, b.p.DY0[i], -b.p.DY0[i]*b.p.T0)
-		if err != nil {
-			return jet{}, err
-		}
-		if y, err = jetAdd(y, lin); err != nil {
-			return jet{}, err
-		}
-	}
-	return jetAffine(y, 1, b.p.Y0[i])
 }
 
 // values builds the trial solution's values at the points of t.

@@ -65,7 +65,11 @@ func BenchmarkCheckpoint(b *testing.B) {
 				return &Checkpoint{file: checkpointFile{Run: ck.run, Kernels: ck.kernels, Epoch: c.Epoch(), Whole: c.file.Whole, March: c.file.March}}
 			}
 			if opts.Method == March {
-				m := newMarcher(b.Context(), bb.p, cfg, opts, nil)
+				y0, dy0, err := initialState(bb.p)
+				if err != nil {
+					b.Fatal(err)
+				}
+				m := newMarcher(b.Context(), bb.p, cfg, opts, nil, y0, dy0)
 				if err := m.restore(c.file.March); err != nil {
 					b.Fatal(err)
 				}

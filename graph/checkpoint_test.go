@@ -30,13 +30,19 @@ type resumeCase struct {
 // traced (the steps traced before a checkpoint must come again): whole-domain
 // runs with Adam then L-BFGS, time stages, random and Sobol points that
 // are drawn again and refined (the random source, the Sobol index and the
-// count of fresh candidate sets), and a march that rejects windows, halves
+// count of fresh candidate sets), a boundary-value problem trained with
+// its output scaled and 3 correction networks on top (measured: all 3
+// kept), and a march that rejects windows, halves
 // them, trains correction networks, accepts its best attempt over budget
 // after two halvings and grows the windows again (a 6-unit network with 8
 // points and 150 iterations on y' = 1/y, measured: 6 attempts, 950
 // iterations).
 func resumeCases(t *testing.T) []resumeCase {
 	decay, err := problems.Builtin("decay")
+	if err != nil {
+		t.Fatal(err)
+	}
+	robin, err := problems.Builtin("robin")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,6 +56,8 @@ func resumeCases(t *testing.T) []resumeCase {
 			Epochs: 40, LBFGSIterations: 40, Sampling: problems.SampleSobol, RefineEvery: 7, RefinePoints: 3}, 7},
 		{"whole/grid-refine-lbfgs", decay, Config{Architecture: small.Architecture, IC: HardIC}, Options{Method: Whole, Seed: 5, Points: 12,
 			Optimizer: AdamThenLBFGS, Epochs: 30, LBFGSIterations: 50, RefineEvery: 6}, 6},
+		{"whole/boundary-corrections", robin, Config{Architecture: small.Architecture, IC: HardIC, ScaleInput: true}, Options{Method: Whole, Seed: 1,
+			Optimizer: LBFGS, LBFGSIterations: 40, ScaleOutput: true, Corrections: 3}, 7},
 		{"march", inverse, small, Options{Method: March, Seed: 1, March: MarchOptions{Points: 8, Iterations: 150, Goal: 1e-4, FloorHalvings: 2}, TraceEvery: 50}, 47},
 	}
 	for i := range cases {
@@ -92,8 +100,8 @@ func sameResult(t *testing.T, what string, a, b *Result) {
 		t.Errorf("%s: %d points after %d Adam epochs, want %d after %d", what, len(b.Points), b.AdamEpochs, len(a.Points), a.AdamEpochs)
 	case a.Score.RelL2 != b.Score.RelL2 || a.Score.MaxAbsErr != b.Score.MaxAbsErr || a.Score.MaxAbsDerivErr != b.Score.MaxAbsDerivErr:
 		t.Errorf("%s: score %+v, want %+v", what, b.Score, a.Score)
-	case !reflect.DeepEqual(a.March, b.March):
-		t.Errorf("%s: the march record differs", what)
+	case !reflect.DeepEqual(a.March, b.March) || a.Corrections != b.Corrections:
+		t.Errorf("%s: the march record or the corrections kept differ", what)
 	}
 }
 
@@ -133,6 +141,9 @@ func TestResumeBitForBit(t *testing.T) {
 				t.Fatal(err)
 			}
 			wholeTrace := traced
+			if tc.opts.Corrections > 0 && whole.Corrections != tc.opts.Corrections {
+				t.Fatalf("%d corrections kept of %d: the test would not resume every one", whole.Corrections, tc.opts.Corrections)
+			}
 			same := func(what string, res *Result) {
 				t.Helper()
 				sameResult(t, what, whole, res)
@@ -224,7 +235,11 @@ func restoresWhole(t *testing.T, tc resumeCase, c *Checkpoint) {
 	}
 	var got, want any
 	if opts.Method == March {
-		m := newMarcher(t.Context(), tc.p, cfg, opts, nil)
+		y0, dy0, err := initialState(tc.p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := newMarcher(t.Context(), tc.p, cfg, opts, nil, y0, dy0)
 		if err := m.restore(c.file.March); err != nil {
 			t.Fatal(err)
 		}

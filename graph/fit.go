@@ -31,7 +31,8 @@ func Methods() []Method { return []Method{March, Whole} }
 
 // DefaultMethod is the method of Options whose Method is "", except for
 // problems with unknown parameters or observations, which March cannot
-// learn from: those default to Whole.
+// learn from, and problems it cannot start (see CanMarch), such as
+// boundary-value problems: those default to Whole.
 const DefaultMethod = March
 
 // Optimizer names the optimisers Fit runs, in order.
@@ -98,6 +99,19 @@ type Options struct {
 	Stages int
 	// Observations are the data of an inverse problem, or nil.
 	Observations *problems.Observations
+	// ScaleOutput multiplies the network's output by the size of what it
+	// has to learn: the larger of the root mean squares of the ODE
+	// residual (at the collocation points) and of the conditions'
+	// residuals, of the trial solution with no network.
+	ScaleOutput bool
+	// Corrections is how many correction networks are trained with
+	// L-BFGS after the first network, each on top of the ones before it,
+	// frozen, with its output scaled by the size of the residual they
+	// leave (Wang and Lai, "Multi-stage neural networks", J. Comput.
+	// Phys. 2024), as March corrects a window. One that does not lower the
+	// loss is dropped, and ends the corrections. Not for unknown
+	// parameters.
+	Corrections int
 	// Workers is how many goroutines the Compiled executor runs the tiles
 	// of collocation points on; 0 means runtime.GOMAXPROCS(0). Callers that
 	// run several fits at once divide the cores between them with it. The
@@ -143,7 +157,7 @@ const DefaultCheckpointEvery = time.Minute
 func (o Options) WithDefaults(p *problems.Problem) Options {
 	if o.Method == "" {
 		o.Method = DefaultMethod
-		if len(p.Unknown) > 0 || o.Observations != nil {
+		if len(p.Unknown) > 0 || o.Observations != nil || CanMarch(p) != nil {
 			o.Method = Whole
 		}
 	}
@@ -195,7 +209,10 @@ type Result struct {
 	// when training was stopped (see Fit), those of the lowest loss
 	// recorded since the collocation points last moved.
 	Model *Model
-	// Loss[k] is the loss after k steps (Adam epochs and L-BFGS iterations).
+	// Loss[k] is the loss after k steps (Adam epochs and L-BFGS
+	// iterations, those of the corrections kept too); for March, the loss
+	// history of every network trained, one after another, each from its
+	// initial loss.
 	Loss []float64
 	// AdamEpochs is how many of those steps were Adam's.
 	AdamEpochs int
@@ -208,6 +225,9 @@ type Result struct {
 	Score Score
 	// March records how March found the solution; nil for Whole.
 	March *MarchRecord
+	// Corrections is how many correction networks Whole kept (see
+	// Options.Corrections).
+	Corrections int
 }
 
 // wholeOnly names the first field of o or cfg that only whole-domain
@@ -229,6 +249,8 @@ func (o Options) wholeOnly(cfg Config) string {
 		{"Options.RefinePoints", o.RefinePoints != 0},
 		{"Options.Stages", o.Stages > 1},
 		{"Options.Observations", o.Observations != nil},
+		{"Options.ScaleOutput", o.ScaleOutput},
+		{"Options.Corrections", o.Corrections != 0},
 		{"Config.Derivative " + string(cfg.Derivative), cfg.Derivative != "" && cfg.Derivative != Symbolic},
 		{"Config.FDStep", cfg.FDStep != 0},
 		{"Config.IC " + string(cfg.IC), cfg.IC == SoftIC},
@@ -308,8 +330,11 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	if opts.Points < 2 {
 		return nil, fmt.Errorf("graph: %d collocation points: need at least 2", opts.Points)
 	}
-	if opts.Epochs < 0 || opts.LBFGSIterations < 0 || opts.Stages < 1 {
-		return nil, fmt.Errorf("graph: %d epochs, %d L-BFGS iterations, %d stages", opts.Epochs, opts.LBFGSIterations, opts.Stages)
+	if opts.Epochs < 0 || opts.LBFGSIterations < 0 || opts.Stages < 1 || opts.Corrections < 0 {
+		return nil, fmt.Errorf("graph: %d epochs, %d L-BFGS iterations, %d stages, %d corrections", opts.Epochs, opts.LBFGSIterations, opts.Stages, opts.Corrections)
+	}
+	if opts.Corrections > 0 && len(p.Unknown) > 0 {
+		return nil, errCorrectionsUnknown
 	}
 	if opts.Workers < 0 {
 		return nil, fmt.Errorf("graph: %d workers: want 0 (every core) or more", opts.Workers)
@@ -366,9 +391,9 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 		}
 		return stop
 	}
-	res := &Result{Config: cfg, Options: opts}
+	res := &Result{Config: r.cfg, Options: opts}
 	r.start = time.Now()
-	if trainErr == nil {
+	if trainErr == nil && r.corr == nil {
 		trainErr = r.run(progress)
 	}
 	res.Seconds = r.elapsed()
@@ -385,6 +410,13 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	}
 	res.Points = r.c.points
 	res.Model, res.Loss = tr.Model(), tr.Loss()
+	if trainErr == nil && opts.Corrections > 0 {
+		stopped := func(err error) bool { return err == stop }
+		if res.Corrections, trainErr = r.correct(res, progress, stopped); trainErr != nil && !stopped(trainErr) {
+			return nil, trainErr
+		}
+		res.Seconds = r.elapsed()
+	}
 	if res.Score, err = res.Model.Evaluate(p.Grid(opts.Points)); err != nil {
 		return nil, err
 	}
@@ -406,6 +438,9 @@ type wholeRun struct {
 	tr   *Trainer
 	// stage is the time stage being trained, 1 to Options.Stages.
 	stage int
+	// corr is the correction phase (Options.Corrections), nil until the
+	// stages are done.
+	corr *correcting
 	// seconds is the training time before this call of Fit (a resumed
 	// run's), start when this call's began; adamSeconds is the time of
 	// the Adam epochs, this call's too.
@@ -431,6 +466,11 @@ func newWholeRun(p *problems.Problem, cfg Config, opts Options) (*wholeRun, erro
 	c := &collocation{p: p, opts: opts, sampler: p.NewSampler(opts.Sampling, rng)}
 	c.points = c.sampler.Points(opts.Points)
 	c.end = c.stageEnd(1)
+	if opts.ScaleOutput {
+		if cfg.outputScale, err = scaleBefore(p, cfg, c.points); err != nil {
+			return nil, err
+		}
+	}
 	tr, err := NewTrainer(p, net, cfg, c.inWindow(), opts)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 
 	"pinn/problems"
 
@@ -29,8 +30,10 @@ type lossGraph struct {
 // FDForward), with observations obs for inverse problems (nil for none), run
 // by cfg.Executor on the given number of workers (Options.Workers):
 //
-//	L = sum_i reduce((D y_i - f_i)^2) + w_ic sum_i |y_i(t0) - y0_i|^2 (+ |y_i'(t0) - dy0_i|^2)
-//	    + w_data sum_i mean((y_i(t_k) - obs_ik)^2)
+//	L = sum_i reduce((D y_i - f_i)^2) + w_ic sum_k c_k^2 + w_data sum_i mean((y_i(t_k) - obs_ik)^2)
+//
+// where c_k is the residual of condition k (y_i(t0) - y0_i for an initial
+// value), over the conditions the trial solution does not meet.
 func buildLoss(p *problems.Problem, net *Network, unknown map[string]float64, cfg Config, ts []float64, obs *problems.Observations, workers int) (*lossGraph, error) {
 	cfg = cfg.withDefaults(p.Order)
 	b, err := newBuilder(p, net, cfg, unknown)
@@ -66,12 +69,16 @@ func (b *builder) lossAndGradient(ts []float64, obs *problems.Observations) (*lo
 	for _, v := range b.p.Vars {
 		lg.termNames = append(lg.termNames, "residual_"+v)
 	}
-	if b.cfg.IC == SoftIC {
-		ic, err := b.initialConditionLoss()
-		if err != nil {
-			return nil, nil, fmt.Errorf("graph: initial condition: %w", err)
+	cond, err := b.conditionLoss()
+	if err != nil {
+		return nil, nil, fmt.Errorf("graph: condition: %w", err)
+	}
+	if cond != nil {
+		name := "ic"
+		if b.p.IsBoundaryValue() {
+			name = "bc"
 		}
-		lg.terms, lg.termNames = append(lg.terms, ic), append(lg.termNames, "ic")
+		lg.terms, lg.termNames = append(lg.terms, cond), append(lg.termNames, name)
 	}
 	if obs != nil && len(obs.T) > 0 {
 		data, err := b.dataLoss(obs)
@@ -95,14 +102,8 @@ func (b *builder) lossAndGradient(ts []float64, obs *problems.Observations) (*lo
 
 // residuals builds D y_i - f_i(t, y, y') for each variable.
 func (b *builder) residuals(r residualPoints) (G.Nodes, error) {
-	env := exprEnv{nodes: map[string]*G.Node{b.p.Indep: r.t}, consts: map[string]float64{}}
-	for k, v := range b.p.Params {
-		env.consts[k] = v
-	}
-	for i, k := range b.p.Unknown {
-		delete(env.consts, k)
-		env.nodes[k] = b.unknown[i]
-	}
+	env := b.paramEnv()
+	env.nodes[b.p.Indep] = r.t
 	for i, v := range b.p.Vars {
 		env.nodes[v] = r.y[i]
 		if b.p.Order == 2 {
@@ -124,6 +125,20 @@ func (b *builder) residuals(r residualPoints) (G.Nodes, error) {
 		}
 	}
 	return res, nil
+}
+
+// paramEnv returns the meaning of the problem's parameters in expressions:
+// the known ones as numbers, the unknown ones as their nodes.
+func (b *builder) paramEnv() exprEnv {
+	env := exprEnv{nodes: map[string]*G.Node{}, consts: map[string]float64{}}
+	for k, v := range b.p.Params {
+		env.consts[k] = v
+	}
+	for i, k := range b.p.Unknown {
+		delete(env.consts, k)
+		env.nodes[k] = b.unknown[i]
+	}
+	return env
 }
 
 // residualLoss builds reduce((D y_i - f_i(t, y, y'))^2) for each variable.
@@ -150,37 +165,74 @@ func (b *builder) residualLoss(r residualPoints) (G.Nodes, error) {
 	return terms, nil
 }
 
-// initialConditionLoss builds w_ic sum_i (y_i(t0) - y0_i)^2, plus the slopes'
-// misfit for second-order problems.
-func (b *builder) initialConditionLoss() (*G.Node, error) {
-	t0 := b.column("t0", []float64{b.p.T0})
-	b.log.set(StageNetwork, 0, t0)
-	ys, dys, err := b.atPoints(t0, b.p.Order == 2)
-	if err != nil {
-		return nil, err
-	}
-	var terms G.Nodes
-	misfit := func(n *G.Node, want float64) error {
-		d, err := G.Sub(n, G.NewConstant(want))
-		if err == nil {
-			var sq *G.Node
-			if sq, err = G.Square(d); err == nil {
-				var s *G.Node
-				s, err = G.Sum(sq)
-				terms = append(terms, s)
-			}
+// conditionLoss builds w_ic sum_k c_k^2 over the problem's conditions that
+// the trial solution does not meet (all of them when they are soft), c_k
+// being the residual of condition k (lhs - rhs) with the network's values
+// and slopes at the condition's points. It returns nil when the trial
+// solution meets every condition.
+func (b *builder) conditionLoss() (*G.Node, error) {
+	met := hardConditions(b.trials)
+	var conds []problems.Condition
+	for k, c := range b.p.Conditions() {
+		if !met[k] {
+			conds = append(conds, c)
 		}
-		return err
 	}
-	for i := range b.p.Vars {
-		if err := misfit(ys[i], b.p.Y0[i]); err != nil {
+	if len(conds) == 0 {
+		return nil, nil
+	}
+	// The points, in order of first appearance, and whether a slope is
+	// wanted at each.
+	var points []float64
+	slopes := map[float64]bool{}
+	for _, c := range conds {
+		for _, v := range c.Values {
+			if !slices.Contains(points, v.At) {
+				points = append(points, v.At)
+			}
+			slopes[v.At] = slopes[v.At] || v.Deriv == 1
+		}
+	}
+	env := b.paramEnv()
+	type atPoint struct{ ys, dys []*G.Node }
+	at := map[float64]atPoint{}
+	for _, pt := range points {
+		name := "t_bc"
+		switch pt {
+		case b.p.T0:
+			name = "t0"
+		case b.p.T1:
+			name = "t1"
+		}
+		t := b.column(name, []float64{pt})
+		b.log.set(StageNetwork, 0, t)
+		ys, dys, err := b.atPoints(t, slopes[pt])
+		if err != nil {
 			return nil, err
 		}
-		if b.p.Order == 2 {
-			if err := misfit(dys[i], b.p.DY0[i]); err != nil {
-				return nil, err
+		at[pt] = atPoint{ys, dys}
+	}
+	var terms G.Nodes
+	for _, c := range conds {
+		for _, v := range c.Values {
+			env.nodes[v.Name] = at[v.At].ys[v.Var]
+			if v.Deriv == 1 {
+				env.nodes[v.Name] = at[v.At].dys[v.Var]
 			}
 		}
+		r, err := buildExpr(c.Residual, env)
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", c.Text, err)
+		}
+		sq, err := G.Square(r)
+		if err != nil {
+			return nil, err
+		}
+		s, err := G.Sum(sq)
+		if err != nil {
+			return nil, err
+		}
+		terms = append(terms, s)
 	}
 	return weighted(b.cfg.ICWeight, terms)
 }

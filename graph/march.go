@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"time"
 
 	"pinn/problems"
+	"pinn/problems/expr"
 )
 
 // The defaults of MarchOptions' zero fields that the command line shows;
@@ -277,10 +277,14 @@ func fitMarch(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	if err != nil {
 		return nil, err
 	}
+	y0, dy0, err := initialState(p)
+	if err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("graph: training not started: %w", err)
 	}
-	m := newMarcher(ctx, p, cfg, opts, trace)
+	m := newMarcher(ctx, p, cfg, opts, trace, y0, dy0)
 	if opts.Resume != nil {
 		if err := m.restore(opts.Resume.file.March); err != nil {
 			return nil, err
@@ -317,15 +321,63 @@ func fitMarch(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 }
 
 // newMarcher returns a fresh March run of p with cfg and opts, which have
-// their defaults, traced by trace: at the domain's start, with the first
-// window's length.
-func newMarcher(ctx context.Context, p *problems.Problem, cfg Config, opts Options, trace *tracer) *marcher {
+// their defaults, traced by trace: at the domain's start, where the state
+// is y0 and dy0 (see initialState), with the first window's length.
+func newMarcher(ctx context.Context, p *problems.Problem, cfg Config, opts Options, trace *tracer, y0, dy0 []float64) *marcher {
 	src := newSource(opts.Seed)
 	m := &marcher{ctx: ctx, p: p, cfg: cfg, opts: opts.March, workers: opts.Workers, progress: opts.Progress,
 		trace: trace, ck: newCheckpointer(p, cfg, opts), src: src, rng: rand.New(src), t: p.T0, h: opts.March.FirstWindow * (p.T1 - p.T0),
-		y: slices.Clone(p.Y0), dy: slices.Clone(p.DY0), firstTry: true}
+		y: y0, dy: dy0, firstTry: true}
 	m.sc = scales{y: maxAbs(m.y), dy: maxAbs(m.dy)}
 	return m
+}
+
+// ErrCannotMarch is wrapped by the error for a problem March cannot solve:
+// one whose conditions do not give the state at t0 value by value.
+var ErrCannotMarch = errors.New("graph: marching needs the state at the start")
+
+// CanMarch reports why March cannot solve p, or nil if it can: every
+// window starts from the state (values and, for a second-order problem,
+// slopes) where the one before ends, so the conditions must set each of
+// them at t0, one by one, to an expression of the known parameters. A
+// boundary-value problem, conditions at t0 that tie values together, and
+// unknown parameters in an initial value need training on the whole
+// domain (Method Whole).
+func CanMarch(p *problems.Problem) error {
+	_, _, err := initialState(p)
+	return err
+}
+
+// initialState returns the values and, for a second-order problem, the
+// slopes at t0 that p's conditions set, for March to start from.
+func initialState(p *problems.Problem) (y, dy []float64, err error) {
+	ys, dys, ok := p.InitialValues()
+	if !ok {
+		what := "conditions at %s = %g that do not set each value by itself"
+		if p.IsBoundaryValue() {
+			what = "boundary conditions away from %s = %g"
+		}
+		return nil, nil, fmt.Errorf("%w: %s has "+what+" (use Method Whole)", ErrCannotMarch, p.Name, p.Indep, p.T0)
+	}
+	eval := func(es []expr.Expr) ([]float64, error) {
+		var xs []float64
+		for _, e := range es {
+			x, err := expr.Eval(e, p.Params)
+			if err == nil && (math.IsNaN(x) || math.IsInf(x, 0)) {
+				err = fmt.Errorf("it is %g", x)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s: initial value %s: %w", ErrCannotMarch, p.Name, e, err)
+			}
+			xs = append(xs, x)
+		}
+		return xs, nil
+	}
+	if y, err = eval(ys); err != nil {
+		return nil, nil, err
+	}
+	dy, err = eval(dys)
+	return y, dy, err
 }
 
 // run marches from m.t to the end of the domain: it trains a fresh network

@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"sync"
 
 	"pinn/problems"
 
@@ -22,6 +23,11 @@ const (
 	// PiecewiseModelFormat holds the windows of a marched solution (see
 	// March and Window).
 	PiecewiseModelFormat = "pinn-model/2"
+	// CorrectedModelFormat holds one solution on the whole domain made of
+	// several scaled networks: the first and its corrections (see
+	// Options.ScaleOutput and Options.Corrections), whose scaled outputs
+	// add up to the network output of the trial solution.
+	CorrectedModelFormat = "pinn-model/3"
 )
 
 // Model is a trained solution of a problem: the problem (equation, domain,
@@ -46,6 +52,11 @@ type Model struct {
 	// (each on its window's problem); net is nil then.
 	windows []Window
 	pieces  []*Model
+	// evals holds the compiled graphs of Predict and Residuals (by what
+	// they compute), kept for the next call; mu lets one call at a time
+	// use them.
+	mu    sync.Mutex
+	evals map[string]*chunked
 }
 
 // newModel returns the model of a network trained on p; it keeps net and
@@ -85,10 +96,15 @@ func (m *Model) Architecture() Architecture {
 }
 
 // NumParams is the number of the network's weights and biases (of a
-// marched model, of every network of every window).
+// marched model, of every network of every window; of a corrected one, of
+// every network).
 func (m *Model) NumParams() int {
 	if m.windows == nil {
-		return m.net.NumParams()
+		n := m.net.NumParams()
+		for _, sn := range m.base {
+			n += sn.Network.NumParams()
+		}
+		return n
 	}
 	n := 0
 	for _, w := range m.windows {
@@ -116,16 +132,18 @@ func (m *Model) Windows() []Window {
 // (empty unless it is an inverse problem).
 func (m *Model) Unknown() map[string]float64 { return maps.Clone(m.unknown) }
 
-// modelFile is the layout of a saved model, ModelFormat (Network) or
-// PiecewiseModelFormat (Windows): pinn --save writes it and pinn eval
-// reads it, so it changes only with a new format name.
+// modelFile is the layout of a saved model, ModelFormat (Network),
+// PiecewiseModelFormat (Windows) or CorrectedModelFormat (Networks): pinn
+// --save writes it and pinn eval reads it, so it changes only with a new
+// format name.
 type modelFile struct {
-	Format  string              `json:"format"`
-	Problem problems.Definition `json:"problem"`
-	IC      ICMode              `json:"ic"`
-	Network *Network            `json:"network,omitempty"`
-	Windows []Window            `json:"windows,omitempty"`
-	Unknown map[string]float64  `json:"unknown,omitempty"`
+	Format   string              `json:"format"`
+	Problem  problems.Definition `json:"problem"`
+	IC       ICMode              `json:"ic"`
+	Network  *Network            `json:"network,omitempty"`
+	Windows  []Window            `json:"windows,omitempty"`
+	Networks []ScaledNetwork     `json:"networks,omitempty"`
+	Unknown  map[string]float64  `json:"unknown,omitempty"`
 }
 
 // ReadModel reads and checks a saved model of either format; a truncated
@@ -143,8 +161,8 @@ func ReadModel(r io.Reader) (*Model, error) {
 	if dec.More() {
 		return nil, errors.New("graph: model: unexpected data after the model")
 	}
-	if f.Format != ModelFormat && f.Format != PiecewiseModelFormat {
-		return nil, fmt.Errorf("graph: model: format %q, want %q or %q", f.Format, ModelFormat, PiecewiseModelFormat)
+	if f.Format != ModelFormat && f.Format != PiecewiseModelFormat && f.Format != CorrectedModelFormat {
+		return nil, fmt.Errorf("graph: model: format %q, want %q, %q or %q", f.Format, ModelFormat, PiecewiseModelFormat, CorrectedModelFormat)
 	}
 	p, err := problems.New(f.Problem)
 	if err != nil {
@@ -152,6 +170,12 @@ func ReadModel(r io.Reader) (*Model, error) {
 	}
 	if _, err := problems.ParseChoice("initial-condition mode", string(f.IC), ICModes()); err != nil {
 		return nil, fmt.Errorf("graph: model: %w", err)
+	}
+	if f.Format != CorrectedModelFormat && f.Networks != nil {
+		return nil, fmt.Errorf("graph: model: a %s file holds no list of networks", f.Format)
+	}
+	if f.Format == CorrectedModelFormat {
+		return readCorrected(p, f)
 	}
 	if f.Format == PiecewiseModelFormat {
 		switch {
@@ -182,12 +206,44 @@ func ReadModel(r io.Reader) (*Model, error) {
 	return newModel(p, f.IC, f.Network, f.Unknown), nil
 }
 
+// readCorrected returns the model a CorrectedModelFormat file f of the
+// problem p holds.
+func readCorrected(p *problems.Problem, f modelFile) (*Model, error) {
+	switch {
+	case f.Network != nil || f.Windows != nil:
+		return nil, fmt.Errorf("graph: model: a %s file holds networks, not a network or windows", CorrectedModelFormat)
+	case len(f.Unknown) > 0:
+		return nil, fmt.Errorf("graph: model: a %s model has no unknown parameters", CorrectedModelFormat)
+	case len(f.Networks) == 0:
+		return nil, errors.New("graph: model: no networks")
+	}
+	if err := checkNetworks(p, f.Networks); err != nil {
+		return nil, fmt.Errorf("graph: model: %w", err)
+	}
+	last := len(f.Networks) - 1
+	m := newModel(p, f.IC, f.Networks[last].Network, nil)
+	m.scale, m.base = f.Networks[last].Scale, f.Networks[:last]
+	return m, nil
+}
+
+// corrected reports whether a model of one solution on the whole domain
+// has an output scale or correction networks: what ModelFormat cannot
+// hold.
+func (m *Model) corrected() bool {
+	return m.windows == nil && (len(m.base) > 0 || m.scale != 0 && m.scale != 1)
+}
+
 // WriteTo writes the model as indented JSON, in the layout ReadModel reads:
-// ModelFormat for one network, PiecewiseModelFormat for a marched model.
+// ModelFormat for one network, PiecewiseModelFormat for a marched model,
+// CorrectedModelFormat for a network with an output scale or corrections.
 func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	f := modelFile{Format: ModelFormat, Problem: m.problem.Definition, IC: m.ic, Network: m.net, Unknown: m.unknown}
-	if m.windows != nil {
+	switch {
+	case m.windows != nil:
 		f.Format, f.Windows = PiecewiseModelFormat, m.windows
+	case m.corrected():
+		f.Format, f.Network = CorrectedModelFormat, nil
+		f.Networks = append(slices.Clone(m.base), ScaledNetwork{Scale: cmpScale(m.scale), Network: m.net})
 	}
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
@@ -197,26 +253,73 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	return int64(n), err
 }
 
-// graph builds the graph runOnce runs, with the nodes build adds.
-func (m *Model) graph(ts []float64, build func(b *builder, t *G.Node) (G.Nodes, error)) (*builder, G.Nodes, error) {
+// graph builds a graph of the model's network and trial solution at the
+// points ts, given as the n x 1 node t, with the nodes build adds.
+func (m *Model) graph(ts []float64, build func(b *builder, t *G.Node) (G.Nodes, error)) (b *builder, t *G.Node, nodes G.Nodes, err error) {
 	if len(ts) == 0 {
-		return nil, nil, errNoPoints
+		return nil, nil, nil, errNoPoints
 	}
 	cfg := Config{IC: m.ic, Derivative: Symbolic, outputScale: m.scale, base: m.base}
-	b, err := newBuilder(m.problem, m.net, cfg.withDefaults(m.problem.Order), m.unknown)
-	if err != nil {
-		return nil, nil, err
+	if b, err = newBuilder(m.problem, m.net, cfg.withDefaults(m.problem.Order), m.unknown); err != nil {
+		return nil, nil, nil, err
 	}
-	nodes, err := build(b, b.column("t", ts))
-	return b, nodes, err
+	t = b.column("t", ts)
+	nodes, err = build(b, t)
+	return b, t, nodes, err
+}
+
+// evaluate returns the values at the points ts of the nodes build adds to
+// the model's graph, each one value per point (out[i][k] is node i's at
+// ts[k]): the graph, built for min(len(ts), EvalChunk) points and compiled
+// (see chunked), runs chunk by chunk. It is kept for the next call with
+// the same what and as many points per chunk; what also names the
+// computation in errors.
+func (m *Model) evaluate(what string, ts []float64, build func(b *builder, t *G.Node) (G.Nodes, error)) ([][]float64, error) {
+	if len(ts) == 0 {
+		return nil, errNoPoints
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, err := m.evaluator(what, min(len(ts), EvalChunk), build)
+	if err != nil {
+		return nil, fmt.Errorf("graph: %s: %w", what, err)
+	}
+	out, err := e.run([][]float64{ts})
+	if err != nil {
+		return nil, fmt.Errorf("graph: %s: %w", what, err)
+	}
+	return out, nil
+}
+
+// evaluator returns the compiled graph of what for rows points per chunk,
+// compiling it when the model has none; m.mu must be held.
+func (m *Model) evaluator(what string, rows int, build func(b *builder, t *G.Node) (G.Nodes, error)) (*chunked, error) {
+	if e := m.evals[what]; e != nil && e.rows == rows {
+		return e, nil
+	}
+	b, t, nodes, err := m.graph(m.problem.Grid(max(rows, 2))[:rows], build)
+	if err != nil {
+		return nil, err
+	}
+	e, err := newChunked(b.g, G.Nodes{t}, nodes)
+	if err != nil {
+		return nil, err
+	}
+	if m.evals == nil {
+		m.evals = map[string]*chunked{}
+	}
+	m.evals[what] = e
+	return e, nil
 }
 
 // runOnce builds a graph of the model's network and trial solution, lets
 // build add to it the nodes wanted at the points ts (given as the n x 1 node
 // t), runs it once on Gorgonia's TapeMachine and returns a copy of each
-// wanted node's values. what names the computation in errors.
+// wanted node's values. what names the computation in errors. Unlike
+// evaluate, it builds a graph for all the points and takes nodes of
+// several values per point.
 func (m *Model) runOnce(what string, ts []float64, build func(b *builder, t *G.Node) (G.Nodes, error)) ([][]float64, error) {
-	b, nodes, err := m.graph(ts, build)
+	b, _, nodes, err := m.graph(ts, build)
 	if err != nil {
 		return nil, err
 	}

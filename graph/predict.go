@@ -9,7 +9,7 @@ import (
 )
 
 // Predict returns the solution and its first derivative (symbolic) at the
-// points ts.
+// points ts, run by the compiled executor on chunks of EvalChunk points.
 func (m *Model) Predict(ts []float64) (*problems.Solution, error) {
 	n := len(m.problem.Vars)
 	if m.windows != nil {
@@ -25,7 +25,7 @@ func (m *Model) Predict(ts []float64) (*problems.Solution, error) {
 		}
 		return &problems.Solution{T: ts, Y: out[:n], DY: out[n:]}, nil
 	}
-	out, err := m.runOnce("predict", ts, predictNodes)
+	out, err := m.evaluate("predict", ts, predictNodes)
 	if err != nil {
 		return nil, err
 	}

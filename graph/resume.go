@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 
 	"pinn/problems"
@@ -28,13 +29,44 @@ type wholeState struct {
 	// Seconds and AdamSeconds are the training time so far and that of
 	// the Adam epochs.
 	Seconds, AdamSeconds float64
+	// Corrections is the correction phase, once the stages are done.
+	Corrections *correctionState
+}
+
+// correctionState is a correction phase (see correcting): Source is its
+// random source's state, Scale the output scale of the correction in
+// training, whose trainer is Trainer.
+type correctionState struct {
+	Source  []byte
+	Kept    []ScaledNetwork
+	Loss    float64
+	History []float64
+	Scale   float64
+	Trainer *trainerState
 }
 
 // state returns the run's state.
 func (r *wholeRun) state() *wholeState {
 	src, _ := r.src.MarshalBinary() // a PCG's never fails
-	return &wholeState{Stage: r.stage, Points: slices.Clone(r.c.points), Source: src, Sampler: r.c.sampler.State(),
+	s := &wholeState{Stage: r.stage, Points: slices.Clone(r.c.points), Source: src, Sampler: r.c.sampler.State(),
 		Trainer: r.tr.state(), Seconds: r.elapsed(), AdamSeconds: r.adamSeconds}
+	if k := r.corr; k != nil {
+		src, _ := k.src.MarshalBinary()
+		s.Corrections = &correctionState{Source: src, Kept: cloneNetworks(k.kept), Loss: k.loss, History: slices.Clone(k.history)}
+		if k.tr != nil {
+			s.Corrections.Scale, s.Corrections.Trainer = k.tr.cfg.outputScale, k.tr.state()
+		}
+	}
+	return s
+}
+
+// cloneNetworks returns deep copies of ns.
+func cloneNetworks(ns []ScaledNetwork) []ScaledNetwork {
+	c := make([]ScaledNetwork, len(ns))
+	for i, sn := range ns {
+		c[i] = ScaledNetwork{Scale: sn.Scale, Network: sn.Network.Clone()}
+	}
+	return c
 }
 
 // check reports what keeps s from being a state of a whole-domain run of
@@ -63,6 +95,22 @@ func (s *wholeState) check(p *problems.Problem, cfg Config, opts Options) error 
 	if epochs := share(opts.Epochs, s.Stage, opts.Stages); done < 0 || done > epochs || s.Trainer.LBFGS != nil && done < epochs {
 		return fmt.Errorf("%d Adam epochs of stage %d's %d done, with L-BFGS under way: %t", done, s.Stage, epochs, s.Trainer.LBFGS != nil)
 	}
+	if c := s.Corrections; c != nil {
+		switch {
+		case s.Stage != opts.Stages || s.Trainer.LBFGS != nil:
+			return fmt.Errorf("corrections in stage %d of %d, or with the first network's L-BFGS under way", s.Stage, opts.Stages)
+		case len(c.Kept) > opts.Corrections || c.Trainer != nil && len(c.Kept) == opts.Corrections:
+			return fmt.Errorf("%d corrections kept of at most %d, one more in training: %t", len(c.Kept), opts.Corrections, c.Trainer != nil)
+		case c.Trainer != nil && (c.Scale == 0 || math.IsNaN(c.Scale) || math.IsInf(c.Scale, 0)):
+			return fmt.Errorf("a correction in training with output scale %g", c.Scale)
+		}
+		if err := checkNetworks(p, c.Kept); err != nil {
+			return fmt.Errorf("the corrections kept: %w", err)
+		}
+		if c.Trainer != nil {
+			return c.Trainer.check(net.NumParams())
+		}
+	}
 	return nil
 }
 
@@ -79,6 +127,28 @@ func (r *wholeRun) restore(s *wholeState) error {
 	}
 	r.tr.setState(s.Trainer)
 	r.seconds, r.adamSeconds = s.Seconds, s.AdamSeconds
+	c := s.Corrections
+	if c == nil {
+		return nil
+	}
+	src := newSource(0)
+	if err := src.UnmarshalBinary(c.Source); err != nil {
+		return fmt.Errorf("%w: the corrections' random source: %w", ErrCheckpoint, err)
+	}
+	r.corr = &correcting{src: src, rng: rand.New(src), kept: cloneNetworks(c.Kept), loss: c.Loss, history: slices.Clone(c.History)}
+	if c.Trainer == nil {
+		return nil
+	}
+	// The network's weights are the trainer's: draw them from a source of
+	// their own, which leaves the corrections' where the checkpoint put it.
+	net, err := NewNetwork(r.cfg.Architecture, len(r.p.Vars), NewRand(0))
+	if err != nil {
+		return err
+	}
+	if r.corr.tr, err = r.correctionTrainer(r.corrected(), net, c.Scale); err != nil {
+		return err
+	}
+	r.corr.tr.setState(c.Trainer)
 	return nil
 }
 

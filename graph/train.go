@@ -211,7 +211,9 @@ func (tr *Trainer) Loss() []float64 { return slices.Clone(tr.history) }
 
 // Model returns the trained solution at the current weights.
 func (tr *Trainer) Model() *Model {
-	return newModel(tr.p, tr.cfg.IC, tr.Network(), tr.Unknown())
+	m := newModel(tr.p, tr.cfg.IC, tr.Network(), tr.Unknown())
+	m.scale, m.base = tr.cfg.outputScale, tr.cfg.base
+	return m
 }
 
 // Network returns a copy of the network with the current weights.

@@ -48,11 +48,11 @@ func (w Window) clone() Window {
 }
 
 // problem returns p restricted to the window, with the window's initial
-// conditions and no exact solution: what trains and evaluates a window
-// never sees the solution it is scored against.
+// conditions in place of p's and no exact solution: what trains and
+// evaluates a window never sees the solution it is scored against.
 func (w *Window) problem(p *problems.Problem) (*problems.Problem, error) {
 	d := p.Definition
-	d.T0, d.T1, d.Y0, d.DY0, d.Exact = w.T0, w.T1, w.Y0, w.DY0, nil
+	d.T0, d.T1, d.Y0, d.DY0, d.BC, d.Exact = w.T0, w.T1, w.Y0, w.DY0, nil, nil
 	return problems.New(d)
 }
 
@@ -70,11 +70,11 @@ func (w *Window) model(p *problems.Problem) (*Model, error) {
 	return m, nil
 }
 
-// checkNetworks reports what keeps sns from being a window's networks for
-// p: a network missing, not valid or of the wrong number of outputs, a
-// scale that is zero or not finite.
-func checkNetworks(p *problems.Problem, sns []ScaledNetwork) error {
-	for k, sn := range sns {
+// checkNetworks reports what keeps ns from being scaled networks of a
+// solution of p: a missing or invalid network, one with the wrong number
+// of outputs, a scale that is zero or not finite.
+func checkNetworks(p *problems.Problem, ns []ScaledNetwork) error {
+	for k, sn := range ns {
 		if sn.Network == nil {
 			return fmt.Errorf("network %d is missing", k+1)
 		}

@@ -186,7 +186,7 @@ var checkpointKeys = map[string]string{
 	// pinn solve's equation.
 	"Problem.Vars": "vars", "Problem.Order": "order", "Problem.RHS": "rhs", "Problem.Params": "param",
 	"Problem.Unknown": "param", "Problem.T0": "t0", "Problem.T1": "t1", "Problem.Y0": "y0", "Problem.DY0": "dy0",
-	"Problem.Exact": "exact", "Options.Observations": "data",
+	"Problem.Exact": "exact", "Problem.BC": "bc", "Options.Observations": "data",
 }
 
 // mismatchMessage says, naming the flag where one sets it, how the run the

@@ -109,7 +109,7 @@ func TestCheckpointSolve(t *testing.T) {
 // TestCheckpointKeysAreFlags: every flag a checkpoint mismatch names is
 // one of pinn train's or pinn solve's.
 func TestCheckpointKeysAreFlags(t *testing.T) {
-	solve := map[string]bool{"vars": true, "order": true, "rhs": true, "param": true, "t0": true, "t1": true, "y0": true, "dy0": true, "exact": true, "data": true, "seed": true, "trace": true}
+	solve := map[string]bool{"vars": true, "order": true, "rhs": true, "param": true, "t0": true, "t1": true, "y0": true, "dy0": true, "exact": true, "bc": true, "data": true, "seed": true, "trace": true}
 	for field, key := range checkpointKeys {
 		if _, ok := experiments.LookupSetting(key); !ok && !solve[key] {
 			t.Errorf("%s: --%s is not a flag", field, key)

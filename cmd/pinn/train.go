@@ -206,12 +206,17 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		// Every run is scored against the reference: make sure there is one
 		// before training, not after.
 		if _, err := p.Reference(grid, trueParams); err != nil {
+			if graph.CanMarch(p) != nil {
+				return badInput("%v (have the conditions a solution, finite on [%g, %g]?)", err, p.T0, p.T1)
+			}
 			return badInput("%v (does the solution blow up in [%g, %g]?)", err, p.T0, p.T1)
 		}
 	}
 	switch {
 	case choice.Inverse:
 		fmt.Fprintf(c.App.ErrWriter, "pinn: unknown parameters %s: training one network on the whole domain, with Adam then L-BFGS and hard initial conditions (--method whole)\n", strings.Join(p.Unknown, ", "))
+	case choice.Boundary:
+		fmt.Fprintf(c.App.ErrWriter, "pinn: the conditions do not give the whole state at %s = %g: training on the whole domain, with L-BFGS, the conditions built in where they can be and up to %d correction networks (--method whole)\n", p.Indep, p.T0, opts.Corrections)
 	case choice.Method == graph.Whole && choice.By != "method" && choice.By != "fast":
 		fmt.Fprintf(c.App.ErrWriter, "pinn: --%s given: training one network on the whole domain (--method whole)\n", choice.By)
 	}
