@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"pinn/problems"
 )
@@ -119,7 +121,7 @@ func (c *Checkpoint) check(p *problems.Problem, cfg Config, opts Options) error 
 	run := identify(p, cfg, opts)
 	for i, s := range c.file.Run {
 		if i == len(run) || s.Name != run[i].Name {
-			return fmt.Errorf("%w: it lists %s where this run has %s", ErrCheckpoint, s.Name, nameAt(run, i))
+			return fmt.Errorf("%w: it lists %q where this run has %s", ErrCheckpoint, s.Name, nameAt(run, i))
 		}
 		if s.Value != run[i].Value {
 			return &CheckpointMismatch{Setting: s.Name, Checkpoint: display(s.Value), Run: display(run[i].Value)}
@@ -153,15 +155,20 @@ func nameAt(run []runSetting, i int) string {
 }
 
 // display is a setting's JSON value as a message shows it: a string
-// without its quotes, a list without its brackets ("16,16").
+// without its quotes, a list without its brackets ("16,16"); quoted, as Go
+// quotes it, where that would leave a line break or another control
+// character in the message (a damaged file's).
 func display(value string) string {
+	d := value
 	if s, err := strconv.Unquote(value); err == nil && strings.HasPrefix(value, `"`) {
-		return s
+		d = s
+	} else if strings.HasPrefix(value, "[") && strings.HasSuffix(value, "]") {
+		d = value[1 : len(value)-1]
 	}
-	if strings.HasPrefix(value, "[") && strings.HasSuffix(value, "]") {
-		return value[1 : len(value)-1]
+	if strings.ContainsFunc(d, unicode.IsControl) || !utf8.ValidString(d) {
+		return strconv.Quote(d)
 	}
-	return value
+	return d
 }
 
 // identify lists what decides the arithmetic of a Fit of p with cfg and

@@ -46,49 +46,9 @@ func BenchmarkCheckpoint(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			var c *Checkpoint
-			stopped := bb.opts
-			stopped.Progress = func(epoch int, _ float64) error {
-				if epoch == bb.at {
-					return errStop
-				}
-				return nil
-			}
-			stopped.Checkpoint = func(got *Checkpoint) error { c = got; return nil }
-			if _, err := Fit(b.Context(), bb.p, bb.cfg, stopped); !errors.Is(err, errStop) {
-				b.Fatal(err)
-			}
-			// The run, put in the checkpoint's state, takes it again as
-			// Fit does.
-			ck := newCheckpointer(bb.p, cfg, opts)
-			take := func() *Checkpoint {
-				return &Checkpoint{file: checkpointFile{Run: ck.run, Kernels: ck.kernels, Epoch: c.Epoch(), Whole: c.file.Whole, March: c.file.March}}
-			}
-			if opts.Method == March {
-				y0, dy0, err := initialState(bb.p)
-				if err != nil {
-					b.Fatal(err)
-				}
-				m := newMarcher(b.Context(), bb.p, cfg, opts, nil, y0, dy0)
-				if err := m.restore(c.file.March); err != nil {
-					b.Fatal(err)
-				}
-				take = func() *Checkpoint {
-					return &Checkpoint{file: checkpointFile{Run: ck.run, Kernels: ck.kernels, Epoch: m.iterations, March: m.state()}}
-				}
-			} else {
-				r, err := newWholeRun(bb.p, cfg, opts)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if err := r.restore(c.file.Whole); err != nil {
-					b.Fatal(err)
-				}
-				r.start = time.Now()
-				take = func() *Checkpoint {
-					return &Checkpoint{file: checkpointFile{Run: ck.run, Kernels: ck.kernels, Epoch: r.tr.Epochs(), Whole: r.state()}}
-				}
-			}
+			// The run, stopped and put in the checkpoint's state, takes
+			// it again as Fit does.
+			take := restoredRun(b, bb.p, cfg, opts, stoppedAt(b, bb.p, bb.cfg, bb.opts, bb.at, nil))
 			path := filepath.Join(b.TempDir(), "run.ckpt")
 			var size int64
 			for b.Loop() {

@@ -187,28 +187,9 @@ func TestResumeBitForBit(t *testing.T) {
 			// stopped again at 2k, another; resumed from that, it ends
 			// where the run never stopped does.
 			for _, k := range []int{1, steps / 3, steps - 1} {
-				stopAt := func(k int, resume *Checkpoint) *Checkpoint {
-					var last *Checkpoint
-					opts := tc.opts
-					opts.Resume = resume
-					opts.Progress = func(epoch int, _ float64) error {
-						if epoch == k {
-							return errStop
-						}
-						return nil
-					}
-					opts.Checkpoint = func(c *Checkpoint) error { last = roundTrip(t, c); return nil }
-					if _, err := fit(opts); !errors.Is(err, errStop) {
-						t.Fatalf("stopping at step %d: %v", k, err)
-					}
-					if last == nil || last.Epoch() != k {
-						t.Fatalf("stopped at step %d, the checkpoint is of step %v", k, last)
-					}
-					return last
-				}
-				c := stopAt(k, nil)
+				c := roundTrip(t, stoppedAt(t, tc.p, tc.cfg, tc.opts, k, nil))
 				if 2*k < steps {
-					c = stopAt(2*k, c)
+					c = roundTrip(t, stoppedAt(t, tc.p, tc.cfg, tc.opts, 2*k, c))
 				}
 				opts := tc.opts
 				opts.Resume = c
@@ -224,50 +205,86 @@ func TestResumeBitForBit(t *testing.T) {
 
 var errStop = errors.New("stop")
 
+// stoppedAt runs a Fit of p with cfg and opts (from the checkpoint
+// resume, if not nil), stopped by its progress function at step k, and
+// returns the checkpoint the stop wrote.
+func stoppedAt(tb testing.TB, p *problems.Problem, cfg Config, opts Options, k int, resume *Checkpoint) *Checkpoint {
+	tb.Helper()
+	var last *Checkpoint
+	opts.Resume = resume
+	opts.Progress = func(epoch int, _ float64) error {
+		if epoch == k {
+			return errStop
+		}
+		return nil
+	}
+	opts.Checkpoint = func(c *Checkpoint) error { last = c; return nil }
+	if _, err := Fit(tb.Context(), p, cfg, opts); !errors.Is(err, errStop) {
+		tb.Fatalf("stopping at step %d: %v", k, err)
+	}
+	if last == nil || last.Epoch() != k {
+		tb.Fatalf("stopped at step %d, the checkpoint is of step %v", k, last)
+	}
+	return last
+}
+
+// restoredRun puts a fresh run of p with cfg and opts (with their
+// defaults) in the state of checkpoint c, as Fit does, and returns what
+// takes that run's checkpoint again, as Fit does.
+func restoredRun(tb testing.TB, p *problems.Problem, cfg Config, opts Options, c *Checkpoint) func() *Checkpoint {
+	tb.Helper()
+	run := identify(p, cfg, opts)
+	take := func(whole *wholeState, march *marchState) *Checkpoint {
+		return &Checkpoint{file: checkpointFile{Run: run, Kernels: Kernels(), Epoch: c.Epoch(), Trace: c.file.Trace, Whole: whole, March: march}}
+	}
+	if opts.Method == March {
+		y0, dy0, err := initialState(p)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		m := newMarcher(tb.Context(), p, cfg, opts, nil, y0, dy0)
+		if err := m.restore(c.file.March); err != nil {
+			tb.Fatal(err)
+		}
+		m.start = time.Now()
+		return func() *Checkpoint { return take(nil, m.state()) }
+	}
+	r, err := newWholeRun(p, cfg, opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := r.restore(c.file.Whole); err != nil {
+		tb.Fatal(err)
+	}
+	r.start = time.Now()
+	return func() *Checkpoint { return take(r.state(), nil) }
+}
+
 // restoresWhole checks that a run put in the state of checkpoint c, read
-// back from its file, has every piece of that state: its state is c's but
-// for the time taken.
+// back from its file, has every piece of that state: the checkpoint it
+// takes is c, but for the time taken.
 func restoresWhole(t *testing.T, tc resumeCase, c *Checkpoint) {
 	t.Helper()
 	cfg, opts, err := resolve(tc.p, tc.cfg, tc.opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got, want any
-	if opts.Method == March {
-		y0, dy0, err := initialState(tc.p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := newMarcher(t.Context(), tc.p, cfg, opts, nil, y0, dy0)
-		if err := m.restore(c.file.March); err != nil {
-			t.Fatal(err)
-		}
-		s := m.state()
-		s.Seconds = c.file.March.Seconds
-		got, want = s, c.file.March
+	got := restoredRun(t, tc.p, cfg, opts, c)().file
+	if got.Whole != nil {
+		got.Whole.Seconds = c.file.Whole.Seconds
 	} else {
-		r, err := newWholeRun(tc.p, cfg, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := r.restore(c.file.Whole); err != nil {
-			t.Fatal(err)
-		}
-		s := r.state()
-		s.Seconds = c.file.Whole.Seconds
-		got, want = s, c.file.Whole
+		got.March.Seconds = c.file.March.Seconds
 	}
 	// Compared as the checkpoint holds them: their encodings.
-	enc := func(v any) []byte {
+	enc := func(f checkpointFile) []byte {
 		var buf bytes.Buffer
-		if err := gob.NewEncoder(&buf).Encode(v); err != nil {
+		if err := gob.NewEncoder(&buf).Encode(f); err != nil {
 			t.Fatal(err)
 		}
 		return buf.Bytes()
 	}
-	if !bytes.Equal(enc(got), enc(want)) {
-		t.Fatalf("step %d: restored, the run's state is\n%+v\nnot the checkpoint's\n%+v", c.Epoch(), got, want)
+	if !bytes.Equal(enc(got), enc(c.file)) {
+		t.Fatalf("step %d: restored, the run's state is\n%+v\n%+v\nnot the checkpoint's\n%+v\n%+v", c.Epoch(), got.Whole, got.March, c.file.Whole, c.file.March)
 	}
 }
 
@@ -327,18 +344,7 @@ func TestCheckpointErrorStops(t *testing.T) {
 func TestCheckpointRefusesOtherRuns(t *testing.T) {
 	cases := resumeCases(t)
 	whole, march := cases[0], cases[len(cases)-1]
-	var c *Checkpoint
-	opts := whole.opts
-	opts.Progress = func(epoch int, _ float64) error {
-		if epoch == 30 {
-			return errStop
-		}
-		return nil
-	}
-	opts.Checkpoint = func(got *Checkpoint) error { c = got; return nil }
-	if _, err := Fit(t.Context(), whole.p, whole.cfg, opts); !errors.Is(err, errStop) {
-		t.Fatal(err)
-	}
+	c := stoppedAt(t, whole.p, whole.cfg, whole.opts, 30, nil)
 	forum, _ := problems.Builtin("forum-final")
 	for _, tt := range []struct {
 		name      string
@@ -369,7 +375,7 @@ func TestCheckpointRefusesOtherRuns(t *testing.T) {
 			t.Errorf("%s: err = %v, want the checkpoint's %s %s against %s", tt.name, err, tt.setting, tt.ck, tt.run)
 		}
 	}
-	opts = whole.opts
+	opts := whole.opts
 	opts.Workers = 1
 	opts.Resume = roundTrip(t, c)
 	opts.Resume.file.Kernels = "other kernels"
@@ -384,18 +390,7 @@ func TestCheckpointRefusesOtherRuns(t *testing.T) {
 // ErrCheckpoint, and none is read.
 func TestReadCheckpointRefusesDamage(t *testing.T) {
 	tc := resumeCases(t)[1]
-	var c *Checkpoint
-	opts := tc.opts
-	opts.Progress = func(epoch int, _ float64) error {
-		if epoch == 50 {
-			return errStop
-		}
-		return nil
-	}
-	opts.Checkpoint = func(got *Checkpoint) error { c = got; return nil }
-	if _, err := Fit(t.Context(), tc.p, tc.cfg, opts); !errors.Is(err, errStop) {
-		t.Fatal(err)
-	}
+	c := stoppedAt(t, tc.p, tc.cfg, tc.opts, 50, nil)
 	var buf bytes.Buffer
 	if _, err := c.WriteTo(&buf); err != nil {
 		t.Fatal(err)
