@@ -75,9 +75,13 @@ func BenchmarkCheckpoint(b *testing.B) {
 // BenchmarkCheckpointOverhead measures what keeping checkpoints costs an
 // epoch when none is due (the clock read that says so), side by side with
 // a run that keeps none: 20000 Adam epochs of decay with a 4-unit network,
-// whose epochs are the shortest there are.
+// whose epochs are the shortest there are. Run the two in turn, so that
+// a machine's changing load falls on both alike:
 //
-//	go test ./graph -run '^$' -bench CheckpointOverhead -count 6
+//	go test -c -o graph.test ./graph
+//	for i in 1 2 3 4 5 6 7 8; do for on in off on; do
+//		./graph.test -test.run '^$' -test.bench CheckpointOverhead/checkpoints=$on
+//	done; done
 func BenchmarkCheckpointOverhead(b *testing.B) {
 	p, err := problems.Builtin("decay")
 	if err != nil {
