@@ -75,10 +75,15 @@ func (m *Model) EvaluateWith(params map[string]float64, ts []float64) (Score, er
 	if err != nil {
 		return Score{}, err
 	}
+	return scoreAgainst(sol, ref), nil
+}
+
+// scoreAgainst scores sol against ref, given at the same points.
+func scoreAgainst(sol, ref *problems.Solution) Score {
 	s := Score{Solution: sol, Reference: ref}
 	var num, den float64
 	for i := range sol.Y {
-		for k := range ts {
+		for k := range sol.T {
 			d := sol.Y[i][k] - ref.Y[i][k]
 			num += d * d
 			den += ref.Y[i][k] * ref.Y[i][k]
@@ -87,5 +92,5 @@ func (m *Model) EvaluateWith(params map[string]float64, ts []float64) (Score, er
 		}
 	}
 	s.RelL2 = math.Sqrt(num / den)
-	return s, nil
+	return s
 }
