@@ -2,6 +2,32 @@
 
 #include "textflag.h"
 
+// LOOP8 computes out[i] for i < len(out) (DI, CX) into out: body8 leaves
+// out[AX:AX+8] in Y0 and Y1, eight at a time, then body1 leaves out[AX] in
+// X0, one at a time.
+#define LOOP8(body8, body1) \
+	XORQ AX, AX \
+	MOVQ CX, BX \
+	ANDQ $-8, BX \
+loop8: \
+	CMPQ AX, BX \
+	JGE  tail \
+	body8 \
+	VMOVUPD Y0, (DI)(AX*8) \
+	VMOVUPD Y1, 32(DI)(AX*8) \
+	ADDQ $8, AX \
+	JMP  loop8 \
+tail: \
+	CMPQ AX, CX \
+	JGE  done \
+	body1 \
+	VMOVSD X0, (DI)(AX*8) \
+	INCQ AX \
+	JMP  tail \
+done: \
+	VZEROUPPER \
+	RET
+
 // VECOP defines func name(out, a, b []float64): out[i] = a[i] op b[i] for i
 // < len(out), eight at a time with AVX, then one at a time.
 #define VECOP(name, packed, single) \
@@ -10,31 +36,17 @@ TEXT name(SB), NOSPLIT, $0-72 \
 	MOVQ out_len+8(FP), CX \
 	MOVQ a_base+24(FP), SI \
 	MOVQ b_base+48(FP), DX \
-	XORQ AX, AX \
-	MOVQ CX, BX \
-	ANDQ $-8, BX \
-loop8: \
-	CMPQ AX, BX \
-	JGE  tail \
+	LOOP8(VECOP8(packed), VECOP1(single))
+
+#define VECOP8(packed) \
 	VMOVUPD (SI)(AX*8), Y0 \
 	VMOVUPD 32(SI)(AX*8), Y1 \
 	packed  (DX)(AX*8), Y0, Y0 \
-	packed  32(DX)(AX*8), Y1, Y1 \
-	VMOVUPD Y0, (DI)(AX*8) \
-	VMOVUPD Y1, 32(DI)(AX*8) \
-	ADDQ $8, AX \
-	JMP  loop8 \
-tail: \
-	CMPQ AX, CX \
-	JGE  done \
+	packed  32(DX)(AX*8), Y1, Y1
+
+#define VECOP1(single) \
 	VMOVSD (SI)(AX*8), X0 \
-	single (DX)(AX*8), X0, X0 \
-	VMOVSD X0, (DI)(AX*8) \
-	INCQ AX \
-	JMP  tail \
-done: \
-	VZEROUPPER \
-	RET
+	single (DX)(AX*8), X0, X0
 
 VECOP(·vecMul, VMULPD, VMULSD)
 VECOP(·vecAdd, VADDPD, VADDSD)
@@ -47,70 +59,39 @@ TEXT name(SB), NOSPLIT, $0-56 \
 	MOVQ out_len+8(FP), CX \
 	MOVQ a_base+24(FP), SI \
 	VBROADCASTSD s+48(FP), Y2 \
-	XORQ AX, AX \
-	MOVQ CX, BX \
-	ANDQ $-8, BX \
-loop8: \
-	CMPQ AX, BX \
-	JGE  tail \
+	LOOP8(SCALOP8(packed), SCALOP1(single))
+
+#define SCALOP8(packed) \
 	VMOVUPD (SI)(AX*8), Y0 \
 	VMOVUPD 32(SI)(AX*8), Y1 \
 	packed  Y2, Y0, Y0 \
-	packed  Y2, Y1, Y1 \
-	VMOVUPD Y0, (DI)(AX*8) \
-	VMOVUPD Y1, 32(DI)(AX*8) \
-	ADDQ $8, AX \
-	JMP  loop8 \
-tail: \
-	CMPQ AX, CX \
-	JGE  done \
+	packed  Y2, Y1, Y1
+
+#define SCALOP1(single) \
 	VMOVSD (SI)(AX*8), X0 \
-	single X2, X0, X0 \
-	VMOVSD X0, (DI)(AX*8) \
-	INCQ AX \
-	JMP  tail \
-done: \
-	VZEROUPPER \
-	RET
+	single X2, X0, X0
 
 SCALOP(·vecMulScalar, VMULPD, VMULSD)
 SCALOP(·vecAddScalar, VADDPD, VADDSD)
 
 // func vecAxpy(out, a []float64, s float64): out[i] += s * a[i] for i <
 // len(out), eight at a time with fused multiply-adds, then one at a time.
+#define AXPY8 \
+	VMOVUPD     (DI)(AX*8), Y0 \
+	VMOVUPD     32(DI)(AX*8), Y1 \
+	VFMADD231PD (SI)(AX*8), Y2, Y0 \
+	VFMADD231PD 32(SI)(AX*8), Y2, Y1
+
+#define AXPY1 \
+	VMOVSD      (DI)(AX*8), X0 \
+	VFMADD231SD (SI)(AX*8), X2, X0
+
 TEXT ·vecAxpy(SB), NOSPLIT, $0-56
 	MOVQ         out_base+0(FP), DI
 	MOVQ         out_len+8(FP), CX
 	MOVQ         a_base+24(FP), SI
 	VBROADCASTSD s+48(FP), Y2
-	XORQ         AX, AX
-	MOVQ         CX, BX
-	ANDQ         $-8, BX
-
-axpy8:
-	CMPQ        AX, BX
-	JGE         axpytail
-	VMOVUPD     (DI)(AX*8), Y0
-	VMOVUPD     32(DI)(AX*8), Y1
-	VFMADD231PD (SI)(AX*8), Y2, Y0
-	VFMADD231PD 32(SI)(AX*8), Y2, Y1
-	VMOVUPD     Y0, (DI)(AX*8)
-	VMOVUPD     Y1, 32(DI)(AX*8)
-	ADDQ        $8, AX
-	JMP         axpy8
-
-axpytail:
-	CMPQ        AX, CX
-	JGE         axpydone
-	VMOVSD      (DI)(AX*8), X0
-	VFMADD231SD (SI)(AX*8), X2, X0
-	VMOVSD      X0, (DI)(AX*8)
-	INCQ        AX
-	JMP         axpytail
-
-axpydone:
-	VZEROUPPER
-	RET
+	LOOP8(AXPY8, AXPY1)
 
 // func vecDot(a, b []float64) float64: the sum of a[i] * b[i] for i <
 // len(a), in four interleaved partial sums of four lanes, added at the end.
@@ -155,71 +136,37 @@ dotdone:
 
 // func vecSubFrom(out []float64, s float64, b []float64): out[i] = s - b[i]
 // for i < len(out), eight at a time, then one at a time.
+#define SUBFROM8 \
+	VSUBPD (SI)(AX*8), Y2, Y0 \
+	VSUBPD 32(SI)(AX*8), Y2, Y1
+
+#define SUBFROM1 \
+	VSUBSD (SI)(AX*8), X2, X0
+
 TEXT ·vecSubFrom(SB), NOSPLIT, $0-56
 	MOVQ         out_base+0(FP), DI
 	MOVQ         out_len+8(FP), CX
 	VBROADCASTSD s+24(FP), Y2
 	MOVQ         b_base+32(FP), SI
-	XORQ         AX, AX
-	MOVQ         CX, BX
-	ANDQ         $-8, BX
-
-subfrom8:
-	CMPQ    AX, BX
-	JGE     subfromtail
-	VSUBPD  (SI)(AX*8), Y2, Y0
-	VSUBPD  32(SI)(AX*8), Y2, Y1
-	VMOVUPD Y0, (DI)(AX*8)
-	VMOVUPD Y1, 32(DI)(AX*8)
-	ADDQ    $8, AX
-	JMP     subfrom8
-
-subfromtail:
-	CMPQ   AX, CX
-	JGE    subfromdone
-	VSUBSD (SI)(AX*8), X2, X0
-	VMOVSD X0, (DI)(AX*8)
-	INCQ   AX
-	JMP    subfromtail
-
-subfromdone:
-	VZEROUPPER
-	RET
+	LOOP8(SUBFROM8, SUBFROM1)
 
 // func vecNeg(out, a []float64): out[i] = -a[i] for i < len(out), the sign
 // bit flipped (as Go's negation does), eight at a time, then one at a time.
-TEXT ·vecNeg(SB), NOSPLIT, $0-48
-	MOVQ      out_base+0(FP), DI
-	MOVQ      out_len+8(FP), CX
-	MOVQ      a_base+24(FP), SI
-	VPCMPEQQ  Y2, Y2, Y2
-	VPSLLQ    $63, Y2, Y2
-	XORQ      AX, AX
-	MOVQ      CX, BX
-	ANDQ      $-8, BX
+#define NEG8 \
+	VXORPD (SI)(AX*8), Y2, Y0 \
+	VXORPD 32(SI)(AX*8), Y2, Y1
 
-neg8:
-	CMPQ    AX, BX
-	JGE     negtail
-	VXORPD  (SI)(AX*8), Y2, Y0
-	VXORPD  32(SI)(AX*8), Y2, Y1
-	VMOVUPD Y0, (DI)(AX*8)
-	VMOVUPD Y1, 32(DI)(AX*8)
-	ADDQ    $8, AX
-	JMP     neg8
-
-negtail:
-	CMPQ   AX, CX
-	JGE    negdone
-	VMOVSD (SI)(AX*8), X0
+#define NEG1 \
+	VMOVSD (SI)(AX*8), X0 \
 	VXORPD X2, X0, X0
-	VMOVSD X0, (DI)(AX*8)
-	INCQ   AX
-	JMP    negtail
 
-negdone:
-	VZEROUPPER
-	RET
+TEXT ·vecNeg(SB), NOSPLIT, $0-48
+	MOVQ     out_base+0(FP), DI
+	MOVQ     out_len+8(FP), CX
+	MOVQ     a_base+24(FP), SI
+	VPCMPEQQ Y2, Y2, Y2
+	VPSLLQ   $63, Y2, Y2
+	LOOP8(NEG8, NEG1)
 
 // COLSUMS adds, for each group of columns of out from BX (a multiple of
 // step) up to R10, the rows of a (SI, R8 rows of R9 bytes) into reg, one
@@ -354,80 +301,46 @@ addrowdone:
 // func vecMulScale(out, a, b []float64, s float64): out[i] = (a[i] * b[i]) * s
 // for i < len(out), each product rounded before it is scaled, eight at a
 // time, then one at a time.
+#define MULSCALE8 \
+	VMOVUPD (SI)(AX*8), Y0 \
+	VMOVUPD 32(SI)(AX*8), Y1 \
+	VMULPD  (DX)(AX*8), Y0, Y0 \
+	VMULPD  32(DX)(AX*8), Y1, Y1 \
+	VMULPD  Y2, Y0, Y0 \
+	VMULPD  Y2, Y1, Y1
+
+#define MULSCALE1 \
+	VMOVSD (SI)(AX*8), X0 \
+	VMULSD (DX)(AX*8), X0, X0 \
+	VMULSD X2, X0, X0
+
 TEXT ·vecMulScale(SB), NOSPLIT, $0-80
 	MOVQ         out_base+0(FP), DI
 	MOVQ         out_len+8(FP), CX
 	MOVQ         a_base+24(FP), SI
 	MOVQ         b_base+48(FP), DX
 	VBROADCASTSD s+72(FP), Y2
-	XORQ         AX, AX
-	MOVQ         CX, BX
-	ANDQ         $-8, BX
-
-mulscale8:
-	CMPQ    AX, BX
-	JGE     mulscaletail
-	VMOVUPD (SI)(AX*8), Y0
-	VMOVUPD 32(SI)(AX*8), Y1
-	VMULPD  (DX)(AX*8), Y0, Y0
-	VMULPD  32(DX)(AX*8), Y1, Y1
-	VMULPD  Y2, Y0, Y0
-	VMULPD  Y2, Y1, Y1
-	VMOVUPD Y0, (DI)(AX*8)
-	VMOVUPD Y1, 32(DI)(AX*8)
-	ADDQ    $8, AX
-	JMP     mulscale8
-
-mulscaletail:
-	CMPQ   AX, CX
-	JGE    mulscaledone
-	VMOVSD (SI)(AX*8), X0
-	VMULSD (DX)(AX*8), X0, X0
-	VMULSD X2, X0, X0
-	VMOVSD X0, (DI)(AX*8)
-	INCQ   AX
-	JMP    mulscaletail
-
-mulscaledone:
-	VZEROUPPER
-	RET
+	LOOP8(MULSCALE8, MULSCALE1)
 
 // func vecSubSquare(out []float64, s float64, a []float64): out[i] = s -
 // a[i] * a[i] for i < len(out), the square rounded before it is subtracted
 // (no fused multiply-add), eight at a time, then one at a time.
+#define SUBSQUARE8 \
+	VMOVUPD (SI)(AX*8), Y0 \
+	VMOVUPD 32(SI)(AX*8), Y1 \
+	VMULPD  Y0, Y0, Y0 \
+	VMULPD  Y1, Y1, Y1 \
+	VSUBPD  Y0, Y2, Y0 \
+	VSUBPD  Y1, Y2, Y1
+
+#define SUBSQUARE1 \
+	VMOVSD (SI)(AX*8), X0 \
+	VMULSD X0, X0, X0 \
+	VSUBSD X0, X2, X0
+
 TEXT ·vecSubSquare(SB), NOSPLIT, $0-56
 	MOVQ         out_base+0(FP), DI
 	MOVQ         out_len+8(FP), CX
 	VBROADCASTSD s+24(FP), Y2
 	MOVQ         a_base+32(FP), SI
-	XORQ         AX, AX
-	MOVQ         CX, BX
-	ANDQ         $-8, BX
-
-subsquare8:
-	CMPQ    AX, BX
-	JGE     subsquaretail
-	VMOVUPD (SI)(AX*8), Y0
-	VMOVUPD 32(SI)(AX*8), Y1
-	VMULPD  Y0, Y0, Y0
-	VMULPD  Y1, Y1, Y1
-	VSUBPD  Y0, Y2, Y0
-	VSUBPD  Y1, Y2, Y1
-	VMOVUPD Y0, (DI)(AX*8)
-	VMOVUPD Y1, 32(DI)(AX*8)
-	ADDQ    $8, AX
-	JMP     subsquare8
-
-subsquaretail:
-	CMPQ   AX, CX
-	JGE    subsquaredone
-	VMOVSD (SI)(AX*8), X0
-	VMULSD X0, X0, X0
-	VSUBSD X0, X2, X0
-	VMOVSD X0, (DI)(AX*8)
-	INCQ   AX
-	JMP    subsquaretail
-
-subsquaredone:
-	VZEROUPPER
-	RET
+	LOOP8(SUBSQUARE8, SUBSQUARE1)
