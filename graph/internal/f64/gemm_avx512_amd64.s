@@ -52,6 +52,39 @@ masks: \
 	VMOVUPD hi, K2, 64(DI) \
 	ADDQ    R10, DI
 
+// LOOPS loads k into CX and goes to narrow for a block of at most eight
+// columns.
+#define LOOPS \
+	MOVQ k+0(FP), CX \
+	CMPQ R15, $8 \
+	JLE  narrow
+
+// LOADB loads the block's row of B at DI, under the masks, into Z16 and
+// Z17.
+#define LOADB \
+	VMOVUPD.Z (DI), K1, Z16 \
+	VMOVUPD.Z 64(DI), K2, Z17
+
+// FMA2 broadcasts the element of A at addr into t and adds its products
+// with the row of B to the accumulators lo and hi.
+#define FMA2(addr, t, lo, hi) \
+	VBROADCASTSD addr, t \
+	VFMADD231PD  Z16, t, lo \
+	VFMADD231PD  Z17, t, hi
+
+// FMA1 is FMA2 for the first eight columns alone, into lo.
+#define FMA1(addr, t, lo) \
+	VBROADCASTSD addr, t \
+	VFMADD231PD  Z16, t, lo
+
+// STORE points DI at the block of C and goes on to write unless the
+// product is to be added to C.
+#define STORE \
+	MOVQ    DX, DI \
+	MOVBLZX accumulate+72(FP), AX \
+	TESTQ   AX, AX \
+	JE      write
+
 // NEXTBLOCK moves to the next block of 16 columns, if any are left.
 #define NEXTBLOCK \
 	ADDQ $128, BX \
@@ -101,37 +134,18 @@ block:
 	VPXORQ Z13, Z13, Z13
 	VPXORQ Z14, Z14, Z14
 	VPXORQ Z15, Z15, Z15
-	MOVQ  k+0(FP), CX
-	CMPQ  R15, $8
-	JLE   narrow
+	LOOPS
 
 loop:
-	VMOVUPD.Z    (DI), K1, Z16
-	VMOVUPD.Z    64(DI), K2, Z17
-	VBROADCASTSD (SI), Z18
-	VFMADD231PD  Z16, Z18, Z0
-	VFMADD231PD  Z17, Z18, Z1
-	VBROADCASTSD (SI)(R8*1), Z19
-	VFMADD231PD  Z16, Z19, Z2
-	VFMADD231PD  Z17, Z19, Z3
-	VBROADCASTSD (SI)(R8*2), Z20
-	VFMADD231PD  Z16, Z20, Z4
-	VFMADD231PD  Z17, Z20, Z5
-	VBROADCASTSD (R11), Z21
-	VFMADD231PD  Z16, Z21, Z6
-	VFMADD231PD  Z17, Z21, Z7
-	VBROADCASTSD (SI)(R8*4), Z22
-	VFMADD231PD  Z16, Z22, Z8
-	VFMADD231PD  Z17, Z22, Z9
-	VBROADCASTSD (R11)(R8*2), Z23
-	VFMADD231PD  Z16, Z23, Z10
-	VFMADD231PD  Z17, Z23, Z11
-	VBROADCASTSD (R12), Z24
-	VFMADD231PD  Z16, Z24, Z12
-	VFMADD231PD  Z17, Z24, Z13
-	VBROADCASTSD (R12)(R8*1), Z25
-	VFMADD231PD  Z16, Z25, Z14
-	VFMADD231PD  Z17, Z25, Z15
+	LOADB
+	FMA2((SI), Z18, Z0, Z1)
+	FMA2((SI)(R8*1), Z19, Z2, Z3)
+	FMA2((SI)(R8*2), Z20, Z4, Z5)
+	FMA2((R11), Z21, Z6, Z7)
+	FMA2((SI)(R8*4), Z22, Z8, Z9)
+	FMA2((R11)(R8*2), Z23, Z10, Z11)
+	FMA2((R12), Z24, Z12, Z13)
+	FMA2((R12)(R8*1), Z25, Z14, Z15)
 	ADDQ         R14, SI
 	ADDQ         R14, R11
 	ADDQ         R14, R12
@@ -142,22 +156,14 @@ loop:
 
 narrow:
 	VMOVUPD.Z    (DI), K1, Z16
-	VBROADCASTSD (SI), Z18
-	VFMADD231PD  Z16, Z18, Z0
-	VBROADCASTSD (SI)(R8*1), Z19
-	VFMADD231PD  Z16, Z19, Z2
-	VBROADCASTSD (SI)(R8*2), Z20
-	VFMADD231PD  Z16, Z20, Z4
-	VBROADCASTSD (R11), Z21
-	VFMADD231PD  Z16, Z21, Z6
-	VBROADCASTSD (SI)(R8*4), Z22
-	VFMADD231PD  Z16, Z22, Z8
-	VBROADCASTSD (R11)(R8*2), Z23
-	VFMADD231PD  Z16, Z23, Z10
-	VBROADCASTSD (R12), Z24
-	VFMADD231PD  Z16, Z24, Z12
-	VBROADCASTSD (R12)(R8*1), Z25
-	VFMADD231PD  Z16, Z25, Z14
+	FMA1((SI), Z18, Z0)
+	FMA1((SI)(R8*1), Z19, Z2)
+	FMA1((SI)(R8*2), Z20, Z4)
+	FMA1((R11), Z21, Z6)
+	FMA1((SI)(R8*4), Z22, Z8)
+	FMA1((R11)(R8*2), Z23, Z10)
+	FMA1((R12), Z24, Z12)
+	FMA1((R12)(R8*1), Z25, Z14)
 	ADDQ         R14, SI
 	ADDQ         R14, R11
 	ADDQ         R14, R12
@@ -166,10 +172,7 @@ narrow:
 	JNZ          narrow
 
 store:
-	MOVQ    DX, DI
-	MOVBLZX accumulate+72(FP), AX
-	TESTQ   AX, AX
-	JE      write
+	STORE
 	ADDROW(Z0, Z1)
 	ADDROW(Z2, Z3)
 	ADDROW(Z4, Z5)
@@ -203,16 +206,11 @@ block:
 	MOVQ  BX, DI
 	VPXORQ Z0, Z0, Z0
 	VPXORQ Z1, Z1, Z1
-	MOVQ  k+0(FP), CX
-	CMPQ  R15, $8
-	JLE   narrow
+	LOOPS
 
 loop:
-	VMOVUPD.Z    (DI), K1, Z16
-	VMOVUPD.Z    64(DI), K2, Z17
-	VBROADCASTSD (SI), Z18
-	VFMADD231PD  Z16, Z18, Z0
-	VFMADD231PD  Z17, Z18, Z1
+	LOADB
+	FMA2((SI), Z18, Z0, Z1)
 	ADDQ         R14, SI
 	ADDQ         R9, DI
 	DECQ         CX
@@ -221,18 +219,14 @@ loop:
 
 narrow:
 	VMOVUPD.Z    (DI), K1, Z16
-	VBROADCASTSD (SI), Z18
-	VFMADD231PD  Z16, Z18, Z0
+	FMA1((SI), Z18, Z0)
 	ADDQ         R14, SI
 	ADDQ         R9, DI
 	DECQ         CX
 	JNZ          narrow
 
 store:
-	MOVQ    DX, DI
-	MOVBLZX accumulate+72(FP), AX
-	TESTQ   AX, AX
-	JE      write
+	STORE
 	ADDROW(Z0, Z1)
 	MOVQ    DX, DI
 
