@@ -114,6 +114,13 @@ type Config struct {
 	// 0 and nil leave the network's output as it is.
 	outputScale float64
 	base        []ScaledNetwork
+	// startAt, if not nil, is where a marched family's window starts: the
+	// trial solution is anchored there instead of at the problem's T0,
+	// and the points carry its initial values there (and slopes, second
+	// order), which the window before gives for each member, as further
+	// columns after the range parameters: one per variable (see
+	// builder.points).
+	startAt *float64
 }
 
 // withDefaults returns c with every zero field replaced by its default, for a

@@ -58,7 +58,7 @@ func derivativesAt(t *testing.T, p *problems.Problem, net *Network, mode Derivat
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := b.atCollocation(b.column("t", ts))
+	r, err := b.atCollocation(at{t: b.column("t", ts)})
 	if err != nil {
 		t.Fatal(err)
 	}

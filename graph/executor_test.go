@@ -268,7 +268,7 @@ func TestAdamMatchesGorgonia(t *testing.T) {
 	const lr = 0.01
 	build := func() *lossGraph {
 		t.Helper()
-		lg, err := buildLoss(p, net, nil, cfg, p.Grid(10), obs, 0)
+		lg, err := buildLoss(p, net, nil, cfg, [][]float64{p.Grid(10)}, obs, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -334,13 +334,13 @@ func checkNoFallbacks(t *testing.T, p *problems.Problem, cfg Config) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lg, err := buildLoss(p, net, nil, cfg, p.Grid(300), nil, 0)
+	lg, err := buildLoss(p, net, nil, cfg, [][]float64{p.Grid(300)}, nil, 0)
 	if err != nil {
 		// Some cannot be built at all (the second derivative of a
 		// piecewise-linear network): the Tape executor must refuse them
 		// too, with the same error.
 		cfg.Executor = Tape
-		if _, tapeErr := buildLoss(p, net, nil, cfg, p.Grid(300), nil, 0); tapeErr == nil || tapeErr.Error() != err.Error() {
+		if _, tapeErr := buildLoss(p, net, nil, cfg, [][]float64{p.Grid(300)}, nil, 0); tapeErr == nil || tapeErr.Error() != err.Error() {
 			t.Fatalf("%s: %v (the Tape executor: %v)", name, err, tapeErr)
 		}
 		t.Logf("%s: cannot be built: %v", name, err)

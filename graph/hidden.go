@@ -15,14 +15,14 @@ func (m *Model) HiddenActivity(ts []float64) ([][][]float64, error) {
 		return nil, fmt.Errorf("%w: hidden activity is measured on one network (train with Method Whole)", errPiecewise)
 	}
 	net := m.net
-	layers, err := m.runOnce("hidden activity", ts, func(b *builder, t *G.Node) (G.Nodes, error) {
-		h, err := jetAffine(jet{v: t}, net.InputScale, net.InputShift)
+	layers, err := m.runOnce("hidden activity", [][]float64{ts}, func(b *builder, a at) (G.Nodes, error) {
+		h, err := jetAffine(jet{v: a.t}, net.InputScale, net.InputShift)
 		if err != nil {
 			return nil, err
 		}
 		values := make(G.Nodes, len(b.w))
 		for l := range b.w {
-			if h, err = jetDense(h, b.w[l], b.b[l]); err != nil {
+			if h, err = dense(h, a, l, net, b.weights); err != nil {
 				return nil, fmt.Errorf("layer %d: %w", l+1, err)
 			}
 			if h, err = jetActivate(h, net.Activation); err != nil {

@@ -138,6 +138,29 @@ func jetDense(a jet, w, b *G.Node) (j jet, err error) {
 	return
 }
 
+// jetDensePlus returns a W + c + b for weights W, a node c (the shape of
+// a W) and a bias row b, none of which depends on t. It adds in that
+// order, so that a network with a second input differs from one without
+// by the term c alone.
+func jetDensePlus(a jet, w, b, c *G.Node) (j jet, err error) {
+	j.order = a.order
+	var aw *G.Node
+	if aw, err = G.Mul(a.v, w); err != nil {
+		return
+	}
+	if aw, err = G.Add(aw, c); err != nil {
+		return
+	}
+	if j.v, err = G.BroadcastAdd(aw, b, nil, []byte{0}); err != nil {
+		return
+	}
+	if j.d1, err = matmul(a.d1, w); err != nil {
+		return
+	}
+	j.d2, err = matmul(a.d2, w)
+	return
+}
+
 // jetActivate returns act(a) by the chain rule:
 //
 //	y' = act'(z) z',  y'' = act''(z) z'^2 + act'(z) z''

@@ -12,7 +12,7 @@ import (
 // respect to every learnable node, and the executor that runs them.
 type lossGraph struct {
 	*builder
-	t      *G.Node // collocation points, n x 1
+	at     at      // collocation points, n x 1 nodes
 	params G.Nodes // learnable nodes, see builder.learnables
 	// points holds the solution and its derivatives at t.
 	points residualPoints
@@ -21,23 +21,28 @@ type lossGraph struct {
 }
 
 // buildLoss builds the loss of problem p for the network (and the unknown
-// parameters' values) at the collocation points ts (ascending for
-// FDForward), with observations obs for inverse problems (nil for none), run
-// by cfg.Executor on the given number of workers (Options.Workers):
+// parameters' values) at the collocation points cols (cols[0] holds t,
+// ascending for FDForward; a family's cols[1+j] range parameter j, see
+// problems.Sampler.Inputs), with observations obs for inverse problems
+// (nil for none), run by cfg.Executor on the given number of workers
+// (Options.Workers):
 //
 //	L = sum_i reduce((D y_i - f_i)^2) + w_ic sum_i |y_i(t0) - y0_i|^2 (+ |y_i'(t0) - dy0_i|^2)
 //	    + w_data sum_i mean((y_i(t_k) - obs_ik)^2)
-func buildLoss(p *problems.Problem, net *Network, unknown map[string]float64, cfg Config, ts []float64, obs *problems.Observations, workers int) (*lossGraph, error) {
+//
+// where for a family the initial-condition term is the mean over the
+// collocation points' members of the misfit at t0.
+func buildLoss(p *problems.Problem, net *Network, unknown map[string]float64, cfg Config, cols [][]float64, obs *problems.Observations, workers int) (*lossGraph, error) {
 	cfg = cfg.withDefaults(p.Order)
 	b, err := newBuilder(p, net, cfg, unknown)
 	if err != nil {
 		return nil, err
 	}
-	lg, gs, err := b.lossAndGradient(ts, obs)
+	lg, gs, err := b.lossAndGradient(cols, obs)
 	if err != nil {
 		return nil, err
 	}
-	if lg.exec, err = newExecutor(cfg.Executor, b.g, lg.loss, lg.params, gs, len(ts), workers); err != nil {
+	if lg.exec, err = newExecutor(cfg.Executor, b.g, lg.loss, lg.params, gs, len(cols[0]), workers); err != nil {
 		return nil, err
 	}
 	return lg, nil
@@ -45,12 +50,16 @@ func buildLoss(p *problems.Problem, net *Network, unknown map[string]float64, cf
 
 // lossAndGradient builds the loss (see buildLoss) and its gradient with
 // respect to the learnable nodes, which it returns in their order.
-func (b *builder) lossAndGradient(ts []float64, obs *problems.Observations) (*lossGraph, G.Nodes, error) {
-	lg := &lossGraph{builder: b, t: b.column("t", ts), params: b.learnables()}
-	b.log.set(StageNetwork, 0, lg.t)
+func (b *builder) lossAndGradient(cols [][]float64, obs *problems.Observations) (*lossGraph, G.Nodes, error) {
+	a, err := b.points("t", cols)
+	if err != nil {
+		return nil, nil, err
+	}
+	lg := &lossGraph{builder: b, at: a, params: b.learnables()}
+	b.log.set(StageNetwork, 0, append(G.Nodes{a.t}, a.params...)...)
 	start := b.log.size()
 	var terms G.Nodes
-	r, err := b.atCollocation(lg.t)
+	r, err := b.atCollocation(a)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -61,7 +70,7 @@ func (b *builder) lossAndGradient(ts []float64, obs *problems.Observations) (*lo
 	}
 	terms = append(terms, res...)
 	if b.cfg.IC == SoftIC {
-		ic, err := b.initialConditionLoss()
+		ic, err := b.initialConditionLoss(a)
 		if err != nil {
 			return nil, nil, fmt.Errorf("graph: initial condition: %w", err)
 		}
@@ -89,14 +98,7 @@ func (b *builder) lossAndGradient(ts []float64, obs *problems.Observations) (*lo
 
 // residuals builds D y_i - f_i(t, y, y') for each variable.
 func (b *builder) residuals(r residualPoints) (G.Nodes, error) {
-	env := exprEnv{nodes: map[string]*G.Node{b.p.Indep: r.t}, consts: map[string]float64{}}
-	for k, v := range b.p.Params {
-		env.consts[k] = v
-	}
-	for i, k := range b.p.Unknown {
-		delete(env.consts, k)
-		env.nodes[k] = b.unknown[i]
-	}
+	env := b.env(r.at)
 	for i, v := range b.p.Vars {
 		env.nodes[v] = r.y[i]
 		if b.p.Order == 2 {
@@ -145,33 +147,53 @@ func (b *builder) residualLoss(r residualPoints) (G.Nodes, error) {
 }
 
 // initialConditionLoss builds w_ic sum_i (y_i(t0) - y0_i)^2, plus the slopes'
-// misfit for second-order problems.
-func (b *builder) initialConditionLoss() (*G.Node, error) {
-	t0 := b.column("t0", []float64{b.p.T0})
-	b.log.set(StageNetwork, 0, t0)
+// misfit for second-order problems. A family's misfit is the mean over the
+// members of the collocation points col, at t0.
+func (b *builder) initialConditionLoss(col at) (*G.Node, error) {
+	t0 := at{t: b.column("t0", []float64{b.p.T0})}
+	if b.p.IsFamily() {
+		ts := make([]float64, col.t.Shape()[0])
+		for k := range ts {
+			ts[k] = b.p.T0
+		}
+		t0 = at{t: b.column("t0", ts), params: col.params}
+	}
+	b.log.set(StageNetwork, 0, t0.t)
 	ys, dys, err := b.atPoints(t0, b.p.Order == 2)
 	if err != nil {
 		return nil, err
 	}
 	var terms G.Nodes
-	misfit := func(n *G.Node, want float64) error {
-		d, err := G.Sub(n, G.NewConstant(want))
-		if err == nil {
-			var sq *G.Node
-			if sq, err = G.Square(d); err == nil {
-				var s *G.Node
-				s, err = G.Sum(sq)
-				terms = append(terms, s)
-			}
+	misfit := func(n *G.Node, i, deriv int) error {
+		v, want, err := b.initialValue(t0, i, deriv)
+		if err != nil {
+			return err
 		}
+		if want == nil {
+			want = G.NewConstant(v)
+		}
+		d, err := G.Sub(n, want)
+		if err != nil {
+			return err
+		}
+		sq, err := G.Square(d)
+		if err != nil {
+			return err
+		}
+		reduce := G.Sum
+		if b.p.IsFamily() {
+			reduce = G.Mean
+		}
+		s, err := reduce(sq)
+		terms = append(terms, s)
 		return err
 	}
 	for i := range b.p.Vars {
-		if err := misfit(ys[i], b.p.Y0[i]); err != nil {
+		if err := misfit(ys[i], i, 0); err != nil {
 			return nil, err
 		}
 		if b.p.Order == 2 {
-			if err := misfit(dys[i], b.p.DY0[i]); err != nil {
+			if err := misfit(dys[i], i, 1); err != nil {
 				return nil, err
 			}
 		}
@@ -179,11 +201,19 @@ func (b *builder) initialConditionLoss() (*G.Node, error) {
 	return weighted(b.cfg.ICWeight, terms)
 }
 
-// dataLoss builds w_data sum_i mean((y_i(t_k) - obs_ik)^2).
+// dataLoss builds w_data sum_i mean((y_i(t_k) - obs_ik)^2), each
+// observation of a family at its member.
 func (b *builder) dataLoss(obs *problems.Observations) (*G.Node, error) {
-	t := b.column("t_data", obs.T)
-	b.log.set(StageNetwork, 0, t)
-	ys, err := b.values(t)
+	cols := [][]float64{obs.T}
+	for _, k := range b.p.RangeNames() {
+		cols = append(cols, obs.Ranges[k])
+	}
+	a, err := b.points("t_data", cols)
+	if err != nil {
+		return nil, err
+	}
+	b.log.set(StageNetwork, 0, a.t)
+	ys, err := b.values(a)
 	if err != nil {
 		return nil, err
 	}

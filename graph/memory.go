@@ -52,7 +52,7 @@ func EstimateMemory(p *problems.Problem, cfg Config, opts Options) (float64, err
 	training, err := extrapolate(most, func(n int) (float64, error) {
 		compiled := cfg
 		compiled.Executor = Compiled // the graph is the same; only the compiled one tells its buffers
-		lg, err := buildLoss(p, net, unknown, compiled, p.Grid(n), opts.Observations, 1)
+		lg, err := buildLoss(p, net, unknown, compiled, gridInputs(p, n), opts.Observations, 1)
 		if err != nil {
 			return 0, err
 		}
@@ -110,7 +110,7 @@ func (m *Model) EstimateMemory(n int) (float64, error) {
 
 // graphMemory estimates the bytes the TapeMachine takes to run the graph
 // build makes at n points: the values of all its nodes.
-func (m *Model) graphMemory(n float64, build func(b *builder, t *G.Node) (G.Nodes, error)) (float64, error) {
+func (m *Model) graphMemory(n float64, build func(b *builder, a at) (G.Nodes, error)) (float64, error) {
 	if m.windows != nil {
 		// A marched model runs window by window: the largest window's
 		// graph, as though it held every point.
@@ -125,12 +125,28 @@ func (m *Model) graphMemory(n float64, build func(b *builder, t *G.Node) (G.Node
 		return most, nil
 	}
 	return extrapolate(n, func(rows int) (float64, error) {
-		b, _, err := m.graph(m.problem.Grid(rows), build)
+		b, _, err := m.graph(gridInputs(m.problem, rows), build)
 		if err != nil {
 			return 0, err
 		}
 		return nodeBytes(b.g, true), nil
 	})
+}
+
+// gridInputs returns n points of p's domain as columns (see buildLoss):
+// the grid of n points in t and, for a family, each range parameter at
+// the middle of its range; what a graph's size depends on is their
+// number alone.
+func gridInputs(p *problems.Problem, n int) [][]float64 {
+	cols := [][]float64{p.Grid(n)}
+	for _, k := range p.RangeNames() {
+		c := make([]float64, n)
+		for i := range c {
+			c[i] = (p.Ranges[k].Lo + p.Ranges[k].Hi) / 2
+		}
+		cols = append(cols, c)
+	}
+	return cols
 }
 
 // extrapolate returns bytes(n), measured at n itself when n is small and

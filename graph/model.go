@@ -42,6 +42,8 @@ type Model struct {
 	// networks under it (Config.outputScale and Config.base).
 	scale float64
 	base  []ScaledNetwork
+	// start is Config.start of a marched family's window.
+	start startFunc
 	// windows are a marched model's, in order, and pieces their models
 	// (each on its window's problem); net is nil then.
 	windows []Window
@@ -197,26 +199,31 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	return int64(n), err
 }
 
-// graph builds the graph runOnce runs, with the nodes build adds.
-func (m *Model) graph(ts []float64, build func(b *builder, t *G.Node) (G.Nodes, error)) (*builder, G.Nodes, error) {
-	if len(ts) == 0 {
+// graph builds the graph runOnce runs, with the nodes build adds at the
+// points cols (see buildLoss).
+func (m *Model) graph(cols [][]float64, build func(b *builder, a at) (G.Nodes, error)) (*builder, G.Nodes, error) {
+	if len(cols) == 0 || len(cols[0]) == 0 {
 		return nil, nil, errNoPoints
 	}
-	cfg := Config{IC: m.ic, Derivative: Symbolic, outputScale: m.scale, base: m.base}
+	cfg := Config{IC: m.ic, Derivative: Symbolic, outputScale: m.scale, base: m.base, start: m.start}
 	b, err := newBuilder(m.problem, m.net, cfg.withDefaults(m.problem.Order), m.unknown)
 	if err != nil {
 		return nil, nil, err
 	}
-	nodes, err := build(b, b.column("t", ts))
+	a, err := b.points("t", cols)
+	if err != nil {
+		return nil, nil, err
+	}
+	nodes, err := build(b, a)
 	return b, nodes, err
 }
 
 // runOnce builds a graph of the model's network and trial solution, lets
-// build add to it the nodes wanted at the points ts (given as the n x 1 node
-// t), runs it once on Gorgonia's TapeMachine and returns a copy of each
+// build add to it the nodes wanted at the points cols (given as the nodes
+// a), runs it once on Gorgonia's TapeMachine and returns a copy of each
 // wanted node's values. what names the computation in errors.
-func (m *Model) runOnce(what string, ts []float64, build func(b *builder, t *G.Node) (G.Nodes, error)) ([][]float64, error) {
-	b, nodes, err := m.graph(ts, build)
+func (m *Model) runOnce(what string, cols [][]float64, build func(b *builder, a at) (G.Nodes, error)) ([][]float64, error) {
+	b, nodes, err := m.graph(cols, build)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,9 @@ import (
 // Predict returns the solution and its first derivative (symbolic) at the
 // points ts.
 func (m *Model) Predict(ts []float64) (*problems.Solution, error) {
+	if m.problem.IsFamily() {
+		return nil, errFamily
+	}
 	n := len(m.problem.Vars)
 	if m.windows != nil {
 		out, err := m.scatter(ts, 2*n, func(piece *Model, sub []float64) ([][]float64, error) {
@@ -25,20 +28,20 @@ func (m *Model) Predict(ts []float64) (*problems.Solution, error) {
 		}
 		return &problems.Solution{T: ts, Y: out[:n], DY: out[n:]}, nil
 	}
-	out, err := m.runOnce("predict", ts, predictNodes)
+	out, err := m.runOnce("predict", [][]float64{ts}, predictNodes)
 	if err != nil {
 		return nil, err
 	}
 	return &problems.Solution{T: ts, Y: out[:n], DY: out[n:]}, nil
 }
 
-// predictNodes builds the solution and its first derivative at t.
-func predictNodes(b *builder, t *G.Node) (G.Nodes, error) {
-	ys, err := b.values(t)
+// predictNodes builds the solution and its first derivative at a.
+func predictNodes(b *builder, a at) (G.Nodes, error) {
+	ys, err := b.values(a)
 	if err != nil {
 		return nil, err
 	}
-	dys, err := gradients(ys, t)
+	dys, err := gradients(ys, a.t)
 	if err != nil {
 		return nil, err
 	}
@@ -75,10 +78,15 @@ func (m *Model) EvaluateWith(params map[string]float64, ts []float64) (Score, er
 	if err != nil {
 		return Score{}, err
 	}
+	return score(sol, ref), nil
+}
+
+// score compares a solution with its reference at the same points.
+func score(sol, ref *problems.Solution) Score {
 	s := Score{Solution: sol, Reference: ref}
 	var num, den float64
 	for i := range sol.Y {
-		for k := range ts {
+		for k := range sol.T {
 			d := sol.Y[i][k] - ref.Y[i][k]
 			num += d * d
 			den += ref.Y[i][k] * ref.Y[i][k]
@@ -87,5 +95,5 @@ func (m *Model) EvaluateWith(params map[string]float64, ts []float64) (Score, er
 		}
 	}
 	s.RelL2 = math.Sqrt(num / den)
-	return s, nil
+	return s
 }

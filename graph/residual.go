@@ -6,15 +6,18 @@ import G "gorgonia.org/gorgonia"
 // the points ts, with symbolic derivatives and the model's parameter
 // values: out[i][k] is variable i's at ts[k].
 func (m *Model) Residuals(ts []float64) ([][]float64, error) {
+	if m.problem.IsFamily() {
+		return nil, errFamily
+	}
 	if m.windows != nil {
 		return m.scatter(ts, len(m.problem.Vars), (*Model).Residuals)
 	}
-	return m.runOnce("residuals", ts, residualNodes)
+	return m.runOnce("residuals", [][]float64{ts}, residualNodes)
 }
 
-// residualNodes builds the ODE residual at t.
-func residualNodes(b *builder, t *G.Node) (G.Nodes, error) {
-	r, err := b.atCollocation(t)
+// residualNodes builds the ODE residual at a.
+func residualNodes(b *builder, a at) (G.Nodes, error) {
+	r, err := b.atCollocation(a)
 	if err != nil {
 		return nil, err
 	}

@@ -12,15 +12,12 @@ import (
 )
 
 // TestUnsupportedProblems: problems the graph side cannot build yet
-// (boundary conditions away from t0, parameter ranges, initial values that
-// are not numbers) are refused with ErrUnsupported by Fit and by a model
+// (boundary conditions away from t0) are refused with ErrUnsupported by Fit and by a model
 // read from a file, not met by an index out of range.
 func TestUnsupportedProblems(t *testing.T) {
 	defs := map[string]problems.Definition{
 		"boundary": {Name: "bvp", Vars: []string{"y"}, Order: 2, RHS: []string{"-y"},
 			BC: []string{"y(0) = 0", "y(1) = 1"}, T0: 0, T1: 1, Points: 11},
-		"family": {Name: "family", Vars: []string{"y"}, Order: 1, RHS: []string{"-k*y"},
-			Ranges: map[string]problems.Range{"k": {Lo: 0.5, Hi: 2}}, Y0: []float64{1}, T0: 0, T1: 1, Points: 11},
 	}
 	for name, d := range defs {
 		p, err := problems.New(d)
