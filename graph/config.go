@@ -83,8 +83,9 @@ func DefaultFDStep(order int) float64 {
 // Config says how a problem is solved: the network, the derivative and the
 // loss. The zero value of each field means its default. March reads only
 // Architecture (each window's networks; Hidden nil means
-// DefaultMarchHidden) and Executor: its windows always meet the initial
-// conditions hard, take dy/dt symbolically and see their input scaled.
+// DefaultMarchHidden, for a family DefaultFamilyHidden) and Executor: its
+// windows always meet the initial conditions hard, take dy/dt
+// symbolically and see their input scaled.
 type Config struct {
 	// Architecture is the network Fit builds.
 	Architecture

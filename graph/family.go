@@ -1,12 +1,16 @@
 package graph
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"maps"
 	"math"
+	"slices"
+	"strings"
 
 	"pinn/problems"
+	"pinn/problems/expr"
 )
 
 // errFamily refuses what needs the range parameters' values of a family's
@@ -26,11 +30,145 @@ func (m *Model) PredictInputs(inputs [][]float64) (*problems.Solution, error) {
 		return m.Predict(inputs[0])
 	}
 	n := len(m.problem.Vars)
-	out, err := m.runOnce("predict", inputs, predictNodes)
+	out, err := m.familyEval(inputs, 2*n, func(piece *Model, cols [][]float64) ([][]float64, error) {
+		return piece.runOnce("predict", cols, predictNodes)
+	})
 	if err != nil {
 		return nil, err
 	}
 	return &problems.Solution{T: inputs[0], Y: out[:n], DY: out[n:]}, nil
+}
+
+// familyEval evaluates a family's model with eval at the points inputs,
+// which must be in the domain: the network itself, or for a marched
+// model each window's piece at the points in the window (as scatter
+// assigns them), which then carry, for each point's member, the initial
+// values where the window starts (see chainStarts). Row r of the result
+// at point k is row r of eval's there.
+func (m *Model) familyEval(inputs [][]float64, rows int, eval func(piece *Model, cols [][]float64) ([][]float64, error)) ([][]float64, error) {
+	p := m.problem
+	if len(inputs) != 1+len(p.Ranges) {
+		return nil, fmt.Errorf("graph: %d columns of points, the family %s needs %d: %s and %s", len(inputs), p.Name, 1+len(p.Ranges), p.Indep, strings.Join(p.RangeNames(), ", "))
+	}
+	if len(inputs[0]) == 0 {
+		return nil, errNoPoints
+	}
+	if m.windows == nil {
+		return eval(m, inputs)
+	}
+	// The distinct members, and each point's.
+	index := map[string]int{}
+	var members [][]float64 // columns, one value per distinct member
+	of := make([]int, len(inputs[0]))
+	key := make([]byte, 0, 8*len(p.Ranges))
+	for k := range inputs[0] {
+		key = key[:0]
+		for _, c := range inputs[1:] {
+			key = binary.LittleEndian.AppendUint64(key, math.Float64bits(c[k]))
+		}
+		i, ok := index[string(key)]
+		if !ok {
+			i = len(index)
+			index[string(key)] = i
+			if members == nil {
+				members = make([][]float64, len(inputs)-1)
+			}
+			for j, c := range inputs[1:] {
+				members[j] = append(members[j], c[k])
+			}
+		}
+		of[k] = i
+	}
+	starts, err := m.chainStarts(members, len(m.windows))
+	if err != nil {
+		return nil, err
+	}
+	return m.scatter(inputs[0], rows, func(i int, idx []int) ([][]float64, error) {
+		cols := make([][]float64, len(inputs)+len(starts[i]))
+		for j := range cols {
+			cols[j] = make([]float64, len(idx))
+		}
+		for q, k := range idx {
+			for j, c := range inputs {
+				cols[j][q] = c[k]
+			}
+			for j, c := range starts[i] {
+				cols[len(inputs)+j][q] = c[of[k]]
+			}
+		}
+		return eval(m.pieces[i], cols)
+	})
+}
+
+// chainStarts returns, for the members given as columns of range
+// parameter values (RangeNames order, one value per member), the initial
+// values at the start of each of the first n windows of a marched family
+// (n may be one more than it has: the start of the window after the
+// last): starts[i] holds window i's columns, each variable's value there
+// and, second order, each slope. Window 0's are the problem's conditions;
+// window i's are where window i-1 ends.
+func (m *Model) chainStarts(members [][]float64, n int) ([][][]float64, error) {
+	first, err := initialColumns(m.problem, members)
+	if err != nil {
+		return nil, err
+	}
+	starts := [][][]float64{first}
+	for i := 1; i < n; i++ {
+		prev := starts[i-1]
+		ts := make([]float64, len(members[0]))
+		for k := range ts {
+			ts[k] = m.windows[i-1].T1
+		}
+		cols := append(append([][]float64{ts}, members...), prev...)
+		out, err := m.pieces[i-1].runOnce("predict", cols, predictNodes)
+		if err != nil {
+			return nil, err
+		}
+		v := len(m.problem.Vars)
+		next := out[:v]
+		if m.problem.Order == 2 {
+			next = out
+		}
+		starts = append(starts, next)
+	}
+	return starts, nil
+}
+
+// initialColumns returns the initial values of the family p at T0 (and
+// slopes, second order) for the members given as columns (see
+// chainStarts), from its conditions.
+func initialColumns(p *problems.Problem, members [][]float64) ([][]float64, error) {
+	ys, dys, ok := p.InitialValues()
+	if !ok {
+		return nil, fmt.Errorf("%w: %s: the initial conditions must set every state's value at %s = %g by itself", ErrUnsupported, p.Name, p.Indep, p.T0)
+	}
+	exprs := ys
+	if p.Order == 2 {
+		exprs = append(slices.Clone(ys), dys...)
+	}
+	names := p.RangeNames()
+	env := maps.Clone(p.Params)
+	if env == nil {
+		env = map[string]float64{}
+	}
+	cols := make([][]float64, len(exprs))
+	for i, e := range exprs {
+		cols[i] = make([]float64, len(members[0]))
+		for k := range cols[i] {
+			for j, name := range names {
+				env[name] = members[j][k]
+			}
+			v, err := expr.Eval(e, env)
+			if err == nil && (math.IsNaN(v) || math.IsInf(v, 0)) {
+				err = fmt.Errorf("it is %g", v)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("graph: initial value %s of member %v: %w", e, env, err)
+			}
+			cols[i][k] = v
+		}
+	}
+	return cols, nil
 }
 
 // PredictMember returns the solution of the family's member given by
@@ -61,10 +199,12 @@ func (m *Model) memberInputs(ts []float64, member map[string]float64) ([][]float
 	return inputs, nil
 }
 
-// residualsInputs returns the ODE residual at the points inputs (see
-// PredictInputs): out[i][k] is variable i's at point k.
+// residualsInputs returns the ODE residual of a family's model at the
+// points inputs (see PredictInputs): out[i][k] is variable i's at point k.
 func (m *Model) residualsInputs(inputs [][]float64) ([][]float64, error) {
-	return m.runOnce("residuals", inputs, residualNodes)
+	return m.familyEval(inputs, len(m.problem.Vars), func(piece *Model, cols [][]float64) ([][]float64, error) {
+		return piece.runOnce("residuals", cols, residualNodes)
+	})
 }
 
 // EvaluateMember scores the family's member given by member at the points

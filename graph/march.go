@@ -21,6 +21,33 @@ const (
 	DefaultMarchNetworks    = 2
 )
 
+// The defaults of a family's MarchOptions (see familymarch.go) where they
+// differ from those of a problem of t alone.
+const (
+	DefaultFamilyGoal         = 1e-5
+	DefaultFamilyWindows      = 4
+	DefaultFamilyWindowPoints = 16
+)
+
+// DefaultFamilyParamPoints returns the default MarchOptions.ParamPoints
+// of a family of the given number of range parameters: 32 values of one,
+// 12 of each of two, 6 of each of more: with DefaultFamilyWindowPoints
+// values of t, a window's grid then has 512, 2304 and (three range
+// parameters) 3456 points.
+func DefaultFamilyParamPoints(ranges int) int {
+	switch ranges {
+	case 1:
+		return 32
+	case 2:
+		return 12
+	}
+	return 6
+}
+
+// DefaultFamilyHidden returns the hidden layer widths of a family's
+// window networks when Config.Hidden is nil: 16, 16.
+func DefaultFamilyHidden() []int { return []int{16, 16} }
+
 // DefaultMarchHidden returns the hidden layer widths of each window's
 // networks when Config.Hidden is nil and Fit marches: one layer of 16.
 func DefaultMarchHidden() []int { return []int{16} }
@@ -35,8 +62,17 @@ type MarchOptions struct {
 	// 0 means 0.25.
 	Safety float64
 	// Points is the number of collocation points, a grid, per window; 0
-	// means DefaultWindowPoints.
+	// means DefaultWindowPoints (a family's: the values of t on its grid,
+	// 0 meaning DefaultFamilyWindowPoints).
 	Points int
+	// ParamPoints is, for a family, how many values of each range
+	// parameter a window's grid has, in every combination with the
+	// values of t; 0 means DefaultFamilyParamPoints.
+	ParamPoints int
+	// Windows is, for a family, the number of equal windows; 0 means
+	// DefaultFamilyWindows. A problem of t alone sizes its windows as
+	// the error estimate asks.
+	Windows int
 	// Iterations bounds L-BFGS on one network of a window; 0 means
 	// DefaultWindowIterations.
 	Iterations int
@@ -79,6 +115,25 @@ type MarchOptions struct {
 	FloorRatio    float64
 }
 
+// familyDefaults returns o with the zero fields whose default differs for
+// a family of the given number of range parameters replaced by the
+// family's.
+func (o MarchOptions) familyDefaults(ranges int) MarchOptions {
+	if o.Goal == 0 {
+		o.Goal = DefaultFamilyGoal
+	}
+	if o.Points == 0 {
+		o.Points = DefaultFamilyWindowPoints
+	}
+	if o.ParamPoints == 0 {
+		o.ParamPoints = DefaultFamilyParamPoints(ranges)
+	}
+	if o.Windows == 0 {
+		o.Windows = DefaultFamilyWindows
+	}
+	return o
+}
+
 // withDefaults returns o with every zero field replaced by its default.
 func (o MarchOptions) withDefaults() MarchOptions {
 	def := func(x *float64, v float64) {
@@ -113,6 +168,8 @@ func (o MarchOptions) check() error {
 	switch {
 	case !positive(o.Goal) || !positive(o.Safety):
 		return fmt.Errorf("graph: march: goal %g and safety %g must be positive numbers", o.Goal, o.Safety)
+	case o.ParamPoints < 0 || o.Windows < 0:
+		return fmt.Errorf("graph: march: %d values per range parameter, %d windows", o.ParamPoints, o.Windows)
 	case o.Points < 2 || o.Iterations < 1 || o.Stall < 1 || o.Networks < 1 || o.CheckFactor < 1 || o.FloorHalvings < 0:
 		return fmt.Errorf("graph: march: %d points, %d iterations, %d stall, %d networks, check factor %d, %d floor halvings",
 			o.Points, o.Iterations, o.Stall, o.Networks, o.CheckFactor, o.FloorHalvings)
@@ -254,6 +311,9 @@ func fitMarch(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("graph: training not started: %w", err)
 	}
+	if p.IsFamily() {
+		return fitFamilyMarch(ctx, p, cfg, opts)
+	}
 	m := &marcher{ctx: ctx, p: p, cfg: cfg, opts: opts.March, workers: opts.Workers, progress: opts.Progress,
 		rng: NewRand(opts.Seed), t: p.T0, h: opts.March.FirstWindow * (p.T1 - p.T0),
 		y: slices.Clone(p.Y0), dy: slices.Clone(p.DY0), firstTry: true}
@@ -282,7 +342,7 @@ func fitMarch(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	if res.Model, err = newPiecewise(solved, m.windows); err != nil {
 		return nil, err
 	}
-	if res.Score, err = res.Model.Evaluate(solved.Grid(p.Points)); err != nil {
+	if err := res.score(solved.Grid(p.Points), opts.ScoreValues); err != nil {
 		return nil, err
 	}
 	return res, runErr

@@ -40,7 +40,7 @@ const (
 func EstimateMemory(p *problems.Problem, cfg Config, opts Options) (float64, error) {
 	cfg = cfg.withDefaults(p.Order)
 	opts = opts.WithDefaults(p)
-	net, err := NewNetwork(cfg.Architecture, len(p.Vars), NewRand(opts.Seed))
+	net, err := NewFamilyNetwork(p, cfg.Architecture, NewRand(opts.Seed))
 	if err != nil {
 		return 0, err
 	}
@@ -125,7 +125,13 @@ func (m *Model) graphMemory(n float64, build func(b *builder, a at) (G.Nodes, er
 		return most, nil
 	}
 	return extrapolate(n, func(rows int) (float64, error) {
-		b, _, err := m.graph(gridInputs(m.problem, rows), build)
+		cols := gridInputs(m.problem, rows)
+		if m.startAt != nil {
+			for range m.problem.Order * len(m.problem.Vars) {
+				cols = append(cols, make([]float64, rows))
+			}
+		}
+		b, _, err := m.graph(cols, build)
 		if err != nil {
 			return 0, err
 		}

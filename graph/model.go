@@ -42,8 +42,8 @@ type Model struct {
 	// networks under it (Config.outputScale and Config.base).
 	scale float64
 	base  []ScaledNetwork
-	// start is Config.start of a marched family's window.
-	start startFunc
+	// startAt is Config.startAt of a marched family's window.
+	startAt *float64
 	// windows are a marched model's, in order, and pieces their models
 	// (each on its window's problem); net is nil then.
 	windows []Window
@@ -181,6 +181,9 @@ func ReadModel(r io.Reader) (*Model, error) {
 	if f.Network.Outputs() != len(p.Vars) {
 		return nil, fmt.Errorf("graph: model: network has %d outputs for %d variables", f.Network.Outputs(), len(p.Vars))
 	}
+	if err := fitsInputs(p, f.Network); err != nil {
+		return nil, fmt.Errorf("graph: model: %w", err)
+	}
 	return newModel(p, f.IC, f.Network, f.Unknown), nil
 }
 
@@ -205,7 +208,7 @@ func (m *Model) graph(cols [][]float64, build func(b *builder, a at) (G.Nodes, e
 	if len(cols) == 0 || len(cols[0]) == 0 {
 		return nil, nil, errNoPoints
 	}
-	cfg := Config{IC: m.ic, Derivative: Symbolic, outputScale: m.scale, base: m.base, start: m.start}
+	cfg := Config{IC: m.ic, Derivative: Symbolic, outputScale: m.scale, base: m.base, startAt: m.startAt}
 	b, err := newBuilder(m.problem, m.net, cfg.withDefaults(m.problem.Order), m.unknown)
 	if err != nil {
 		return nil, nil, err
@@ -260,17 +263,15 @@ var ErrOutsideDomain = errors.New("graph: outside the domain of a marched model"
 // errPiecewise refuses what needs a single network of a marched model.
 var errPiecewise = errors.New("graph: a marched model has networks per window, not one network")
 
-// scatter evaluates a marched model at the points ts: each window's piece
-// evaluates (with eval) the points the window holds, and row r of the
-// result at ts[k] is row r of its piece's at that point. A point on a
-// boundary belongs to the earlier window; one outside the domain is an
-// error.
-func (m *Model) scatter(ts []float64, rows int, eval func(piece *Model, sub []float64) ([][]float64, error)) ([][]float64, error) {
+// scatter evaluates a marched model at the points ts: eval evaluates the
+// points idx (indices into ts) that window i holds, and row r of the
+// result at ts[k] is row r of eval's at that point. A point on a boundary
+// belongs to the earlier window; one outside the domain is an error.
+func (m *Model) scatter(ts []float64, rows int, eval func(i int, idx []int) ([][]float64, error)) ([][]float64, error) {
 	if len(ts) == 0 {
 		return nil, errNoPoints
 	}
 	p := m.problem
-	subs := make([][]float64, len(m.windows))
 	idxs := make([][]int, len(m.windows))
 	for k, t := range ts {
 		if !(t >= p.T0 && t <= p.T1) {
@@ -278,17 +279,17 @@ func (m *Model) scatter(ts []float64, rows int, eval func(piece *Model, sub []fl
 		}
 		i, _ := slices.BinarySearchFunc(m.windows, t, func(w Window, t float64) int { return cmp.Compare(w.T1, t) })
 		i = min(i, len(m.windows)-1)
-		subs[i], idxs[i] = append(subs[i], t), append(idxs[i], k)
+		idxs[i] = append(idxs[i], k)
 	}
 	out := make([][]float64, rows)
 	for r := range out {
 		out[r] = make([]float64, len(ts))
 	}
-	for i, piece := range m.pieces {
-		if len(subs[i]) == 0 {
+	for i := range m.pieces {
+		if len(idxs[i]) == 0 {
 			continue
 		}
-		vs, err := eval(piece, subs[i])
+		vs, err := eval(i, idxs[i])
 		if err != nil {
 			return nil, err
 		}
@@ -299,4 +300,16 @@ func (m *Model) scatter(ts []float64, rows int, eval func(piece *Model, sub []fl
 		}
 	}
 	return out, nil
+}
+
+// scatterTimes is scatter for a model of t alone: each window's piece
+// evaluates, with eval, the times the window holds.
+func (m *Model) scatterTimes(ts []float64, rows int, eval func(piece *Model, sub []float64) ([][]float64, error)) ([][]float64, error) {
+	return m.scatter(ts, rows, func(i int, idx []int) ([][]float64, error) {
+		sub := make([]float64, len(idx))
+		for j, k := range idx {
+			sub[j] = ts[k]
+		}
+		return eval(m.pieces[i], sub)
+	})
 }

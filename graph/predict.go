@@ -16,7 +16,7 @@ func (m *Model) Predict(ts []float64) (*problems.Solution, error) {
 	}
 	n := len(m.problem.Vars)
 	if m.windows != nil {
-		out, err := m.scatter(ts, 2*n, func(piece *Model, sub []float64) ([][]float64, error) {
+		out, err := m.scatterTimes(ts, 2*n, func(piece *Model, sub []float64) ([][]float64, error) {
 			s, err := piece.Predict(sub)
 			if err != nil {
 				return nil, err

@@ -10,7 +10,7 @@ func (m *Model) Residuals(ts []float64) ([][]float64, error) {
 		return nil, errFamily
 	}
 	if m.windows != nil {
-		return m.scatter(ts, len(m.problem.Vars), (*Model).Residuals)
+		return m.scatterTimes(ts, len(m.problem.Vars), (*Model).Residuals)
 	}
 	return m.runOnce("residuals", [][]float64{ts}, residualNodes)
 }

@@ -9,8 +9,6 @@ import (
 	"slices"
 
 	"pinn/problems"
-
-	G "gorgonia.org/gorgonia"
 )
 
 // ErrDiverged is wrapped by DivergedError.
@@ -121,18 +119,23 @@ func (tr *Trainer) SetInputs(inputs [][]float64) error {
 	if len(inputs) == 0 || len(inputs[0]) == 0 {
 		return errNoPoints
 	}
-	if want := 1 + len(tr.p.Ranges); len(inputs) != want {
-		return fmt.Errorf("graph: %d columns of points, problem %s needs %d (%s and each range parameter)", len(inputs), tr.p.Name, want, tr.p.Indep)
+	if tr.lg != nil && tr.lg.at.t.Shape()[0] == len(inputs[0]) {
+		nodes := tr.lg.at.columns()
+		if len(inputs) != len(nodes) {
+			return fmt.Errorf("graph: %d columns of points, problem %s needs %d", len(inputs), tr.p.Name, len(nodes))
+		}
+		for j, n := range nodes {
+			if len(inputs[j]) != len(inputs[0]) {
+				return fmt.Errorf("graph: column %d holds %d values for %d points", j+1, len(inputs[j]), len(inputs[0]))
+			}
+			copy(n.Value().Data().([]float64), inputs[j])
+		}
+		tr.moved, tr.fresh, tr.bestLoss, tr.lbfgs = len(tr.history) > 0, false, math.Inf(1), nil
+		return nil
 	}
 	tr.fresh, tr.moved = false, len(tr.history) > 0
 	tr.bestLoss = math.Inf(1)
 	tr.lbfgs = nil
-	if tr.lg != nil && tr.lg.at.t.Shape()[0] == len(inputs[0]) {
-		for j, n := range append(G.Nodes{tr.lg.at.t}, tr.lg.at.params...) {
-			copy(n.Value().Data().([]float64), inputs[j])
-		}
-		return nil
-	}
 	if tr.lg != nil {
 		tr.lg.pull(tr.x, tr.net, tr.unknown)
 	}
