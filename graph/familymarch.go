@@ -283,7 +283,7 @@ func (m *marcher) trainFamilyWindow(w Window, fc *familyChecks) (familyWindow, e
 		if tw.piece, err = w.model(p); err != nil {
 			return tw, err
 		}
-		r, err := tw.piece.runOnce("residuals", checkPoints, residualNodes)
+		r, err := tw.piece.evaluate(checkPoints, residualNodes)
 		if err != nil {
 			return tw, err
 		}
@@ -300,11 +300,11 @@ func (m *marcher) trainFamilyWindow(w Window, fc *familyChecks) (familyWindow, e
 			break // nothing left to correct
 		}
 	}
-	out, err := tw.piece.runOnce("predict", checkPoints, predictNodes)
+	out, err := tw.piece.evaluate(checkPoints, predictNodes)
 	if err != nil {
 		return tw, err
 	}
-	r, err := tw.piece.runOnce("residuals", checkPoints, residualNodes)
+	r, err := tw.piece.evaluate(checkPoints, residualNodes)
 	if err != nil {
 		return tw, err
 	}
@@ -372,7 +372,7 @@ func familyRHSAtStart(p *problems.Problem, t0 float64, members, starts [][]float
 	}
 	zero := newModel(p, HardIC, net, nil)
 	zero.startAt = &t0
-	r, err := zero.runOnce("residuals", windowPoints([]float64{t0}, members, starts), residualNodes)
+	r, err := zero.evaluate(windowPoints([]float64{t0}, members, starts), residualNodes)
 	if err != nil {
 		return 0, err
 	}

@@ -205,20 +205,26 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 // graph builds the graph runOnce runs, with the nodes build adds at the
 // points cols (see buildLoss).
 func (m *Model) graph(cols [][]float64, build func(b *builder, a at) (G.Nodes, error)) (*builder, G.Nodes, error) {
+	b, _, nodes, err := m.buildAt(cols, build)
+	return b, nodes, err
+}
+
+// buildAt is graph, which also returns the points' input nodes.
+func (m *Model) buildAt(cols [][]float64, build func(b *builder, a at) (G.Nodes, error)) (*builder, at, G.Nodes, error) {
 	if len(cols) == 0 || len(cols[0]) == 0 {
-		return nil, nil, errNoPoints
+		return nil, at{}, nil, errNoPoints
 	}
 	cfg := Config{IC: m.ic, Derivative: Symbolic, outputScale: m.scale, base: m.base, startAt: m.startAt}
 	b, err := newBuilder(m.problem, m.net, cfg.withDefaults(m.problem.Order), m.unknown)
 	if err != nil {
-		return nil, nil, err
+		return nil, at{}, nil, err
 	}
 	a, err := b.points("t", cols)
 	if err != nil {
-		return nil, nil, err
+		return nil, at{}, nil, err
 	}
 	nodes, err := build(b, a)
-	return b, nodes, err
+	return b, a, nodes, err
 }
 
 // runOnce builds a graph of the model's network and trial solution, lets
