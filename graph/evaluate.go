@@ -21,8 +21,8 @@ const evalChunk = 4096
 // fast. It evaluates one network (with its frozen base networks), not a
 // marched model's windows (see Model.familyEval).
 type evaluator struct {
-	rows   int      // points per run
-	inputs G.Nodes  // the points' column nodes (at.columns)
+	rows   int     // points per run
+	inputs G.Nodes // the points' column nodes (at.columns)
 	m      *compiled.Machine
 	width  int // number of output nodes, each rows x 1
 }
