@@ -45,6 +45,9 @@ func EstimateMemory(p *problems.Problem, cfg Config, opts Options) (float64, err
 		return 0, err
 	}
 	most := float64(opts.Points)
+	if opts.Method == March && p.IsFamily() {
+		most = float64(opts.March.Points * pow(opts.March.ParamPoints, len(p.Ranges)))
+	}
 	if opts.RefineEvery > 0 {
 		most += float64(opts.Epochs/opts.RefineEvery) * float64(opts.RefinePoints)
 	}
