@@ -27,6 +27,9 @@ type SeedResult struct {
 	Solution *problems.Solution
 	// Seconds is the training time and PerEpoch the time of one epoch.
 	Seconds, PerEpoch float64
+	// Trace is the run's trace, for seed 1 when the experiment measures
+	// one (Measure.Trace); nil otherwise.
+	Trace *report.Trace
 }
 
 // Value returns the metric called key, or NaN if the run did not measure it.

@@ -20,7 +20,8 @@ type FindingsReport struct {
 // the summary, each finding's settings, seed table, explanation and plots;
 // findings.json; and for each finding ID-seeds.csv (every metric of every
 // seed), ID-loss.csv (epoch, then one loss column per seed), ID-solution.png,
-// ID-loss.png and, for a finding with a table, ID-table.csv.
+// ID-loss.png and, for a finding with a table, ID-table.csv; for a finding
+// whose seed 1 was traced (Measure.Trace), ID-trace.csv and ID-trace.png.
 func WriteReport(dir, title string, fs []*Finding) error {
 	for _, f := range fs {
 		if err := writeFindingFiles(dir, f); err != nil {
@@ -71,6 +72,12 @@ func writeMarkdown(w io.Writer, title string, fs []*Finding) error {
 			fmt.Fprintf(w, ", [%[1]s-table.csv](%[1]s-table.csv)", e.Name)
 		}
 		fmt.Fprintln(w)
+		if tr := f.trace(); tr != nil {
+			fmt.Fprintf(w, "\nSeed %[2]d traced %[3]s: the loss's terms, the gradient's norm per layer (an exact 0 on the line marked 0) "+
+				"and the fraction of dead units (activation derivative 0 at every collocation point).\n\n"+
+				"![%[1]s: trace of seed %[2]d](%[1]s-trace.png)\n\nData: [%[1]s-trace.csv](%[1]s-trace.csv)\n",
+				e.Name, tr.seed, tr.Every())
+		}
 		if e.Table {
 			t := f.table()
 			fmt.Fprintf(w, "\nSeed %d at the collocation points (the thread's final table):\n\n| %s | exact | predicted |\n|---:|---:|---:|\n", t.Seed, p.Indep)
@@ -152,7 +159,32 @@ func writeFindingFiles(dir string, f *Finding) error {
 	if err := sol.WritePNG(path("-solution.png")); err != nil {
 		return err
 	}
-	return lossesPlot(f).WritePNG(path("-loss.png"))
+	if err := lossesPlot(f).WritePNG(path("-loss.png")); err != nil {
+		return err
+	}
+	if tr := f.trace(); tr != nil {
+		if err := tr.WriteCSV(path("-trace.csv")); err != nil {
+			return err
+		}
+		return tr.WritePNG(path("-trace.png"), fmt.Sprintf("%s: seed %d", id, tr.seed))
+	}
+	return nil
+}
+
+// seedTrace is the trace of a finding's seed.
+type seedTrace struct {
+	*report.Trace
+	seed uint64
+}
+
+// trace returns the trace of the first seed traced, or nil.
+func (f *Finding) trace() *seedTrace {
+	for _, r := range f.Seeds {
+		if r.Trace != nil {
+			return &seedTrace{r.Trace, r.Seed}
+		}
+	}
+	return nil
 }
 
 func lossHeader(f *Finding) []string {

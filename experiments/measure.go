@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 
+	"pinn/experiments/report"
 	"pinn/graph"
 	"pinn/problems"
 )
@@ -54,7 +55,8 @@ func newSetup(name string, p *problems.Problem, settings Settings, m Measure) (*
 // the initial ones (as Fit draws them) and the trained ones; and a
 // checkpoint at epoch k is a second Fit of the same settings cut short
 // after k epochs, which is the same run up to there (Adam's steps do not
-// depend on how many follow).
+// depend on how many follow). Seed 1's Fit is traced when the measure asks
+// (Measure.Trace).
 func runSeed(ctx context.Context, s *setup, seed uint64, workers int) (SeedResult, error) {
 	cfg, opts, err := s.settings.Resolve(s.p)
 	if err != nil {
@@ -78,7 +80,13 @@ func runSeed(ctx context.Context, s *setup, seed uint64, workers int) (SeedResul
 		}
 	}
 
-	res, err := graph.Fit(ctx, s.p, cfg, opts)
+	traced := opts // the checkpoints' fits are not traced
+	if m.Trace > 0 && seed == 1 {
+		traced.TraceEvery = m.Trace
+		r.Trace = &report.Trace{Options: traced}
+		traced.Trace = func(st graph.TraceStep) { r.Trace.Steps = append(r.Trace.Steps, st) }
+	}
+	res, err := graph.Fit(ctx, s.p, cfg, traced)
 	var diverged *graph.DivergedError
 	if errors.As(err, &diverged) {
 		r.Diverged = diverged.Error()

@@ -191,6 +191,10 @@ type MethodChoice struct {
 	// Inverse says the problem's unknown parameters chose whole-domain
 	// training: march cannot learn them.
 	Inverse bool
+	// Boundary says the problem's conditions chose whole-domain training
+	// (graph.BoundaryRecipe): march cannot start from them (graph.CanMarch),
+	// as from a boundary-value problem's.
+	Boundary bool
 }
 
 // MethodConflict is a setting given that the run's method does not read.
@@ -207,12 +211,16 @@ func (e *MethodConflict) Error() string { return e.Message(func(key string) stri
 func (e *MethodConflict) Message(name func(key string) string) string {
 	c := e.Choice
 	switch {
+	case c.Method == graph.March && e.Key == "method" && c.Boundary:
+		return fmt.Sprintf("%s march needs the whole state at the start, which these conditions do not give (a boundary-value problem): use %s whole", name("method"), name("method"))
 	case c.Method == graph.March && e.Key == "method":
 		return fmt.Sprintf("%s march cannot learn unknown parameters (they are shared by every window): use %s whole", name("method"), name("method"))
 	case c.Method == graph.March:
 		return fmt.Sprintf("%s applies to whole-domain training, not to %s march", name(e.Key), name("method"))
 	case c.Inverse:
 		return fmt.Sprintf("%s applies to marching, but the problem's unknown parameters are learned on the whole domain", name(e.Key))
+	case c.Boundary:
+		return fmt.Sprintf("%s applies to marching, but the problem's conditions are met on the whole domain (a boundary-value problem)", name(e.Key))
 	case c.By == "method":
 		return fmt.Sprintf("%s applies to marching, not to %s whole", name(e.Key), name("method"))
 	}
@@ -222,8 +230,10 @@ func (e *MethodConflict) Message(name func(key string) string) string {
 // Method returns the training method of a run of these settings on p:
 // method when given (fast is method whole); otherwise whole when a setting
 // only whole-domain training reads is given (the first in the table's
-// order chooses), or the problem has unknown parameters; otherwise march.
-// A setting given that the method does not read is a *MethodConflict.
+// order chooses), or the problem has unknown parameters, or conditions
+// march cannot start from (a boundary-value problem); otherwise march.
+// A setting given that the method does not read is a *MethodConflict, and
+// so is method march for a problem it cannot solve.
 func (s *Settings) Method(p *problems.Problem) (MethodChoice, error) {
 	c := MethodChoice{Method: graph.March}
 	switch {
@@ -241,11 +251,18 @@ func (s *Settings) Method(p *problems.Problem) (MethodChoice, error) {
 				break
 			}
 		}
-		if c.Method == graph.March && len(p.Unknown) > 0 {
+		switch {
+		case c.Method == graph.March && len(p.Unknown) > 0:
 			c = MethodChoice{Method: graph.Whole, Inverse: true}
+		case c.Method == graph.March && graph.CanMarch(p) != nil:
+			c = MethodChoice{Method: graph.Whole, Boundary: true}
 		}
 	}
 	if c.Method == graph.March && len(p.Unknown) > 0 {
+		return c, &MethodConflict{Key: "method", Choice: c}
+	}
+	if c.Method == graph.March && graph.CanMarch(p) != nil {
+		c.Boundary = true
 		return c, &MethodConflict{Key: "method", Choice: c}
 	}
 	for _, st := range settingTable {
@@ -265,8 +282,10 @@ func (s *Settings) Method(p *problems.Problem) (MethodChoice, error) {
 // activation, the march settings, the executor) and the rest are March's
 // defaults. For whole, scale-input, when not given, is the problem's, and
 // an inverse problem with nothing but its equation given trains with Adam
-// then L-BFGS and hard initial conditions; every other zero option is its
-// default (graph.Options.WithDefaults).
+// then L-BFGS and hard initial conditions, and a boundary-value problem
+// with graph.BoundaryRecipe (with the hidden widths, activation, executor
+// and seed given); every other zero option is its default
+// (graph.Options.WithDefaults).
 func (s *Settings) Resolve(p *problems.Problem) (graph.Config, graph.Options, error) {
 	c, err := s.Method(p)
 	if err != nil {
@@ -302,6 +321,17 @@ func (s *Settings) Resolve(p *problems.Problem) (graph.Config, graph.Options, er
 		}
 		if s.Given("corrections") {
 			opts.March.Networks = s.corrections + 1
+		}
+		return cfg, opts.WithDefaults(p), nil
+	}
+	if c.Boundary {
+		cfg, opts := graph.BoundaryRecipe()
+		cfg.Executor, opts.Seed = s.Config.Executor, s.Options.Seed
+		if s.Given("hidden") {
+			cfg.Hidden = slices.Clone(s.Config.Hidden)
+		}
+		if s.Given("activation") {
+			cfg.Activation = s.Config.Activation
 		}
 		return cfg, opts.WithDefaults(p), nil
 	}
@@ -482,7 +512,7 @@ var settingTable = indexed([]Setting{
 		func(s *Settings) bool { return s.Config.Derivative != graph.Symbolic }),
 	whole(floatSetting("fd-step", "finite-difference step h of fd-central", "", "6e-6, 1e-4 for second-order problems",
 		func(s *Settings) *float64 { return &s.Config.FDStep }, positiveFloat(func(s *Settings) *float64 { return &s.Config.FDStep }, false))),
-	wholeWhen(choiceSetting("ic", "initial-condition mode", "initial conditions: soft (in the loss) or hard (built into the trial solution; march always is)",
+	wholeWhen(choiceSetting("ic", "initial-condition mode", "conditions: soft (in the loss) or hard (built into the trial solution where they can be: values and slopes at t0, values at both ends or at one; the others stay in the loss; march always is)",
 		graph.DefaultIC, graph.ICModes(), nil, func(s *Settings) *graph.ICMode { return &s.Config.IC }),
 		func(s *Settings) bool { return s.Config.IC == graph.SoftIC }),
 	{Key: "scale-input", Usage: "map the domain onto [-1, 1] before the first layer (--scale-input=false turns it off; march maps each window)",

@@ -98,6 +98,10 @@ func TestSettingsMethod(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	bratu, err := problems.Builtin("bratu")
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name     string
 		p        *problems.Problem
@@ -127,6 +131,11 @@ func TestSettingsMethod(t *testing.T) {
 		{"inverse with epochs", inverse, [][2]string{{"epochs", "10"}}, graph.Whole, "epochs", ""},
 		{"inverse marched", inverse, [][2]string{{"method", "march"}}, graph.March, "method", "method"},
 		{"inverse with goal", inverse, [][2]string{{"goal", "1e-8"}}, graph.Whole, "", "goal"},
+		{"boundary", bratu, nil, graph.Whole, "", ""},
+		{"boundary with network", bratu, [][2]string{{"hidden", "32"}, {"activation", "sin"}}, graph.Whole, "", ""},
+		{"boundary with epochs", bratu, [][2]string{{"epochs", "10"}}, graph.Whole, "epochs", ""},
+		{"boundary marched", bratu, [][2]string{{"method", "march"}}, graph.March, "method", "method"},
+		{"boundary with goal", bratu, [][2]string{{"goal", "1e-8"}}, graph.Whole, "", "goal"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

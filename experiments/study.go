@@ -88,6 +88,11 @@ type Measure struct {
 	// Scheme, if set, also scores each run against that scheme's solution of
 	// the problem on the scoring grid.
 	Scheme Scheme
+	// Trace, if positive, traces the run of seed 1 every Trace steps
+	// (graph.Options.TraceEvery), which pinn reproduce and experiments run
+	// draw. Only the built-in studies take it. A trace changes no number,
+	// so it is no part of a run's identity.
+	Trace int
 }
 
 // StudyRun is one training run of a study: a combination and a seed.

@@ -79,6 +79,7 @@ var badStudies = []struct {
 	{"measure unknown", "problem = \"decay\"\n[measure]\nactivty = true\n", 3, "measure.activty", `unknown measurement "activty" (did you mean "activity"?)`},
 	{"activity", "problem = \"decay\"\n[measure]\nactivity = \"yes\"\n", 3, "measure.activity", "activity must be true or false"},
 	{"checkpoints", "problem = \"decay\"\n[measure]\ncheckpoints = 10\n", 3, "measure.checkpoints", "checkpoints must be a list of epochs"},
+	{"trace", "problem = \"decay\"\n[measure]\ntrace = 10\n", 3, "measure.trace", "trace is only for the studies built into pinn (pinn train and solve take --trace)"},
 	{"checkpoint negative", "problem = \"decay\"\n[measure]\ncheckpoints = [-1]\n", 3, "measure.checkpoints.[0]", "a checkpoint must be an epoch from 0 up"},
 	{"checkpoint twice", "problem = \"decay\"\n[measure]\ncheckpoints = [5, 5]\n", 3, "measure.checkpoints.[1]", "checkpoint 5 is listed twice"},
 	{"checkpoint late", "problem = \"decay\"\n[settings]\nepochs = 5\n[measure]\ncheckpoints = [5]\n", 5, "measure.checkpoints", "checkpoint 5 is not before the last Adam epoch: the runs have 5"},

@@ -17,7 +17,7 @@ import (
 func (f *studyFile) measure(doc map[string]any) (Measure, error) {
 	var m Measure
 	path := []string{"measure"}
-	t, err := f.table(doc, path, "measurement", "checkpoints", "activity", "scheme")
+	t, err := f.table(doc, path, "measurement", "checkpoints", "activity", "scheme", "trace")
 	if t == nil || err != nil {
 		return m, err
 	}
@@ -54,6 +54,16 @@ func (f *studyFile) measure(doc map[string]any) (Measure, error) {
 		if m.Scheme, err = problems.ParseChoice("scheme", text, []Scheme{BackwardEuler}); err != nil {
 			return m, f.errorf(at("scheme"), "scheme: %v", err)
 		}
+	}
+	if v, ok := t["trace"]; ok {
+		n, ok := v.(int64)
+		switch {
+		case !f.builtin:
+			return m, f.errorf(at("trace"), "trace is only for the studies built into pinn (pinn train and solve take --trace)")
+		case !ok || n < 1 || n > math.MaxInt32:
+			return m, f.errorf(at("trace"), "trace must be a positive number of steps, got %s", describe(v))
+		}
+		m.Trace = int(n)
 	}
 	return m, nil
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"pinn/experiments/report"
 )
 
 // textWidth is where explanations wrap.
@@ -24,6 +26,22 @@ func WriteText(w io.Writer, fs []*Finding) error {
 		}
 	}
 	return nil
+}
+
+// WriteTraces writes, for a terminal, the trace of each finding that has
+// one (its seed 1, see Measure.Trace), as pinn train --trace prints one.
+func WriteTraces(w io.Writer, fs []*Finding) {
+	for _, f := range fs {
+		tr := f.trace()
+		if tr == nil {
+			continue
+		}
+		fmt.Fprintf(w, "\n== %s: seed %d traced\n", f.Experiment.Name, tr.seed)
+		tw := report.NewTraceWriter(w, tr.Options)
+		for _, s := range tr.Steps {
+			tw.Write(s)
+		}
+	}
 }
 
 // seedsPhrase says how many seeds the findings ran: "10 seeds" when all

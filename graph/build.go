@@ -31,6 +31,9 @@ type builder struct {
 	log *stageLog
 	// base are the frozen networks of Config.base, as constant nodes.
 	base []frozen
+	// trials are the trial solutions that meet hard conditions, one per
+	// variable; nil when the conditions are soft.
+	trials []trialPlan
 }
 
 // weights are the weight and bias nodes of a network: each hidden
@@ -72,6 +75,9 @@ func newBuilder(p *problems.Problem, net *Network, cfg Config, unknown map[strin
 			cfg.Derivative, p.Indep, Symbolic, Forward, FDCentral)
 	}
 	b := &builder{g: G.NewGraph(), p: p, cfg: cfg, net: net}
+	if cfg.IC == HardIC && !p.IsFamily() {
+		b.trials = trialPlans(p)
+	}
 	b.weights = b.layers("", net)
 	for k, sn := range cfg.base {
 		if err := sn.Network.Validate(); err != nil {
@@ -140,22 +146,17 @@ func (b *builder) layers(prefix string, net *Network) (ws weights) {
 }
 
 // ErrUnsupported is wrapped by the error for a problem graph cannot build
-// yet: boundary conditions away from t0, parameter ranges, or initial
-// values given otherwise than one number per state (problems.Definition's
-// Y0 and DY0).
+// yet: a family (parameter ranges) whose conditions do not set each
+// initial value by itself.
 var ErrUnsupported = errors.New("graph: not supported yet")
 
 // supported reports what keeps graph from building p.
 func supported(p *problems.Problem) error {
 	switch {
-	case p.IsBoundaryValue():
-		return fmt.Errorf("%w: %s has boundary conditions away from %s = %g", ErrUnsupported, p.Name, p.Indep, p.T0)
 	case p.IsFamily():
 		if _, _, ok := p.InitialValues(); !ok {
-			return fmt.Errorf("%w: %s: the initial conditions must set every state's value at %s = %g by itself", ErrUnsupported, p.Name, p.Indep, p.T0)
+			return fmt.Errorf("%w: %s: a family's conditions must set every state's value at %s = %g by itself (families of boundary-value problems are not supported)", ErrUnsupported, p.Name, p.Indep, p.T0)
 		}
-	case len(p.Y0) != len(p.Vars) || p.Order == 2 && len(p.DY0) != len(p.Vars):
-		return fmt.Errorf("%w: %s: the initial conditions must give every state a number", ErrUnsupported, p.Name)
 	}
 	return nil
 }
@@ -235,14 +236,8 @@ func (b *builder) points(name string, cols [][]float64) (at, error) {
 // parameters as theirs, the known ones as numbers. The caller adds the
 // state variables.
 func (b *builder) env(a at) exprEnv {
-	env := exprEnv{nodes: map[string]*G.Node{b.p.Indep: a.t}, consts: map[string]float64{}}
-	for k, v := range b.p.Params {
-		env.consts[k] = v
-	}
-	for i, k := range b.p.Unknown {
-		delete(env.consts, k)
-		env.nodes[k] = b.unknown[i]
-	}
+	env := b.paramEnv()
+	env.nodes[b.p.Indep] = a.t
 	for j, k := range b.p.RangeNames() {
 		env.nodes[k] = a.params[j]
 	}
@@ -319,7 +314,12 @@ func (b *builder) solution(a at, order int) ([]jet, error) {
 			return nil, err
 		}
 		if b.cfg.IC == HardIC {
-			if o, err = b.trial(a, tj, o, i); err != nil {
+			if b.p.IsFamily() {
+				o, err = b.familyTrial(a, tj, o, i)
+			} else {
+				o, err = b.trial(tj, o, i)
+			}
+			if err != nil {
 				return nil, fmt.Errorf("trial solution: %w", err)
 			}
 		}
@@ -411,15 +411,17 @@ func (b *builder) baseHidden(t jet, a at) ([]jet, error) {
 	return hs, nil
 }
 
-// trial builds the hard-constrained trial solution of variable i from the
-// network output n at the points of a, whose t is the jet t:
+// familyTrial builds a family's hard-constrained trial solution of
+// variable i from the network output n at the points of a, whose t is the
+// jet t:
 //
 //	y = y0 + (t - t0) n                     (first order)
 //	y = y0 + y0' (t - t0) + (t - t0)^2 n    (second order)
 //
 // where y0 and y0' are numbers, or for a family may depend on the range
-// parameters (see initialValue), and t0 is T0 or Config.startAt.
-func (b *builder) trial(a at, t, n jet, i int) (jet, error) {
+// parameters (see initialValue), and t0 is T0 or Config.startAt. (Other
+// problems meet their conditions through trialPlan.)
+func (b *builder) familyTrial(a at, t, n jet, i int) (jet, error) {
 	t0 := b.p.T0
 	if b.cfg.startAt != nil {
 		t0 = *b.cfg.startAt

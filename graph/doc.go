@@ -76,6 +76,12 @@
 // makes of it; DerivativeFormulas writes the first pass's dy/dt as a formula
 // in t and the weights. Neither runs the graph.
 //
+// Options.TraceEvery and Options.Trace (trace.go) report every so many
+// steps what training looks like (TraceStep): the loss's terms, read from
+// the training graph, the gradient's norm per layer, the dead units and
+// L-BFGS's step; Trainer.Trace takes one at any time. A trace changes no
+// number of the run.
+//
 // Every value the TapeMachine reports is read with G.Read: it reuses memory,
 // so a node's Value after a run may hold another node's numbers.
 package graph

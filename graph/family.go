@@ -31,7 +31,7 @@ func (m *Model) PredictInputs(inputs [][]float64) (*problems.Solution, error) {
 	}
 	n := len(m.problem.Vars)
 	out, err := m.familyEval(inputs, 2*n, func(piece *Model, cols [][]float64) ([][]float64, error) {
-		return piece.evaluate(cols, predictNodes)
+		return piece.evaluate("predict", cols, predictNodes)
 	})
 	if err != nil {
 		return nil, err
@@ -120,7 +120,7 @@ func (m *Model) chainStarts(members [][]float64, n int) ([][][]float64, error) {
 			ts[k] = m.windows[i-1].T1
 		}
 		cols := append(append([][]float64{ts}, members...), prev...)
-		out, err := m.pieces[i-1].evaluate(cols, predictNodes)
+		out, err := m.pieces[i-1].evaluate("predict", cols, predictNodes)
 		if err != nil {
 			return nil, err
 		}
@@ -203,7 +203,7 @@ func (m *Model) memberInputs(ts []float64, member map[string]float64) ([][]float
 // points inputs (see PredictInputs): out[i][k] is variable i's at point k.
 func (m *Model) residualsInputs(inputs [][]float64) ([][]float64, error) {
 	return m.familyEval(inputs, len(m.problem.Vars), func(piece *Model, cols [][]float64) ([][]float64, error) {
-		return piece.evaluate(cols, residualNodes)
+		return piece.evaluate("residuals", cols, residualNodes)
 	})
 }
 

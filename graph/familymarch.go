@@ -283,7 +283,7 @@ func (m *marcher) trainFamilyWindow(w Window, fc *familyChecks) (familyWindow, e
 		if tw.piece, err = w.model(p); err != nil {
 			return tw, err
 		}
-		r, err := tw.piece.evaluate(checkPoints, residualNodes)
+		r, err := tw.piece.evaluate("residuals", checkPoints, residualNodes)
 		if err != nil {
 			return tw, err
 		}
@@ -300,11 +300,11 @@ func (m *marcher) trainFamilyWindow(w Window, fc *familyChecks) (familyWindow, e
 			break // nothing left to correct
 		}
 	}
-	out, err := tw.piece.evaluate(checkPoints, predictNodes)
+	out, err := tw.piece.evaluate("predict", checkPoints, predictNodes)
 	if err != nil {
 		return tw, err
 	}
-	r, err := tw.piece.evaluate(checkPoints, residualNodes)
+	r, err := tw.piece.evaluate("residuals", checkPoints, residualNodes)
 	if err != nil {
 		return tw, err
 	}
@@ -351,7 +351,7 @@ func (m *marcher) fitFamilyWindow(net *Network, cfg Config, cols [][]float64, rm
 		return nil, 0, 0, err
 	}
 	rule := lbfgsStop{Tol: marchTol, Window: m.opts.Stall, Target: rms * rms}
-	err = tr.bfgsRun(m.opts.Iterations, rule, func(int, float64) error { return m.iterated(tr.history[len(tr.history)-1]) })
+	err = tr.bfgsRun(m.opts.Iterations, rule, func(int, float64) error { return m.iterated(tr) })
 	m.loss = append(m.loss, tr.history...)
 	if err != nil {
 		return nil, 0, 0, err
@@ -372,7 +372,7 @@ func familyRHSAtStart(p *problems.Problem, t0 float64, members, starts [][]float
 	}
 	zero := newModel(p, HardIC, net, nil)
 	zero.startAt = &t0
-	r, err := zero.evaluate(windowPoints([]float64{t0}, members, starts), residualNodes)
+	r, err := zero.evaluate("residuals", windowPoints([]float64{t0}, members, starts), residualNodes)
 	if err != nil {
 		return 0, err
 	}

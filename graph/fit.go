@@ -30,7 +30,8 @@ func Methods() []Method { return []Method{March, Whole} }
 
 // DefaultMethod is the method of Options whose Method is "", except for
 // problems with unknown parameters or observations, which March cannot
-// learn from: those default to Whole.
+// learn from, and problems it cannot start (see CanMarch), such as
+// boundary-value problems: those default to Whole.
 const DefaultMethod = March
 
 // Optimizer names the optimisers Fit runs, in order.
@@ -57,8 +58,8 @@ const (
 
 // Options says how to train; the zero value of each field means its
 // default. Method chooses what else is read: March reads March, Whole the
-// fields from Points to Observations; Seed, Workers and Progress serve
-// both.
+// fields from Points to Observations; Seed, Workers, Progress and the trace
+// serve both.
 type Options struct {
 	// Seed drives every random choice (initial weights, random points).
 	Seed uint64
@@ -97,6 +98,19 @@ type Options struct {
 	Stages int
 	// Observations are the data of an inverse problem, or nil.
 	Observations *problems.Observations
+	// ScaleOutput multiplies the network's output by the size of what it
+	// has to learn: the larger of the root mean squares of the ODE
+	// residual (at the collocation points) and of the conditions'
+	// residuals, of the trial solution with no network.
+	ScaleOutput bool
+	// Corrections is how many correction networks are trained with
+	// L-BFGS after the first network, each on top of the ones before it,
+	// frozen, with its output scaled by the size of the residual they
+	// leave (Wang and Lai, "Multi-stage neural networks", J. Comput.
+	// Phys. 2024), as March corrects a window. One that does not lower the
+	// loss is dropped, and ends the corrections. Not for unknown
+	// parameters.
+	Corrections int
 	// Workers is how many goroutines the Compiled executor runs the tiles
 	// of collocation points on; 0 means runtime.GOMAXPROCS(0). Callers that
 	// run several fits at once divide the cores between them with it. The
@@ -111,6 +125,12 @@ type Options struct {
 	// as gonum's optimize.Recorder is: an error from it stops training (see
 	// Fit).
 	Progress func(epoch int, loss float64) error
+	// TraceEvery, if positive, has Fit call Trace with the state of
+	// training (see TraceStep) every TraceEvery steps, numbered as
+	// Progress numbers them: for Whole at the initial weights, epoch 0,
+	// too. Taking a trace changes no number of the run; 0 takes none.
+	TraceEvery int
+	Trace      func(TraceStep)
 }
 
 // WithDefaults returns o as Fit runs it on problem p: the method chosen
@@ -120,7 +140,7 @@ type Options struct {
 func (o Options) WithDefaults(p *problems.Problem) Options {
 	if o.Method == "" {
 		o.Method = DefaultMethod
-		if len(p.Unknown) > 0 || o.Observations != nil {
+		if len(p.Unknown) > 0 || o.Observations != nil || CanMarch(p) != nil {
 			o.Method = Whole
 		}
 	}
@@ -178,7 +198,10 @@ type Result struct {
 	// when training was stopped (see Fit), those of the lowest loss
 	// recorded since the collocation points last moved.
 	Model *Model
-	// Loss[k] is the loss after k steps (Adam epochs and L-BFGS iterations).
+	// Loss[k] is the loss after k steps (Adam epochs and L-BFGS
+	// iterations, those of the corrections kept too); for March, the loss
+	// history of every network trained, one after another, each from its
+	// initial loss.
 	Loss []float64
 	// AdamEpochs is how many of those steps were Adam's.
 	AdamEpochs int
@@ -195,6 +218,9 @@ type Result struct {
 	Family *FamilyScore
 	// March records how March found the solution; nil for Whole.
 	March *MarchRecord
+	// Corrections is how many correction networks Whole kept (see
+	// Options.Corrections).
+	Corrections int
 }
 
 // wholeOnly names the first field of o or cfg that only whole-domain
@@ -216,6 +242,8 @@ func (o Options) wholeOnly(cfg Config) string {
 		{"Options.RefinePoints", o.RefinePoints != 0},
 		{"Options.Stages", o.Stages > 1},
 		{"Options.Observations", o.Observations != nil},
+		{"Options.ScaleOutput", o.ScaleOutput},
+		{"Options.Corrections", o.Corrections != 0},
 		{"Config.Derivative " + string(cfg.Derivative), cfg.Derivative != "" && cfg.Derivative != Symbolic},
 		{"Config.FDStep", cfg.FDStep != 0},
 		{"Config.IC " + string(cfg.IC), cfg.IC == SoftIC},
@@ -279,11 +307,18 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	if opts.Points < 2 {
 		return nil, fmt.Errorf("graph: %d collocation points: need at least 2", opts.Points)
 	}
-	if opts.Epochs < 0 || opts.LBFGSIterations < 0 || opts.Stages < 1 {
-		return nil, fmt.Errorf("graph: %d epochs, %d L-BFGS iterations, %d stages", opts.Epochs, opts.LBFGSIterations, opts.Stages)
+	if opts.Epochs < 0 || opts.LBFGSIterations < 0 || opts.Stages < 1 || opts.Corrections < 0 {
+		return nil, fmt.Errorf("graph: %d epochs, %d L-BFGS iterations, %d stages, %d corrections", opts.Epochs, opts.LBFGSIterations, opts.Stages, opts.Corrections)
+	}
+	if opts.Corrections > 0 && len(p.Unknown) > 0 {
+		return nil, errCorrectionsUnknown
 	}
 	if opts.Workers < 0 {
 		return nil, fmt.Errorf("graph: %d workers: want 0 (every core) or more", opts.Workers)
+	}
+	trace, err := newTracer(opts)
+	if err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("graph: training not started: %w", err)
@@ -300,9 +335,10 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	var tr *Trainer
 	if p.IsFamily() {
 		// One set of points of the product domain: resampling,
-		// refinement and stages move points in t alone.
-		if opts.ResampleEvery > 0 || opts.RefineEvery > 0 || opts.Stages > 1 {
-			return nil, fmt.Errorf("graph: %s is a family: resampling, refinement and stages are for problems of %s alone", p.Name, p.Indep)
+		// refinement and stages move points in t alone, and output
+		// scaling and corrections are measured on them.
+		if opts.ResampleEvery > 0 || opts.RefineEvery > 0 || opts.Stages > 1 || opts.ScaleOutput || opts.Corrections > 0 {
+			return nil, fmt.Errorf("graph: %s is a family: resampling, refinement, stages, output scaling and corrections are for problems of %s alone", p.Name, p.Indep)
 		}
 		inputs := c.sampler.Inputs(opts.Points)
 		c.points = inputs[0]
@@ -310,6 +346,11 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	} else {
 		c.points = c.sampler.Points(opts.Points)
 		c.end = c.stageEnd(1)
+		if opts.ScaleOutput {
+			if cfg.outputScale, err = scaleBefore(p, cfg, c.points); err != nil {
+				return nil, err
+			}
+		}
 		tr, err = NewTrainer(p, net, cfg, c.inWindow(), opts)
 	}
 	if err != nil {
@@ -318,6 +359,9 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	// stop is the error that stopped training early, if any.
 	var stop error
 	progress := func(epoch int, loss float64) error {
+		if err := trace.at(tr, epoch, 0, 0); err != nil {
+			return err
+		}
 		if opts.Progress != nil {
 			if err := opts.Progress(epoch, loss); err != nil {
 				stop = fmt.Errorf("graph: progress stopped training at epoch %d: %w", epoch, err)
@@ -332,7 +376,7 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	res := &Result{Config: cfg, Options: opts}
 	start := time.Now()
 	var adamTime time.Duration
-	var trainErr error
+	trainErr := trace.at(tr, 0, 0, 0)
 	for stage := 1; stage <= opts.Stages && trainErr == nil; stage++ {
 		if stage > 1 {
 			c.end = c.stageEnd(stage)
@@ -361,6 +405,13 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	}
 	res.Points = c.points
 	res.Model, res.Loss = tr.Model(), tr.Loss()
+	if trainErr == nil && opts.Corrections > 0 {
+		stopped := func(err error) bool { return err == stop }
+		if res.Corrections, trainErr = correct(p, cfg, opts, c.points, res, tr, progress, stopped); trainErr != nil && !stopped(trainErr) {
+			return nil, trainErr
+		}
+		res.Seconds = time.Since(start).Seconds()
+	}
 	grid := p.Grid(opts.Points)
 	if p.IsFamily() {
 		grid = p.Grid(p.Points) // the members' grid in t, not the collocation points' number

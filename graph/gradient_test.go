@@ -119,14 +119,7 @@ func TestLossGradientMatchesFiniteDifferences(t *testing.T) {
 // (so the data misfit and the parameter's gradient are checked too), for
 // every derivative mode and both initial-condition modes.
 func TestSystemGradientMatchesFiniteDifferences(t *testing.T) {
-	p, err := problems.New(problems.Definition{Name: "system", Vars: []string{"x", "y"}, Order: 1,
-		RHS: []string{"k*x - x*y", "-1.5*y + x*y^2/2"}, Params: map[string]float64{"k": 0.8}, Unknown: []string{"k"},
-		T0: 0.2, T1: 1.4, Y0: []float64{1, 0.5}, Points: 6})
-	if err != nil {
-		t.Fatal(err)
-	}
-	obs := &problems.Observations{T: []float64{0.4, 0.9, 1.3}, Y: [][]float64{{1.1, 1.2, 1.25}, {0.45, 0.4, 0.38}}}
-	ts := []float64{0.25, 0.5, 0.75, 1.0, 1.2, 1.4}
+	p, obs, ts := inverseSystem(t)
 	for _, mode := range Derivatives() {
 		for _, ic := range []ICMode{SoftIC, HardIC} {
 			t.Run(fmt.Sprintf("derivative=%s/ic=%s", mode, ic), func(t *testing.T) {
@@ -141,6 +134,20 @@ func TestSystemGradientMatchesFiniteDifferences(t *testing.T) {
 			})
 		}
 	}
+}
+
+// inverseSystem returns a two-variable system with an unknown parameter,
+// observations to learn it from, and collocation points.
+func inverseSystem(t *testing.T) (*problems.Problem, *problems.Observations, []float64) {
+	t.Helper()
+	p, err := problems.New(problems.Definition{Name: "system", Vars: []string{"x", "y"}, Order: 1,
+		RHS: []string{"k*x - x*y", "-1.5*y + x*y^2/2"}, Params: map[string]float64{"k": 0.8}, Unknown: []string{"k"},
+		T0: 0.2, T1: 1.4, Y0: []float64{1, 0.5}, Points: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs := &problems.Observations{T: []float64{0.4, 0.9, 1.3}, Y: [][]float64{{1.1, 1.2, 1.25}, {0.45, 0.4, 0.38}}}
+	return p, obs, []float64{0.25, 0.5, 0.75, 1.0, 1.2, 1.4}
 }
 
 // TestWRTPredictionGradient checks the thread's mistaken loss too, whose

@@ -16,21 +16,12 @@ func (m *Model) HiddenActivity(ts []float64) ([][][]float64, error) {
 	}
 	net := m.net
 	layers, err := m.runOnce("hidden activity", [][]float64{ts}, func(b *builder, a at) (G.Nodes, error) {
-		h, err := jetAffine(jet{v: a.t}, net.InputScale, net.InputShift)
-		if err != nil {
-			return nil, err
-		}
-		values := make(G.Nodes, len(b.w))
-		for l := range b.w {
-			if h, err = dense(h, a, l, net, b.weights); err != nil {
-				return nil, fmt.Errorf("layer %d: %w", l+1, err)
-			}
-			if h, err = jetActivate(h, net.Activation); err != nil {
-				return nil, fmt.Errorf("layer %d: %w", l+1, err)
-			}
-			values[l] = h.v
-		}
-		return values, nil
+		values := make(G.Nodes, 0, len(b.w))
+		err := b.eachLayer(a, false, func(_ int, _, h *G.Node) error {
+			values = append(values, h)
+			return nil
+		})
+		return values, err
 	})
 	if err != nil {
 		return nil, err
@@ -47,4 +38,45 @@ func (m *Model) HiddenActivity(ts []float64) ([][][]float64, error) {
 		}
 	}
 	return out, nil
+}
+
+// eachLayer builds the network's layers at the points of a,
+// without derivatives, and calls visit with each layer's number,
+// pre-activation z and activation act(z): the hidden layers 1, 2, ..., then,
+// if outputs, the output layer once per variable.
+func (b *builder) eachLayer(a at, outputs bool, visit func(l int, z, h *G.Node) error) error {
+	net := b.net
+	h, err := jetAffine(jet{v: a.t}, net.InputScale, net.InputShift)
+	if err != nil {
+		return err
+	}
+	visitJet := func(l int, z jet, act Activation) (jet, error) {
+		h, err := jetActivate(z, act)
+		if err != nil {
+			return jet{}, err
+		}
+		return h, visit(l, z.v, h.v)
+	}
+	for l := range b.w {
+		z, err := dense(h, a, l, net, b.weights)
+		if err == nil {
+			h, err = visitJet(l+1, z, net.Activation)
+		}
+		if err != nil {
+			return fmt.Errorf("layer %d: %w", l+1, err)
+		}
+	}
+	for i := range b.wOut {
+		if !outputs {
+			break
+		}
+		z, err := jetDense(h, b.wOut[i], b.bOut[i])
+		if err == nil {
+			_, err = visitJet(len(b.w)+1, z, net.OutputActivation)
+		}
+		if err != nil {
+			return fmt.Errorf("output layer: %w", err)
+		}
+	}
+	return nil
 }

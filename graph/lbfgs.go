@@ -119,6 +119,7 @@ func (tr *Trainer) quasiNewton(iterations int, stop lbfgsStop, dense bool, progr
 			copy(tr.best, s.X)
 		}
 		tr.lbfgsLast = LBFGSIteration{Step: s.Step, Evaluations: s.Evaluations}
+		tr.lastStep = LBFGS
 		if progress != nil {
 			return progress(tr.Epochs(), s.F)
 		}

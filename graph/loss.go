@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 
 	"pinn/problems"
 
@@ -17,7 +18,11 @@ type lossGraph struct {
 	// points holds the solution and its derivatives at t.
 	points residualPoints
 	loss   *G.Node
-	exec   executor
+	// terms are the scalar nodes the loss is the sum of, in the order it
+	// adds them, and termNames their names (see TraceStep.Terms).
+	terms     G.Nodes
+	termNames []string
+	exec      executor
 }
 
 // buildLoss builds the loss of problem p for the network (and the unknown
@@ -27,11 +32,12 @@ type lossGraph struct {
 // (nil for none), run by cfg.Executor on the given number of workers
 // (Options.Workers):
 //
-//	L = sum_i reduce((D y_i - f_i)^2) + w_ic sum_i |y_i(t0) - y0_i|^2 (+ |y_i'(t0) - dy0_i|^2)
-//	    + w_data sum_i mean((y_i(t_k) - obs_ik)^2)
+//	L = sum_i reduce((D y_i - f_i)^2) + w_ic sum_k c_k^2 + w_data sum_i mean((y_i(t_k) - obs_ik)^2)
 //
-// where for a family the initial-condition term is the mean over the
-// collocation points' members of the misfit at t0.
+// where c_k is the residual of condition k (y_i(t0) - y0_i for an initial
+// value), over the conditions the trial solution does not meet; a family's
+// initial-condition terms are means over the collocation points' members
+// of the misfit at t0.
 func buildLoss(p *problems.Problem, net *Network, unknown map[string]float64, cfg Config, cols [][]float64, obs *problems.Observations, workers int) (*lossGraph, error) {
 	cfg = cfg.withDefaults(p.Order)
 	b, err := newBuilder(p, net, cfg, unknown)
@@ -42,7 +48,7 @@ func buildLoss(p *problems.Problem, net *Network, unknown map[string]float64, cf
 	if err != nil {
 		return nil, err
 	}
-	if lg.exec, err = newExecutor(cfg.Executor, b.g, lg.loss, lg.params, gs, len(cols[0]), workers); err != nil {
+	if lg.exec, err = newExecutor(cfg.Executor, b.g, lg.loss, lg.params, gs, lg.terms, len(cols[0]), workers); err != nil {
 		return nil, err
 	}
 	return lg, nil
@@ -58,7 +64,6 @@ func (b *builder) lossAndGradient(cols [][]float64, obs *problems.Observations) 
 	lg := &lossGraph{builder: b, at: a, params: b.learnables()}
 	b.log.set(StageNetwork, 0, append(G.Nodes{a.t}, a.params...)...)
 	start := b.log.size()
-	var terms G.Nodes
 	r, err := b.atCollocation(a)
 	if err != nil {
 		return nil, nil, err
@@ -68,22 +73,36 @@ func (b *builder) lossAndGradient(cols [][]float64, obs *problems.Observations) 
 	if err != nil {
 		return nil, nil, fmt.Errorf("graph: residual: %w", err)
 	}
-	terms = append(terms, res...)
-	if b.cfg.IC == SoftIC {
-		ic, err := b.initialConditionLoss(a)
-		if err != nil {
-			return nil, nil, fmt.Errorf("graph: initial condition: %w", err)
+	lg.terms = append(lg.terms, res...)
+	for _, v := range b.p.Vars {
+		lg.termNames = append(lg.termNames, "residual_"+v)
+	}
+	var cond *G.Node
+	if b.p.IsFamily() {
+		if b.cfg.IC == SoftIC {
+			cond, err = b.familyConditionLoss(a)
 		}
-		terms = append(terms, ic)
+	} else {
+		cond, err = b.conditionLoss()
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("graph: condition: %w", err)
+	}
+	if cond != nil {
+		name := "ic"
+		if b.p.IsBoundaryValue() {
+			name = "bc"
+		}
+		lg.terms, lg.termNames = append(lg.terms, cond), append(lg.termNames, name)
 	}
 	if obs != nil && len(obs.T) > 0 {
 		data, err := b.dataLoss(obs)
 		if err != nil {
 			return nil, nil, fmt.Errorf("graph: data misfit: %w", err)
 		}
-		terms = append(terms, data)
+		lg.terms, lg.termNames = append(lg.terms, data), append(lg.termNames, "data")
 	}
-	if lg.loss, err = sumAll(terms); err != nil {
+	if lg.loss, err = sumAll(lg.terms); err != nil {
 		return nil, nil, err
 	}
 	b.log.mark(start, StageLoss, noLayer)
@@ -122,6 +141,20 @@ func (b *builder) residuals(r residualPoints) (G.Nodes, error) {
 	return res, nil
 }
 
+// paramEnv returns the meaning of the problem's parameters in expressions:
+// the known ones as numbers, the unknown ones as their nodes.
+func (b *builder) paramEnv() exprEnv {
+	env := exprEnv{nodes: map[string]*G.Node{}, consts: map[string]float64{}}
+	for k, v := range b.p.Params {
+		env.consts[k] = v
+	}
+	for i, k := range b.p.Unknown {
+		delete(env.consts, k)
+		env.nodes[k] = b.unknown[i]
+	}
+	return env
+}
+
 // residualLoss builds reduce((D y_i - f_i(t, y, y'))^2) for each variable.
 func (b *builder) residualLoss(r residualPoints) (G.Nodes, error) {
 	res, err := b.residuals(r)
@@ -146,18 +179,16 @@ func (b *builder) residualLoss(r residualPoints) (G.Nodes, error) {
 	return terms, nil
 }
 
-// initialConditionLoss builds w_ic sum_i (y_i(t0) - y0_i)^2, plus the slopes'
-// misfit for second-order problems. A family's misfit is the mean over the
-// members of the collocation points col, at t0.
-func (b *builder) initialConditionLoss(col at) (*G.Node, error) {
-	t0 := at{t: b.column("t0", []float64{b.p.T0})}
-	if b.p.IsFamily() {
-		ts := make([]float64, col.t.Shape()[0])
-		for k := range ts {
-			ts[k] = b.p.T0
-		}
-		t0 = at{t: b.column("t0", ts), params: col.params}
+// familyConditionLoss builds a family's soft initial conditions, w_ic
+// sum_i mean((y_i(t0) - y0_i)^2), plus the slopes' misfit for second-order
+// problems: the means are over the members of the collocation points col,
+// at t0, and y0_i may depend on the range parameters (see initialValue).
+func (b *builder) familyConditionLoss(col at) (*G.Node, error) {
+	ts := make([]float64, col.t.Shape()[0])
+	for k := range ts {
+		ts[k] = b.p.T0
 	}
+	t0 := at{t: b.column("t0", ts), params: col.params}
 	b.log.set(StageNetwork, 0, t0.t)
 	ys, dys, err := b.atPoints(t0, b.p.Order == 2)
 	if err != nil {
@@ -180,11 +211,7 @@ func (b *builder) initialConditionLoss(col at) (*G.Node, error) {
 		if err != nil {
 			return err
 		}
-		reduce := G.Sum
-		if b.p.IsFamily() {
-			reduce = G.Mean
-		}
-		s, err := reduce(sq)
+		s, err := G.Mean(sq)
 		terms = append(terms, s)
 		return err
 	}
@@ -197,6 +224,78 @@ func (b *builder) initialConditionLoss(col at) (*G.Node, error) {
 				return nil, err
 			}
 		}
+	}
+	return weighted(b.cfg.ICWeight, terms)
+}
+
+// conditionLoss builds w_ic sum_k c_k^2 over the problem's conditions that
+// the trial solution does not meet (all of them when they are soft), c_k
+// being the residual of condition k (lhs - rhs) with the network's values
+// and slopes at the condition's points. It returns nil when the trial
+// solution meets every condition.
+func (b *builder) conditionLoss() (*G.Node, error) {
+	met := hardConditions(b.trials)
+	var conds []problems.Condition
+	for k, c := range b.p.Conditions() {
+		if !met[k] {
+			conds = append(conds, c)
+		}
+	}
+	if len(conds) == 0 {
+		return nil, nil
+	}
+	// The points, in order of first appearance, and whether a slope is
+	// wanted at each.
+	var points []float64
+	slopes := map[float64]bool{}
+	for _, c := range conds {
+		for _, v := range c.Values {
+			if !slices.Contains(points, v.At) {
+				points = append(points, v.At)
+			}
+			slopes[v.At] = slopes[v.At] || v.Deriv == 1
+		}
+	}
+	env := b.paramEnv()
+	type atPoint struct{ ys, dys []*G.Node }
+	byPoint := map[float64]atPoint{}
+	for _, pt := range points {
+		name := "t_bc"
+		switch pt {
+		case b.p.T0:
+			name = "t0"
+		case b.p.T1:
+			name = "t1"
+		}
+		t := b.column(name, []float64{pt})
+		b.log.set(StageNetwork, 0, t)
+		ys, dys, err := b.atPoints(at{t: t}, slopes[pt])
+		if err != nil {
+			return nil, err
+		}
+		byPoint[pt] = atPoint{ys, dys}
+	}
+	var terms G.Nodes
+	for _, c := range conds {
+		for _, v := range c.Values {
+			env.nodes[v.Name] = byPoint[v.At].ys[v.Var]
+			if v.Deriv == 1 {
+				env.nodes[v.Name] = byPoint[v.At].dys[v.Var]
+			}
+		}
+		r, err := buildExpr(c.Residual, env)
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", c.Text, err)
+		}
+		sq, err := G.Square(r)
+		if err != nil {
+			return nil, err
+		}
+		s, err := G.Sum(sq)
+		if err != nil {
+			return nil, err
+		}
+		terms = append(terms, s)
 	}
 	return weighted(b.cfg.ICWeight, terms)
 }

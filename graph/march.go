@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"time"
 
 	"pinn/problems"
+	"pinn/problems/expr"
 )
 
 // The defaults of MarchOptions' zero fields that the command line shows;
@@ -273,6 +273,7 @@ type marcher struct {
 	opts     MarchOptions
 	workers  int
 	progress func(epoch int, loss float64) error
+	trace    tracer
 	rng      *rand.Rand
 
 	windows  []Window
@@ -308,6 +309,14 @@ func fitMarch(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	if err := supported(p); err != nil {
 		return nil, err
 	}
+	trace, err := newTracer(opts)
+	if err != nil {
+		return nil, err
+	}
+	y0, dy0, err := initialState(p)
+	if err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("graph: training not started: %w", err)
 	}
@@ -315,8 +324,8 @@ func fitMarch(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 		return fitFamilyMarch(ctx, p, cfg, opts)
 	}
 	m := &marcher{ctx: ctx, p: p, cfg: cfg, opts: opts.March, workers: opts.Workers, progress: opts.Progress,
-		rng: NewRand(opts.Seed), t: p.T0, h: opts.March.FirstWindow * (p.T1 - p.T0),
-		y: slices.Clone(p.Y0), dy: slices.Clone(p.DY0), firstTry: true}
+		trace: trace, rng: NewRand(opts.Seed), t: p.T0, h: opts.March.FirstWindow * (p.T1 - p.T0),
+		y: y0, dy: dy0, firstTry: true}
 	m.sc = scales{y: maxAbs(m.y), dy: maxAbs(m.dy)}
 	start := time.Now()
 	runErr := m.run()
@@ -338,7 +347,6 @@ func fitMarch(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 			return nil, err
 		}
 	}
-	var err error
 	if res.Model, err = newPiecewise(solved, m.windows); err != nil {
 		return nil, err
 	}
@@ -346,6 +354,54 @@ func fitMarch(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 		return nil, err
 	}
 	return res, runErr
+}
+
+// ErrCannotMarch is wrapped by the error for a problem March cannot solve:
+// one whose conditions do not give the state at t0 value by value.
+var ErrCannotMarch = errors.New("graph: marching needs the state at the start")
+
+// CanMarch reports why March cannot solve p, or nil if it can: every
+// window starts from the state (values and, for a second-order problem,
+// slopes) where the one before ends, so the conditions must set each of
+// them at t0, one by one, to an expression of the known parameters. A
+// boundary-value problem, conditions at t0 that tie values together, and
+// unknown parameters in an initial value need training on the whole
+// domain (Method Whole).
+func CanMarch(p *problems.Problem) error {
+	_, _, err := initialState(p)
+	return err
+}
+
+// initialState returns the values and, for a second-order problem, the
+// slopes at t0 that p's conditions set, for March to start from.
+func initialState(p *problems.Problem) (y, dy []float64, err error) {
+	ys, dys, ok := p.InitialValues()
+	if !ok {
+		what := "conditions at %s = %g that do not set each value by itself"
+		if p.IsBoundaryValue() {
+			what = "boundary conditions away from %s = %g"
+		}
+		return nil, nil, fmt.Errorf("%w: %s has "+what+" (use Method Whole)", ErrCannotMarch, p.Name, p.Indep, p.T0)
+	}
+	eval := func(es []expr.Expr) ([]float64, error) {
+		var xs []float64
+		for _, e := range es {
+			x, err := expr.Eval(e, p.Params)
+			if err == nil && (math.IsNaN(x) || math.IsInf(x, 0)) {
+				err = fmt.Errorf("it is %g", x)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s: initial value %s: %w", ErrCannotMarch, p.Name, e, err)
+			}
+			xs = append(xs, x)
+		}
+		return xs, nil
+	}
+	if y, err = eval(ys); err != nil {
+		return nil, nil, err
+	}
+	dy, err = eval(dys)
+	return y, dy, err
 }
 
 // run marches from m.t to the end of the domain: it trains a fresh network
@@ -549,9 +605,7 @@ func (m *marcher) fitWindow(wp *problems.Problem, net *Network, cfg Config, stop
 	// tiny gradients from the start.
 	rms := stop / (wp.T1 - wp.T0)
 	rule := lbfgsStop{Tol: marchTol, Window: m.opts.Stall, Target: rms * rms}
-	// A trace of every iteration (issue 15) reads tr.LastLBFGSIteration
-	// here.
-	err = tr.lbfgsRun(m.opts.Iterations, rule, func(int, float64) error { return m.iterated(tr.history[len(tr.history)-1]) })
+	err = tr.lbfgsRun(m.opts.Iterations, rule, func(int, float64) error { return m.iterated(tr) })
 	m.loss = append(m.loss, tr.history...)
 	if err != nil {
 		return nil, 0, 0, err
@@ -560,10 +614,16 @@ func (m *marcher) fitWindow(wp *problems.Problem, net *Network, cfg Config, stop
 }
 
 // iterated is called after every L-BFGS iteration of the run, with the
-// loss after it: it counts the iteration, calls the caller's progress and
-// stops training when ctx is done or progress returns an error.
-func (m *marcher) iterated(loss float64) error {
+// trainer that took it: it counts the iteration, traces it when due (the
+// window being the attempt under way, the network the one tr trains on
+// top of the frozen ones), calls the caller's progress and stops training
+// when ctx is done or progress returns an error.
+func (m *marcher) iterated(tr *Trainer) error {
 	m.iterations++
+	if err := m.trace.at(tr, m.iterations, len(m.attempts)+1, len(tr.cfg.base)+1); err != nil {
+		return err
+	}
+	loss := tr.history[len(tr.history)-1]
 	if m.progress != nil {
 		if err := m.progress(m.iterations, loss); err != nil {
 			m.stop = fmt.Errorf("graph: progress stopped training at iteration %d (%s = %g, %d windows accepted): %w", m.iterations, m.p.Indep, m.t, len(m.windows), err)

@@ -25,10 +25,12 @@ const (
 // EstimateMemory returns about how many bytes Fit(ctx, p, cfg, opts) takes
 // at its peak, above what the process held before: the training graph and
 // its executor at the most collocation points the run reaches (refinement
-// adds some), the optimisers' copies of the parameters, the loss history,
+// adds some; with Options.Corrections, that of the last correction, which
+// holds every network), the optimisers' copies of the parameters, the loss history,
 // and, alive at the same time, the larger of the scoring graph (the
-// solution and its derivative on the grid of opts.Points points, run by
-// Gorgonia's TapeMachine) and the refinement candidates' residual graph.
+// solution and its derivative on the grid of opts.Points points, compiled
+// for chunks of EvalChunk points) and the refinement candidates' residual
+// graph.
 //
 // The graphs are built, not run, at min(n, 2048) and 2048 + 128 points (n
 // the run's) and their sizes extrapolated linearly: the Compiled
@@ -52,6 +54,10 @@ func EstimateMemory(p *problems.Problem, cfg Config, opts Options) (float64, err
 		most += float64(opts.Epochs/opts.RefineEvery) * float64(opts.RefinePoints)
 	}
 	unknown := map[string]float64{}
+	// The last correction network trains on top of all the others.
+	for range opts.Corrections {
+		cfg.base = append(cfg.base, ScaledNetwork{Scale: 1, Network: net})
+	}
 	training, err := extrapolate(most, func(n int) (float64, error) {
 		compiled := cfg
 		compiled.Executor = Compiled // the graph is the same; only the compiled one tells its buffers
@@ -68,24 +74,25 @@ func EstimateMemory(p *problems.Problem, cfg Config, opts Options) (float64, err
 		return 0, err
 	}
 	m := newModel(p, cfg.IC, net, unknown)
-	after, err := m.graphMemory(float64(opts.Points), predictNodes)
+	m.base = cfg.base
+	after, err := m.graphMemory(float64(opts.Points), "predict", predictNodes)
 	if err != nil {
 		return 0, err
 	}
 	if opts.RefineEvery > 0 {
-		refine, err := m.graphMemory(10*float64(opts.Points), residualNodes)
+		refine, err := m.graphMemory(10*float64(opts.Points), "residuals", residualNodes)
 		if err != nil {
 			return 0, err
 		}
 		after = max(after, refine)
 	}
-	params := float64(net.NumParams() + len(p.Unknown))
+	params := float64((1+opts.Corrections)*net.NumParams() + len(p.Unknown))
 	copies := 12.0 // the trainer's x, gradient, last good and best; Adam's two moments; the networks of Fit, the trainer, the model and its saving
 	if opts.Optimizer != Adam {
 		copies += 2*lbfgsStore + 4 // the (s, y) pairs, x, gradient, direction and a spare
 	}
 	// Loss history: the trainer's, the result's copy and its report.
-	history := 3 * 8 * float64(opts.Epochs+opts.LBFGSIterations+1)
+	history := 3 * 8 * float64(opts.Epochs+(1+opts.Corrections)*(opts.LBFGSIterations+1))
 	return training + after + 8*copies*params + history, nil
 }
 
@@ -106,40 +113,38 @@ func MinimumMemory(arch Architecture, outputs int) float64 {
 }
 
 // EstimateMemory returns about how many bytes Predict and Evaluate at n
-// points take at their peak, found as Fit's estimate is.
+// points take at their peak: the compiled graph of EvalChunk points (or
+// n, if fewer), which the model keeps for later calls, and the results.
 func (m *Model) EstimateMemory(n int) (float64, error) {
-	return m.graphMemory(float64(n), predictNodes)
+	return m.graphMemory(float64(n), "predict", predictNodes)
 }
 
-// graphMemory estimates the bytes the TapeMachine takes to run the graph
-// build makes at n points: the values of all its nodes.
-func (m *Model) graphMemory(n float64, build func(b *builder, a at) (G.Nodes, error)) (float64, error) {
+// graphMemory estimates the bytes evaluate takes to run the graph build
+// makes (kept under the name what) at n points: the compiled machine's
+// buffers, the values its graph's nodes hold (the weights and the points
+// of a chunk) and the results. It compiles the graph, so that the call
+// it estimates finds it ready.
+func (m *Model) graphMemory(n float64, what string, build func(b *builder, a at) (G.Nodes, error)) (float64, error) {
 	if m.windows != nil {
-		// A marched model runs window by window: the largest window's
-		// graph, as though it held every point.
-		most := 0.0
+		// A marched model's windows keep a compiled graph each, as though
+		// each held every point; the results are gathered from theirs.
+		total := 0.0
 		for _, piece := range m.pieces {
-			b, err := piece.graphMemory(n, build)
+			b, err := piece.graphMemory(n, what, build)
 			if err != nil {
 				return 0, err
 			}
-			most = max(most, b)
+			total += b
 		}
-		return most, nil
+		return total + 8*n*float64(2*len(m.problem.Vars)), nil
 	}
-	return extrapolate(n, func(rows int) (float64, error) {
-		cols := gridInputs(m.problem, rows)
-		if m.startAt != nil {
-			for range m.problem.Order * len(m.problem.Vars) {
-				cols = append(cols, make([]float64, rows))
-			}
-		}
-		b, _, err := m.graph(cols, build)
-		if err != nil {
-			return 0, err
-		}
-		return nodeBytes(b.g, true), nil
-	})
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, err := m.evaluator(what, max(min(int(n), EvalChunk), 1), build)
+	if err != nil {
+		return 0, fmt.Errorf("graph: estimating memory: %w", err)
+	}
+	return float64(e.bufferBytes()) + nodeBytes(e.g, false) + 8*n*float64(e.outputs), nil
 }
 
 // gridInputs returns n points of p's domain as columns (see buildLoss):

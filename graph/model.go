@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"sync"
 
 	"pinn/problems"
 
@@ -22,6 +23,11 @@ const (
 	// PiecewiseModelFormat holds the windows of a marched solution (see
 	// March and Window).
 	PiecewiseModelFormat = "pinn-model/2"
+	// CorrectedModelFormat holds one solution on the whole domain made of
+	// several scaled networks: the first and its corrections (see
+	// Options.ScaleOutput and Options.Corrections), whose scaled outputs
+	// add up to the network output of the trial solution.
+	CorrectedModelFormat = "pinn-model/3"
 )
 
 // Model is a trained solution of a problem: the problem (equation, domain,
@@ -48,6 +54,11 @@ type Model struct {
 	// (each on its window's problem); net is nil then.
 	windows []Window
 	pieces  []*Model
+	// evals holds the compiled graphs of Predict and Residuals (by what
+	// they compute), kept for the next call; mu lets one call at a time
+	// use them.
+	mu    sync.Mutex
+	evals map[string]*chunked
 }
 
 // newModel returns the model of a network trained on p; it keeps net and
@@ -87,10 +98,15 @@ func (m *Model) Architecture() Architecture {
 }
 
 // NumParams is the number of the network's weights and biases (of a
-// marched model, of every network of every window).
+// marched model, of every network of every window; of a corrected one, of
+// every network).
 func (m *Model) NumParams() int {
 	if m.windows == nil {
-		return m.net.NumParams()
+		n := m.net.NumParams()
+		for _, sn := range m.base {
+			n += sn.Network.NumParams()
+		}
+		return n
 	}
 	n := 0
 	for _, w := range m.windows {
@@ -118,16 +134,18 @@ func (m *Model) Windows() []Window {
 // (empty unless it is an inverse problem).
 func (m *Model) Unknown() map[string]float64 { return maps.Clone(m.unknown) }
 
-// modelFile is the layout of a saved model, ModelFormat (Network) or
-// PiecewiseModelFormat (Windows): pinn --save writes it and pinn eval
-// reads it, so it changes only with a new format name.
+// modelFile is the layout of a saved model, ModelFormat (Network),
+// PiecewiseModelFormat (Windows) or CorrectedModelFormat (Networks): pinn
+// --save writes it and pinn eval reads it, so it changes only with a new
+// format name.
 type modelFile struct {
-	Format  string              `json:"format"`
-	Problem problems.Definition `json:"problem"`
-	IC      ICMode              `json:"ic"`
-	Network *Network            `json:"network,omitempty"`
-	Windows []Window            `json:"windows,omitempty"`
-	Unknown map[string]float64  `json:"unknown,omitempty"`
+	Format   string              `json:"format"`
+	Problem  problems.Definition `json:"problem"`
+	IC       ICMode              `json:"ic"`
+	Network  *Network            `json:"network,omitempty"`
+	Windows  []Window            `json:"windows,omitempty"`
+	Networks []ScaledNetwork     `json:"networks,omitempty"`
+	Unknown  map[string]float64  `json:"unknown,omitempty"`
 }
 
 // ReadModel reads and checks a saved model of either format; a truncated
@@ -145,8 +163,8 @@ func ReadModel(r io.Reader) (*Model, error) {
 	if dec.More() {
 		return nil, errors.New("graph: model: unexpected data after the model")
 	}
-	if f.Format != ModelFormat && f.Format != PiecewiseModelFormat {
-		return nil, fmt.Errorf("graph: model: format %q, want %q or %q", f.Format, ModelFormat, PiecewiseModelFormat)
+	if f.Format != ModelFormat && f.Format != PiecewiseModelFormat && f.Format != CorrectedModelFormat {
+		return nil, fmt.Errorf("graph: model: format %q, want %q, %q or %q", f.Format, ModelFormat, PiecewiseModelFormat, CorrectedModelFormat)
 	}
 	p, err := problems.New(f.Problem)
 	if err != nil {
@@ -154,6 +172,12 @@ func ReadModel(r io.Reader) (*Model, error) {
 	}
 	if _, err := problems.ParseChoice("initial-condition mode", string(f.IC), ICModes()); err != nil {
 		return nil, fmt.Errorf("graph: model: %w", err)
+	}
+	if f.Format != CorrectedModelFormat && f.Networks != nil {
+		return nil, fmt.Errorf("graph: model: a %s file holds no list of networks", f.Format)
+	}
+	if f.Format == CorrectedModelFormat {
+		return readCorrected(p, f)
 	}
 	if f.Format == PiecewiseModelFormat {
 		switch {
@@ -187,12 +211,44 @@ func ReadModel(r io.Reader) (*Model, error) {
 	return newModel(p, f.IC, f.Network, f.Unknown), nil
 }
 
+// readCorrected returns the model a CorrectedModelFormat file f of the
+// problem p holds.
+func readCorrected(p *problems.Problem, f modelFile) (*Model, error) {
+	switch {
+	case f.Network != nil || f.Windows != nil:
+		return nil, fmt.Errorf("graph: model: a %s file holds networks, not a network or windows", CorrectedModelFormat)
+	case len(f.Unknown) > 0:
+		return nil, fmt.Errorf("graph: model: a %s model has no unknown parameters", CorrectedModelFormat)
+	case len(f.Networks) == 0:
+		return nil, errors.New("graph: model: no networks")
+	}
+	if err := checkNetworks(p, f.Networks); err != nil {
+		return nil, fmt.Errorf("graph: model: %w", err)
+	}
+	last := len(f.Networks) - 1
+	m := newModel(p, f.IC, f.Networks[last].Network, nil)
+	m.scale, m.base = f.Networks[last].Scale, f.Networks[:last]
+	return m, nil
+}
+
+// corrected reports whether a model of one solution on the whole domain
+// has an output scale or correction networks: what ModelFormat cannot
+// hold.
+func (m *Model) corrected() bool {
+	return m.windows == nil && (len(m.base) > 0 || m.scale != 0 && m.scale != 1)
+}
+
 // WriteTo writes the model as indented JSON, in the layout ReadModel reads:
-// ModelFormat for one network, PiecewiseModelFormat for a marched model.
+// ModelFormat for one network, PiecewiseModelFormat for a marched model,
+// CorrectedModelFormat for a network with an output scale or corrections.
 func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	f := modelFile{Format: ModelFormat, Problem: m.problem.Definition, IC: m.ic, Network: m.net, Unknown: m.unknown}
-	if m.windows != nil {
+	switch {
+	case m.windows != nil:
 		f.Format, f.Windows = PiecewiseModelFormat, m.windows
+	case m.corrected():
+		f.Format, f.Network = CorrectedModelFormat, nil
+		f.Networks = append(slices.Clone(m.base), ScaledNetwork{Scale: cmpScale(m.scale), Network: m.net})
 	}
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
@@ -202,15 +258,10 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	return int64(n), err
 }
 
-// graph builds the graph runOnce runs, with the nodes build adds at the
-// points cols (see buildLoss).
-func (m *Model) graph(cols [][]float64, build func(b *builder, a at) (G.Nodes, error)) (*builder, G.Nodes, error) {
-	b, _, nodes, err := m.buildAt(cols, build)
-	return b, nodes, err
-}
-
-// buildAt is graph, which also returns the points' input nodes.
-func (m *Model) buildAt(cols [][]float64, build func(b *builder, a at) (G.Nodes, error)) (*builder, at, G.Nodes, error) {
+// graph builds a graph of the model's network and trial solution at the
+// points cols (see buildLoss), with the nodes build adds; it also returns
+// the points' input nodes.
+func (m *Model) graph(cols [][]float64, build func(b *builder, a at) (G.Nodes, error)) (*builder, at, G.Nodes, error) {
 	if len(cols) == 0 || len(cols[0]) == 0 {
 		return nil, at{}, nil, errNoPoints
 	}
@@ -227,12 +278,73 @@ func (m *Model) buildAt(cols [][]float64, build func(b *builder, a at) (G.Nodes,
 	return b, a, nodes, err
 }
 
+// evaluate returns the values at the points cols (see buildLoss; for a
+// problem of t alone, cols is {ts}) of the nodes build adds to the model's
+// graph, each one value per point (out[i][k] is node i's at point k): the
+// graph, built for min(n, EvalChunk) points and compiled (see chunked),
+// runs chunk by chunk. It is kept for the next call with the same what
+// and as many points per chunk; what also names the computation in
+// errors.
+func (m *Model) evaluate(what string, cols [][]float64, build func(b *builder, a at) (G.Nodes, error)) ([][]float64, error) {
+	if len(cols) == 0 || len(cols[0]) == 0 {
+		return nil, errNoPoints
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, err := m.evaluator(what, min(len(cols[0]), EvalChunk), build)
+	if err != nil {
+		return nil, fmt.Errorf("graph: %s: %w", what, err)
+	}
+	out, err := e.run(cols)
+	if err != nil {
+		return nil, fmt.Errorf("graph: %s: %w", what, err)
+	}
+	return out, nil
+}
+
+// evaluator returns the compiled graph of what for rows points per chunk,
+// compiling it when the model has none; m.mu must be held.
+func (m *Model) evaluator(what string, rows int, build func(b *builder, a at) (G.Nodes, error)) (*chunked, error) {
+	if e := m.evals[what]; e != nil && e.rows == rows {
+		return e, nil
+	}
+	b, a, nodes, err := m.graph(m.inputsLike(rows), build)
+	if err != nil {
+		return nil, err
+	}
+	e, err := newChunked(b.g, a.columns(), nodes)
+	if err != nil {
+		return nil, err
+	}
+	if m.evals == nil {
+		m.evals = map[string]*chunked{}
+	}
+	m.evals[what] = e
+	return e, nil
+}
+
+// inputsLike returns n points of the model's domain as the columns its
+// graph takes (see gridInputs), with zero initial values at a marched
+// family window's start (Config.startAt): what a graph's size depends on
+// is their number alone.
+func (m *Model) inputsLike(n int) [][]float64 {
+	cols := gridInputs(m.problem, n)
+	if m.startAt != nil {
+		for range m.problem.Order * len(m.problem.Vars) {
+			cols = append(cols, make([]float64, n))
+		}
+	}
+	return cols
+}
+
 // runOnce builds a graph of the model's network and trial solution, lets
 // build add to it the nodes wanted at the points cols (given as the nodes
 // a), runs it once on Gorgonia's TapeMachine and returns a copy of each
-// wanted node's values. what names the computation in errors.
+// wanted node's values. what names the computation in errors. Unlike
+// evaluate, it builds a graph for all the points and takes nodes of
+// several values per point.
 func (m *Model) runOnce(what string, cols [][]float64, build func(b *builder, a at) (G.Nodes, error)) ([][]float64, error) {
-	b, nodes, err := m.graph(cols, build)
+	b, _, nodes, err := m.graph(cols, build)
 	if err != nil {
 		return nil, err
 	}

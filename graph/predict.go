@@ -9,7 +9,7 @@ import (
 )
 
 // Predict returns the solution and its first derivative (symbolic) at the
-// points ts.
+// points ts, run by the compiled executor on chunks of EvalChunk points.
 func (m *Model) Predict(ts []float64) (*problems.Solution, error) {
 	if m.problem.IsFamily() {
 		return nil, errFamily
@@ -28,7 +28,7 @@ func (m *Model) Predict(ts []float64) (*problems.Solution, error) {
 		}
 		return &problems.Solution{T: ts, Y: out[:n], DY: out[n:]}, nil
 	}
-	out, err := m.runOnce("predict", [][]float64{ts}, predictNodes)
+	out, err := m.evaluate("predict", [][]float64{ts}, predictNodes)
 	if err != nil {
 		return nil, err
 	}

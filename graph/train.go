@@ -63,6 +63,11 @@ type Trainer struct {
 	// function), or nil; changing the weights or the points ends it.
 	lbfgs     *lbfgsState
 	lbfgsLast LBFGSIteration
+	// lastStep is the optimiser of the last step; traceGrad and slopes
+	// are Trace's gradient buffer and dead-unit graph.
+	lastStep  Optimizer
+	traceGrad []float64
+	slopes    *slopeGraph
 }
 
 // NewTrainer prepares to train net (which it copies) on problem p at the
@@ -210,6 +215,7 @@ func (tr *Trainer) Adam(epochs int, progress func(epoch int, loss float64) error
 		copy(tr.lastGood, tr.x)
 		tr.adam.step(tr.x, tr.grad)
 		tr.adamSteps++
+		tr.lastStep = Adam
 		tr.fresh = false
 		tr.lbfgs = nil
 		if err := tr.evaluate(); err != nil {
@@ -235,7 +241,9 @@ func (tr *Trainer) Loss() []float64 { return slices.Clone(tr.history) }
 
 // Model returns the trained solution at the current weights.
 func (tr *Trainer) Model() *Model {
-	return newModel(tr.p, tr.cfg.IC, tr.Network(), tr.Unknown())
+	m := newModel(tr.p, tr.cfg.IC, tr.Network(), tr.Unknown())
+	m.scale, m.base = tr.cfg.outputScale, tr.cfg.base
+	return m
 }
 
 // Network returns a copy of the network with the current weights.

@@ -53,11 +53,11 @@ func (w Window) clone() Window {
 }
 
 // problem returns p restricted to the window, with the window's initial
-// conditions and no exact solution: what trains and evaluates a window
-// never sees the solution it is scored against.
+// conditions in place of p's and no exact solution: what trains and
+// evaluates a window never sees the solution it is scored against.
 func (w *Window) problem(p *problems.Problem) (*problems.Problem, error) {
 	d := p.Definition
-	d.T0, d.T1, d.Y0, d.DY0, d.Exact = w.T0, w.T1, w.Y0, w.DY0, nil
+	d.T0, d.T1, d.Y0, d.DY0, d.BC, d.Exact = w.T0, w.T1, w.Y0, w.DY0, nil, nil
 	return problems.New(d)
 }
 
@@ -82,6 +82,30 @@ func (w *Window) model(p *problems.Problem) (*Model, error) {
 	m := newModel(wp, HardIC, w.Networks[last].Network, nil)
 	m.scale, m.base = w.Networks[last].Scale, w.Networks[:last]
 	return m, nil
+}
+
+// checkNetworks reports what keeps ns from being scaled networks of a
+// solution of p: a missing or invalid network, one with the wrong number
+// of outputs, a scale that is zero or not finite.
+func checkNetworks(p *problems.Problem, ns []ScaledNetwork) error {
+	for k, sn := range ns {
+		if sn.Network == nil {
+			return fmt.Errorf("network %d is missing", k+1)
+		}
+		if err := sn.Network.Validate(); err != nil {
+			return fmt.Errorf("network %d: %w", k+1, err)
+		}
+		if sn.Network.Outputs() != len(p.Vars) {
+			return fmt.Errorf("network %d has %d outputs for %d variables", k+1, sn.Network.Outputs(), len(p.Vars))
+		}
+		if err := fitsInputs(p, sn.Network); err != nil {
+			return fmt.Errorf("network %d: %w", k+1, err)
+		}
+		if sn.Scale == 0 || math.IsNaN(sn.Scale) || math.IsInf(sn.Scale, 0) {
+			return fmt.Errorf("network %d has scale %g", k+1, sn.Scale)
+		}
+	}
+	return nil
 }
 
 // checkWindows reports what keeps ws from being a marched solution of p:
@@ -114,22 +138,8 @@ func checkWindows(p *problems.Problem, ws []Window) error {
 		case len(w.Networks) == 0:
 			return fmt.Errorf("window %d has no networks", i+1)
 		}
-		for k, sn := range w.Networks {
-			if sn.Network == nil {
-				return fmt.Errorf("window %d: network %d is missing", i+1, k+1)
-			}
-			if err := sn.Network.Validate(); err != nil {
-				return fmt.Errorf("window %d: network %d: %w", i+1, k+1, err)
-			}
-			if sn.Network.Outputs() != n {
-				return fmt.Errorf("window %d: network %d has %d outputs for %d variables", i+1, k+1, sn.Network.Outputs(), n)
-			}
-			if err := fitsInputs(p, sn.Network); err != nil {
-				return fmt.Errorf("window %d: network %d: %w", i+1, k+1, err)
-			}
-			if sn.Scale == 0 || !finite(sn.Scale) {
-				return fmt.Errorf("window %d: network %d has scale %g", i+1, k+1, sn.Scale)
-			}
+		if err := checkNetworks(p, w.Networks); err != nil {
+			return fmt.Errorf("window %d: %w", i+1, err)
 		}
 		start = w.T1
 	}

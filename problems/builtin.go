@@ -7,8 +7,9 @@ import (
 	"strings"
 )
 
-// builtins are the problems pinn knows by name. decay and forum-final keep the
-// forum thread's settings (grid, no input scaling); the others are scaled.
+// builtins are the problems pinn knows by name: initial-value problems,
+// then boundary-value problems. decay and forum-final keep the forum
+// thread's settings (grid, no input scaling); the others are scaled.
 var builtins = []Definition{
 	{
 		Name:    "decay",
@@ -55,13 +56,6 @@ var builtins = []Definition{
 		Params: map[string]float64{"mu": 1},
 		T0:     0, T1: 10, Y0: []float64{2}, DY0: []float64{0}, Points: 201, ScaleInput: true,
 	},
-}
-
-// boundaryBuiltins are the built-in boundary-value problems. They stay out
-// of Names and Builtin until package graph trains boundary-value problems
-// (its trial solutions and initial-condition losses read Y0 and DY0 only);
-// then they join builtins.
-var boundaryBuiltins = []Definition{
 	{
 		Name:    "bratu",
 		Summary: "Bratu's problem y'' + lambda e^y = 0 with lambda = 1, its lower solution",

@@ -83,9 +83,12 @@ func (r *runFlags) flags() []cli.Flag {
 	return []cli.Flag{r.seedsFlag, r.workersFlag}
 }
 
-// findingFlags are --out and --json of a command that runs experiments.
+// findingFlags are --out, --json and --trace of a command that runs
+// experiments.
 func (o *outputFlags) findingFlags() []cli.Flag {
-	return []cli.Flag{o.dirFlag("write a Markdown report, JSON, CSVs and PNG plots into `DIR`"), o.jsonFlag()}
+	o.setTraceFlag("trace seed 1 of each finding every `N` epochs and print the traces after the report; " +
+		"--out draws them (ID-trace.png). The relu findings trace every 10 epochs for --out anyway")
+	return []cli.Flag{o.dirFlag("write a Markdown report, JSON, CSVs and PNG plots into `DIR`"), o.jsonFlag(), o.traceFlag}
 }
 
 // experimentInfo is how experiments list shows an experiment.
@@ -227,6 +230,15 @@ func runFindings(c *cli.Context, run *runFlags, out *outputFlags, es []experimen
 	if err != nil {
 		return err
 	}
+	if err := out.checkTrace(c); err != nil {
+		return err
+	}
+	if out.trace > 0 {
+		es = slices.Clone(es)
+		for i := range es {
+			es[i].Measure.Trace = out.trace
+		}
+	}
 	dir := out.dir
 	cl, err := claimOutputs(dir, "", nil)
 	if err != nil {
@@ -253,6 +265,9 @@ func runFindings(c *cli.Context, run *runFlags, out *outputFlags, es []experimen
 	}
 	if err := experiments.WriteText(c.App.Writer, fs); err != nil {
 		return err
+	}
+	if out.trace > 0 {
+		experiments.WriteTraces(c.App.Writer, fs)
 	}
 	if dir != "" {
 		fmt.Fprintf(c.App.Writer, "\nwrote %s (with findings.json and each finding's CSVs and plots)\n", filepath.Join(dir, "report.md"))

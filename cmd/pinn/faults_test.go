@@ -37,14 +37,14 @@ func TestRefusedBeforeWork(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{append([]string{"train", "forum-final", "--points", "1000000000", "--out", filepath.Join(dir, "big")}, long...), "TiB of memory (an estimate), more than the"},
+		{append([]string{"train", "forum-final", "--points", "1000000000", "--out", filepath.Join(dir, "big")}, long...), "GiB of memory (an estimate), more than the"},
 		{append([]string{"train", "forum-final", "--points", "9223372036854775807"}, long...), "EiB of memory (an estimate)"},
 		{append([]string{"train", "forum-final", "--hidden", "4096,4096,4096,4096", "--max-memory", "2G"}, long...), "needs at least 3.02 GiB of memory (for its parameters alone), more than the 2 GiB --max-memory allows"},
 		{append([]string{"train", "forum-final", "--points", "100000", "--max-memory", "100M"}, long...), "more than the 100 MiB --max-memory allows: use fewer --points"},
 		{append([]string{"solve", "--rhs", "-y", "--y0", "1", "--points", "100000000"}, long...), "of memory (an estimate)"},
 		{append([]string{"train", "decay", "--max-memory", "lots"}, long...), `--max-memory: "lots" is not a size`},
 		{[]string{"compare", "forum-final", "--points", "100000000"}, "of memory (an estimate)"},
-		{[]string{"eval", edited}, "PiB of memory (an estimate), more than the"},
+		{[]string{"eval", edited}, "TiB of memory (an estimate), more than the"},
 		{[]string{"eval", model, "--grid", "0:1:1000000", "--max-memory", "10M"}, "ask for fewer times (--t, --grid)"},
 		{append(inverse, data("outside.csv", "t,y\n1,0.37\n5,0.007\n")), "line 3: t = 5 is outside the domain [0, 2]"},
 		{append(inverse, data("before.csv", "t,y\n-1,2.7\n")), "line 2: t = -1 is outside the domain [0, 2]"},

@@ -16,8 +16,8 @@ func listCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "list",
 		Usage: "list the built-in problems",
-		Description: "Shows each built-in problem with its equation, domain, initial conditions and the\n" +
-			"reference its runs are scored against.\n\n" +
+		Description: "Shows each built-in problem with its equation, domain, conditions (initial or boundary)\n" +
+			"and the reference its runs are scored against.\n\n" +
 			"Example:\n   pinn list --json",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON array", Destination: &asJSON},
@@ -39,6 +39,7 @@ type problemInfo struct {
 	Initial  string             `json:"initial_conditions"`
 	Y0       []float64          `json:"y0"`
 	DY0      []float64          `json:"dy0,omitempty"`
+	BC       []string           `json:"bc,omitempty"`
 	Params   map[string]float64 `json:"params,omitempty"`
 	Points   int                `json:"points"`
 	Exact    []string           `json:"exact,omitempty"`
@@ -56,7 +57,7 @@ func runList(c *cli.Context, asJSON bool) error {
 		}
 		infos = append(infos, problemInfo{Name: p.Name, Summary: p.Summary, Equation: p.Equation(),
 			Indep: p.Indep, Vars: p.Vars, Order: p.Order, T0: p.T0, T1: p.T1, Initial: p.InitialConditions(),
-			Y0: p.Y0, DY0: p.DY0, Params: p.Params, Points: p.Points, Exact: p.Exact})
+			Y0: p.Y0, DY0: p.DY0, BC: p.BC, Params: p.Params, Points: p.Points, Exact: p.Exact})
 	}
 	if asJSON {
 		enc := json.NewEncoder(c.App.Writer)
@@ -64,7 +65,7 @@ func runList(c *cli.Context, asJSON bool) error {
 		return enc.Encode(infos)
 	}
 	w := tabwriter.NewWriter(c.App.Writer, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "NAME\tEQUATION\tDOMAIN\tINITIAL CONDITIONS\tSCORED AGAINST")
+	fmt.Fprintln(w, "NAME\tEQUATION\tDOMAIN\tCONDITIONS\tSCORED AGAINST")
 	for _, p := range infos {
 		ref := "reference integrator"
 		if len(p.Exact) > 0 {

@@ -22,12 +22,16 @@ func solveCommand() *cli.Command {
 		Description: "Reads the equation as text and trains a network to solve it. One --rhs per variable gives\n" +
 			"its derivative (its second derivative with --order 2) in terms of t, the variables, their first\n" +
 			"derivatives d<name> (order 2), and the --param names. Expressions use + - * / ^ (power),\n" +
-			"parentheses, pow(a, b), sin cos tan exp log sqrt tanh abs, and pi. Runs are scored against --exact,\n" +
-			fmt.Sprintf("or else a Dormand-Prince 5(4) integrator at tolerance %g.\n\n", problems.ReferenceTolerance) +
+			"parentheses, pow(a, b), sin cos tan exp log sqrt tanh abs, and pi. --y0 and --dy0 give the values\n" +
+			"and slopes at t0; --bc gives conditions anywhere in the domain, on the variables and (order 2) their\n" +
+			"first derivatives at points; a boundary-value problem trains on the whole domain. Runs are scored\n" +
+			fmt.Sprintf("against --exact, or else a Dormand-Prince 5(4) integrator at tolerance %g (with shooting for\n", problems.ReferenceTolerance) +
+			"a boundary-value problem).\n\n" +
 			"Examples:\n" +
 			"   pinn solve --rhs \"t - y\" --t0 0 --t1 2 --y0 1 --exact \"t - 1 + 2*exp(-t)\"\n" +
 			"   pinn solve --order 2 --rhs \"-9*y\" --t0 0 --t1 2 --y0 0 --dy0 3 --exact \"sin(3*t)\"\n" +
 			"   pinn solve --vars x,y --rhs \"a*x - b*x*y\" --rhs \"-c*y + d*x*y\" --param a=1.5,b=1,c=3,d=1 --y0 1,1 --t1 5\n" +
+			"   pinn solve --order 2 --rhs \"-exp(y)\" --bc \"y(0) = 0\" --bc \"y(1) = 0\"\n" +
 			"   pinn solve --rhs \"-k*y\" --param k=? --data decay.csv --true k=2 --y0 1 --t1 2",
 		Flags: concatFlags(eq.flags(), f.methodFlags(), f.networkFlags(), f.trainFlags(), out.fitFlags()),
 		Action: func(c *cli.Context) error {
@@ -38,7 +42,7 @@ func solveCommand() *cli.Command {
 
 // equationFlags describe the problem of pinn solve.
 type equationFlags struct {
-	rhs, param, exact       cli.StringSlice
+	rhs, param, exact, bc   cli.StringSlice
 	vars, y0, dy0, data, tr string
 	order                   int
 	t0, t1                  float64
@@ -51,10 +55,11 @@ func (e *equationFlags) flags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "rhs", Usage: "right-hand side of one variable's equation, once per variable (commas inside are kept)", Destination: &e.rhs},
 		&cli.StringFlag{Name: "vars", Value: "y", Usage: "state variable names, comma-separated", Destination: &e.vars},
 		&cli.IntFlag{Name: "order", Value: 1, Usage: "1: --rhs gives dy/dt; 2: --rhs gives d2y/dt2", Destination: &e.order},
-		&cli.Float64Flag{Name: "t0", Value: 0, Usage: "start of the domain (where the initial conditions hold)", Destination: &e.t0},
+		&cli.Float64Flag{Name: "t0", Value: 0, Usage: "start of the domain (where --y0 and --dy0 hold)", Destination: &e.t0},
 		&cli.Float64Flag{Name: "t1", Value: 1, Usage: "end of the domain", Destination: &e.t1},
 		&cli.StringFlag{Name: "y0", Usage: "initial values, comma-separated, one per variable", Destination: &e.y0},
 		e.dy0Flag,
+		&cli.StringSliceFlag{Name: "bc", Usage: "a condition, such as \"y(0) = 0\", \"dy(1) = 0\" or \"y(1) + 2*dy(1) = 3\", once per condition; with --y0 and --dy0, order x variables in all", Destination: &e.bc},
 		&cli.StringSliceFlag{Name: "param", Usage: "parameters NAME=VALUE, comma-separated or repeated; NAME=? (or NAME=?START) marks an unknown to learn from --data", Destination: &e.param},
 		&cli.StringSliceFlag{Name: "exact", Usage: "exact solution of one variable, once per variable", Destination: &e.exact},
 		&cli.StringFlag{Name: "data", Usage: "observations for unknown parameters: a CSV `FILE` with columns t and one per variable", Destination: &e.data},
@@ -107,6 +112,7 @@ func (e *equationFlags) definition(c *cli.Context) (problems.Definition, error) 
 	for _, v := range strings.Split(e.vars, ",") {
 		d.Vars = append(d.Vars, strings.TrimSpace(v))
 	}
+	d.BC = e.bc.Value()
 	var params map[string]float64
 	for _, s := range e.param.Value() {
 		ps, unknown, ranges, err := parseParams(s)
@@ -151,7 +157,7 @@ func (e *equationFlags) initialValues(c *cli.Context, d *problems.Definition) er
 		name, text string
 		given      bool
 		slopes     bool
-	}{{"y0", e.y0, true, false}, {"dy0", e.dy0, given(c, e.dy0Flag), true}} {
+	}{{"y0", e.y0, len(d.BC) == 0 || e.y0 != "", false}, {"dy0", e.dy0, given(c, e.dy0Flag), true}} {
 		if !f.given {
 			continue
 		}

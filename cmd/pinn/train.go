@@ -36,7 +36,8 @@ func trainCommand() *cli.Command {
 			"   pinn train lotka-volterra\n" +
 			"   pinn train forum-final --goal 1e-8 --save ff.json\n" +
 			"   pinn train decay --hidden 16,16 --derivative fd-central --epochs 2000 --out runs/decay\n" +
-			"   pinn train forum-final --output-activation tanh --lr 0.1 --epochs 100 --json",
+			"   pinn train forum-final --output-activation tanh --lr 0.1 --epochs 100 --json\n" +
+			"   pinn train decay --activation relu --output-activation relu --epochs 200 --trace 20",
 		Flags: concatFlags(f.methodFlags(), f.networkFlags(), f.trainFlags(), out.fitFlags()),
 		Action: func(c *cli.Context) error {
 			p, err := problemArg(c)
@@ -55,21 +56,40 @@ type outputFlags struct {
 	json      bool
 	tol       float64
 	strict    bool
+	// trace is --trace's number of steps, traceFlag the flag.
+	trace     int
+	traceFlag cli.Flag
 }
 
 // defaultTol is --tol's default.
 const defaultTol = 1e-4
 
-// fitFlags are --out, --save, --json, --tol and --strict of a command that
-// trains one model.
+// fitFlags are --out, --save, --json, --tol, --strict and --trace of a
+// command that trains one model.
 func (o *outputFlags) fitFlags() []cli.Flag {
+	o.setTraceFlag("every `N` epochs (L-BFGS iterations when marching) print the loss's terms, the gradient's norm per layer, " +
+		"the dead units and L-BFGS's step; --out adds trace.csv and trace.png, --json a trace array")
 	return []cli.Flag{
 		o.dirFlag("write solution.csv, loss.csv, result.json and plots into `DIR`"),
 		&cli.StringFlag{Name: "save", Usage: "save the trained model (for pinn eval) as `FILE`.json", Destination: &o.save},
 		o.jsonFlag(),
 		&cli.Float64Flag{Name: "tol", Value: defaultTol, Usage: "the rel_l2 above which the solution disagrees with the reference: the report's last line says so", Destination: &o.tol},
 		&cli.BoolFlag{Name: "strict", Usage: "exit with status 1 when the solution disagrees with the reference (see --tol)", Destination: &o.strict},
+		o.traceFlag,
 	}
+}
+
+// setTraceFlag makes --trace, whose usage says what it traces.
+func (o *outputFlags) setTraceFlag(usage string) {
+	o.traceFlag = &cli.IntFlag{Name: "trace", Usage: usage, Destination: &o.trace}
+}
+
+// checkTrace refuses a --trace given that is not a positive number.
+func (o *outputFlags) checkTrace(c *cli.Context) error {
+	if given(c, o.traceFlag) && o.trace <= 0 {
+		return badInput("--trace must be a positive number of steps, got %d", o.trace)
+	}
+	return nil
 }
 
 // dirFlag is --out, whose usage says what it writes.
@@ -127,6 +147,9 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 	if !(out.tol > 0) || math.IsInf(out.tol, 0) {
 		return badInput("--tol must be a positive finite number, got %v", out.tol)
 	}
+	if err := out.checkTrace(c); err != nil {
+		return err
+	}
 	choice, err := f.settings.Method(p)
 	var conflict *experiments.MethodConflict
 	if errors.As(err, &conflict) {
@@ -149,7 +172,23 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 	if err := f.mem.checkFit(c, p, cfg, opts); err != nil {
 		return err
 	}
-	cl, err := claimOutputs(out.dir, out.save, report.FitFileNames())
+	files := report.FitFileNames()
+	var trace *report.TraceWriter
+	var steps []graph.TraceStep
+	if out.trace > 0 {
+		files = append(files, report.TraceFiles...)
+		opts.TraceEvery = out.trace
+		if !out.json {
+			trace = report.NewTraceWriter(c.App.Writer, opts)
+		}
+		opts.Trace = func(s graph.TraceStep) {
+			steps = append(steps, s)
+			if trace != nil {
+				trace.Write(s)
+			}
+		}
+	}
+	cl, err := claimOutputs(out.dir, out.save, files)
 	if err != nil {
 		return err
 	}
@@ -159,12 +198,17 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		// Every run is scored against the reference: make sure there is one
 		// before training, not after.
 		if _, err := p.Reference(grid, trueParams); err != nil {
+			if graph.CanMarch(p) != nil {
+				return badInput("%v (have the conditions a solution, finite on [%g, %g]?)", err, p.T0, p.T1)
+			}
 			return badInput("%v (does the solution blow up in [%g, %g]?)", err, p.T0, p.T1)
 		}
 	}
 	switch {
 	case choice.Inverse:
 		fmt.Fprintf(c.App.ErrWriter, "pinn: unknown parameters %s: training one network on the whole domain, with Adam then L-BFGS and hard initial conditions (--method whole)\n", strings.Join(p.Unknown, ", "))
+	case choice.Boundary:
+		fmt.Fprintf(c.App.ErrWriter, "pinn: the conditions do not give the whole state at %s = %g: training on the whole domain, with L-BFGS, the conditions built in where they can be and up to %d correction networks (--method whole)\n", p.Indep, p.T0, opts.Corrections)
 	case choice.Method == graph.Whole && choice.By != "method" && choice.By != "fast":
 		fmt.Fprintf(c.App.ErrWriter, "pinn: --%s given: training one network on the whole domain (--method whole)\n", choice.By)
 	}
@@ -173,6 +217,9 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 	opts.Progress = update
 	res, fitErr := graph.Fit(c.Context, p, cfg, opts)
 	finish()
+	if trace != nil {
+		trace.Finish()
+	}
 	if res == nil {
 		if isInterrupt(fitErr) {
 			return errors.New("interrupted before training began: nothing written")
@@ -186,6 +233,9 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		}
 	}
 	r := report.NewFit(res, fitErr, trueParams, out.tol)
+	if out.trace > 0 {
+		r.SetTrace(report.Trace{Steps: steps, Options: res.Options})
+	}
 	var wrote []string
 	var writeErr error
 	if out.dir != "" {
@@ -212,6 +262,9 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		r.WriteText(c.App.Writer)
 		if out.dir != "" && writeErr == nil {
 			fmt.Fprintf(c.App.Writer, "wrote        %s\n", filepath.Join(out.dir, report.FitFiles))
+			if out.trace > 0 {
+				fmt.Fprintf(c.App.Writer, "wrote        %s\n", filepath.Join(out.dir, "{"+strings.Join(report.TraceFiles, ",")+"}"))
+			}
 		}
 		if out.save != "" && writeErr == nil {
 			fmt.Fprintf(c.App.Writer, "saved        %s (pinn eval %s)\n", out.save, out.save)

@@ -56,12 +56,27 @@ type Fit struct {
 	// a marched run.
 	Method string    `json:"method"`
 	March  *MarchFit `json:"march,omitempty"`
+	// Corrections is how many correction networks a whole-domain run
+	// kept on top of its first.
+	Corrections int `json:"corrections,omitempty"`
+	// Conditions describes how a boundary-value problem's conditions are
+	// met.
+	Conditions *ConditionsFit `json:"conditions,omitempty"`
 	// Tol is the rel_l2 above which the run disagrees with its reference;
 	// Agrees says rel_l2 <= Tol.
 	Tol    Number `json:"tol"`
 	Agrees bool   `json:"agrees"`
+	// Trace holds the steps of a traced run (see SetTrace).
+	Trace []TraceRow `json:"trace,omitempty"`
 
-	res *graph.Result
+	res   *graph.Result
+	trace *Trace
+}
+
+// SetTrace adds the trace of the run: to the JSON, and to the files
+// (TraceFiles).
+func (r *Fit) SetTrace(t Trace) {
+	r.trace, r.Trace = &t, t.Rows()
 }
 
 // MarchFit summarises how March found a solution (graph.MarchRecord).
@@ -82,6 +97,16 @@ type MarchFit struct {
 	// does: the same unless training stopped or failed on the way.
 	Reached Number `json:"reached"`
 	End     Number `json:"end"`
+}
+
+// ConditionsFit says how a trained solution meets the problem's conditions.
+type ConditionsFit struct {
+	// Hard are the conditions its trial solution meets by construction,
+	// Soft those the loss holds it to, as typed.
+	Hard []string `json:"hard,omitempty"`
+	Soft []string `json:"soft,omitempty"`
+	// MaxResidual is the largest |lhs - rhs| of any condition.
+	MaxResidual Number `json:"max_residual"`
 }
 
 // LearnedParam is an unknown parameter's learned value, with its error when
@@ -136,6 +161,10 @@ func NewFit(res *graph.Result, fitErr error, trueParams map[string]float64, tol 
 	if cfg.Derivative == graph.FDCentral || cfg.Derivative == graph.FDForward {
 		r.FDStep = Number(cfg.FDStep)
 	}
+	r.Corrections = res.Corrections
+	if p.IsBoundaryValue() {
+		r.Conditions = newConditionsFit(m)
+	}
 	var div *graph.DivergedError
 	if errors.As(fitErr, &div) {
 		r.Diverged = div.Error()
@@ -170,6 +199,29 @@ func NewFit(res *graph.Result, fitErr error, trueParams map[string]float64, tol 
 		r.Params[k] = lp
 	}
 	return r
+}
+
+// newConditionsFit describes how the model m meets its problem's
+// conditions.
+func newConditionsFit(m *graph.Model) *ConditionsFit {
+	c := &ConditionsFit{}
+	hard := m.HardConditions()
+	for k, cond := range m.Problem().Conditions() {
+		if hard[k] {
+			c.Hard = append(c.Hard, cond.Text)
+		} else {
+			c.Soft = append(c.Soft, cond.Text)
+		}
+	}
+	res, err := m.ConditionResiduals()
+	if err != nil {
+		c.MaxResidual = Number(math.NaN()) // no number to show: JSON null
+		return c
+	}
+	for _, r := range res {
+		c.MaxResidual = max(c.MaxResidual, Number(math.Abs(r)))
+	}
+	return c
 }
 
 // WriteJSON writes the summary as one line of JSON.
@@ -243,8 +295,15 @@ func (r Fit) writeMarch(w io.Writer, widths string) {
 // writeWhole writes the lines that describe a run on the whole domain,
 // whose network is widths wide.
 func (r Fit) writeWhole(w io.Writer, widths string) {
-	fmt.Fprintf(w, "network      %s %s, output %s, %d parameters, %s initial conditions\n",
-		widths, r.Activation, r.OutputActivation, r.Weights, r.IC)
+	corrections, conditions := "", "initial conditions"
+	if r.Corrections > 0 {
+		corrections = " and " + plural(r.Corrections, "correction") + " on top"
+	}
+	if r.Conditions != nil {
+		conditions = "conditions"
+	}
+	fmt.Fprintf(w, "network      %s %s, output %s%s, %d parameters, %s %s\n",
+		widths, r.Activation, r.OutputActivation, corrections, r.Weights, r.IC, conditions)
 	deriv := r.Derivative
 	if r.FDStep != 0 {
 		deriv += fmt.Sprintf(" (h = %g)", float64(r.FDStep))
@@ -269,6 +328,16 @@ func (r Fit) writeWhole(w io.Writer, widths string) {
 		fmt.Fprintf(w, "interrupted  %s; the weights kept are those of the lowest loss since the points last moved\n", r.Interrupted)
 	}
 	fmt.Fprintf(w, "final loss   %.4e\n", float64(r.FinalLoss))
+	if c := r.Conditions; c != nil {
+		var parts []string
+		if len(c.Hard) > 0 {
+			parts = append(parts, "built in: "+strings.Join(c.Hard, ", "))
+		}
+		if len(c.Soft) > 0 {
+			parts = append(parts, "in the loss: "+strings.Join(c.Soft, ", "))
+		}
+		fmt.Fprintf(w, "conditions   %s; largest |lhs - rhs| %.3g\n", strings.Join(parts, "; "), float64(c.MaxResidual))
+	}
 }
 
 // WriteVerdict writes, when the run disagrees with its reference (rel_l2
@@ -307,6 +376,10 @@ func (r Fit) suggestion() string {
 		return "--optimizer adam+lbfgs --ic hard"
 	case len(p.Unknown) > 0:
 		return fmt.Sprintf("more L-BFGS iterations (--lbfgs-iters %d) or more observations", 5*max(r.LBFGSIterations, graph.DefaultLBFGSIterations))
+	case graph.CanMarch(p) != nil && r.Corrections == 0 && !r.res.Options.ScaleOutput:
+		return "the recipe for boundary-value problems: leave out the whole-domain flags"
+	case graph.CanMarch(p) != nil:
+		return "a wider network (--hidden 32) or another --seed; a nonlinear boundary-value problem may have several solutions"
 	}
 	return "the default method, marching: leave out the whole-domain flags (or give --method march)"
 }
@@ -350,8 +423,9 @@ func (e *FilesError) Unwrap() error { return e.Err }
 
 // WriteFiles writes the fit's files into dir: solution.csv (t, then per
 // variable predicted, reference and abs_err on the scoring grid), loss.csv
-// (epoch, loss), result.json (the summary), solution.png and loss.png. A
-// failure is a *FilesError.
+// (epoch, loss), result.json (the summary), solution.png and loss.png; for
+// a traced run, trace.csv and trace.png too (see Trace). A failure is a
+// *FilesError.
 func (r Fit) WriteFiles(dir string) error {
 	res := r.res
 	p, s := res.Model.Problem(), res.Score
@@ -372,10 +446,7 @@ func (r Fit) WriteFiles(dir string) error {
 		}
 		rows[k] = row
 	}
-	files := []struct {
-		name  string
-		write func(path string) error
-	}{
+	files := []namedFile{
 		{"solution.csv", func(path string) error { return WriteCSV(path, header, rows) }},
 		{"loss.csv", func(path string) error { return WriteCSV(path, []string{"epoch", "loss"}, lossRows(res.Loss)) }},
 		{"solution.png", func(path string) error {
@@ -390,6 +461,10 @@ func (r Fit) WriteFiles(dir string) error {
 		}},
 		{"result.json", func(path string) error { return WriteJSON(path, r) }},
 	}
+	if t := r.trace; t != nil {
+		files = append(files, namedFile{TraceFiles[0], t.WriteCSV},
+			namedFile{TraceFiles[1], func(path string) error { return t.WritePNG(path, p.Name+": trace") }})
+	}
 	var written []string
 	for _, f := range files {
 		if err := f.write(filepath.Join(dir, f.name)); err != nil {
@@ -398,6 +473,12 @@ func (r Fit) WriteFiles(dir string) error {
 		written = append(written, f.name)
 	}
 	return nil
+}
+
+// namedFile is a file WriteFiles writes: its name and how.
+type namedFile struct {
+	name  string
+	write func(path string) error
 }
 
 func lossRows(loss []float64) [][]float64 {

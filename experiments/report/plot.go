@@ -34,11 +34,23 @@ type Plot struct {
 	Curves     []Curve
 	// Marks are points drawn as circles (a best step, say).
 	Marks []Curve
+	// YRange, when its second value is the larger, is the Y axis's range
+	// (0 to 1 for a fraction, say) whatever the values.
+	YRange [2]float64
+	// ZeroLine, with LogY, draws exact zeros (a gradient that vanished),
+	// if there are any, on a line labelled 0 a decade below the smallest
+	// positive value, where a log axis has no place for them; and labels
+	// at most 6 powers of ten, so that a short plot spanning many decades
+	// stays legible.
+	ZeroLine bool
 	// LegendBottom and LegendLeft put the legend in that corner. When
 	// neither is set the legend goes where it covers the fewest points of
 	// the curves: the top right corner unless they pass there (see
 	// legendCorner).
 	LegendBottom, LegendLeft bool
+
+	// zeroAt is where ZeroLine draws zeros; 0 when it does not.
+	zeroAt float64
 }
 
 // palette is the colour of each curve in turn.
@@ -58,6 +70,15 @@ func Color(i int) color.Color { return palette[i%len(palette)] }
 
 // WritePNG draws the plot into a 6 x 4 inch PNG at path.
 func (pl Plot) WritePNG(path string) error {
+	p, err := pl.plot()
+	if err != nil {
+		return err
+	}
+	return writePNG(p, path, 6*vg.Inch, 4*vg.Inch)
+}
+
+// plot builds the plot.
+func (pl Plot) plot() (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = pl.Title
 	p.X.Label.Text, p.Y.Label.Text = pl.XLabel, pl.YLabel
@@ -66,6 +87,13 @@ func (pl Plot) WritePNG(path string) error {
 	}
 	if pl.LogY {
 		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, logTicks{}
+		if pl.ZeroLine {
+			at, zero, positive := pl.zeroLine()
+			if zero {
+				pl.zeroAt = at
+			}
+			p.Y.Tick.Marker = zeroTicks{at: pl.zeroAt, alone: !positive}
+		}
 	}
 	p.Add(plotter.NewGrid())
 	var all plotter.XYs // every point drawn, to place the legend
@@ -91,7 +119,7 @@ func (pl Plot) WritePNG(path string) error {
 		}
 		l, err := plotter.NewLine(xys)
 		if err != nil {
-			return fmt.Errorf("report: plot %q: %s: %w", pl.Title, c.Name, err)
+			return nil, fmt.Errorf("report: plot %q: %s: %w", pl.Title, c.Name, err)
 		}
 		l.Color = palette[i%len(palette)]
 		if c.Color != nil {
@@ -113,7 +141,7 @@ func (pl Plot) WritePNG(path string) error {
 		}
 		s, err := plotter.NewScatter(xys)
 		if err != nil {
-			return fmt.Errorf("report: plot %q: %s: %w", pl.Title, c.Name, err)
+			return nil, fmt.Errorf("report: plot %q: %s: %w", pl.Title, c.Name, err)
 		}
 		s.Shape = draw.CircleGlyph{}
 		s.Radius = vg.Points(4)
@@ -132,7 +160,10 @@ func (pl Plot) WritePNG(path string) error {
 	if pl.LogY {
 		widenLog(&p.Y)
 	}
-	return writePNG(p, path, 6*vg.Inch, 4*vg.Inch)
+	if r := pl.YRange; r[1] > r[0] {
+		p.Y.Min, p.Y.Max = r[0], r[1]
+	}
+	return p, nil
 }
 
 // widenLog widens a log axis over a single value (a loss stuck at 1 from the
@@ -197,11 +228,14 @@ func thin(xys plotter.XYs) plotter.XYs {
 }
 
 // points returns the curve's finite points, and only positive ones on a log
-// axis.
+// axis (zeros at the zero line, if there is one).
 func (pl Plot) points(c Curve) plotter.XYs {
 	var xys plotter.XYs
 	for i := range c.X {
 		x, y := c.X[i], c.Y[i]
+		if y == 0 && pl.zeroAt > 0 {
+			y = pl.zeroAt
+		}
 		if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) ||
 			(pl.LogX && x <= 0) || (pl.LogY && y <= 0) {
 			continue
@@ -209,6 +243,79 @@ func (pl Plot) points(c Curve) plotter.XYs {
 		xys = append(xys, plotter.XY{X: x, Y: y})
 	}
 	return xys
+}
+
+// zeroLine returns where ZeroLine draws zeros: the power of ten a decade
+// below the smallest positive value of the curves and marks; 1 if none is
+// (positive is false). zero says whether any value is 0.
+func (pl Plot) zeroLine() (at float64, zero, positive bool) {
+	low := math.Inf(1)
+	for _, c := range append(slices.Clone(pl.Curves), pl.Marks...) {
+		for _, y := range c.Y {
+			zero = zero || y == 0
+			if y > 0 && y < low {
+				low = y
+			}
+		}
+	}
+	if math.IsInf(low, 1) {
+		return 1, zero, false
+	}
+	return math.Pow(10, math.Floor(math.Log10(low))-1), zero, true
+}
+
+// zeroTicks are the ticks of a log axis with ZeroLine: the zero line at
+// at (if at is positive) labelled 0, alone if every value is 0; above it
+// the powers of ten, at most 6 of them labelled (the largest among them).
+// A range under two decades without a zero line gets the values 1, 2 and 5
+// times a power of ten in it (a loss stuck at 2 with terms of 1: the
+// numbers to read), or logTicks' where fewer than two are.
+type zeroTicks struct {
+	at    float64
+	alone bool
+}
+
+// Ticks implements plot.Ticker.
+func (z zeroTicks) Ticks(min, max float64) []plot.Tick {
+	var ticks []plot.Tick
+	switch {
+	case z.at > 0 && z.alone:
+		return []plot.Tick{{Value: z.at, Label: "0"}}
+	case z.at > 0:
+		ticks = append(ticks, plot.Tick{Value: z.at, Label: "0"})
+		min = z.at * 1.5
+	case max/min < 100:
+		var nice []plot.Tick
+		for e := math.Floor(math.Log10(min)); e <= math.Log10(max); e++ {
+			for _, m := range []float64{1, 2, 5} {
+				if v := m * math.Pow(10, e); v >= min && v <= max {
+					nice = append(nice, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', -1, 64)})
+				}
+			}
+		}
+		if len(nice) >= 2 {
+			return nice
+		}
+		return logTicks{}.Ticks(min, max)
+	}
+	lo, hi := math.Ceil(math.Log10(min)), math.Floor(math.Log10(max))
+	if hi-lo < 6 {
+		for _, t := range (plot.LogTicks{Prec: 1}).Ticks(min, max) {
+			if t.Value >= min {
+				ticks = append(ticks, t)
+			}
+		}
+		return ticks
+	}
+	every := math.Ceil((hi - lo + 1) / 6)
+	for e := lo; e <= hi; e++ {
+		t := plot.Tick{Value: math.Pow(10, e)}
+		if math.Mod(hi-e, every) == 0 {
+			t.Label = strconv.FormatFloat(t.Value, 'g', 1, 64)
+		}
+		ticks = append(ticks, t)
+	}
+	return ticks
 }
 
 // legendCorner returns the corner for a legend of the given number of

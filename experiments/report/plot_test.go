@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/plot/plotter"
@@ -131,5 +132,45 @@ func TestThinKeepsTheEnvelope(t *testing.T) {
 	}
 	if short := xys[:4000]; len(thin(short)) != 4000 {
 		t.Error("a curve of 4000 points was thinned")
+	}
+}
+
+// TestZeroLine draws exact zeros on a log axis (a gradient that
+// vanished): on a line labelled 0 a decade below the smallest positive
+// value, the powers of ten labelled above it; with every value 0, the line
+// alone; with no zero, no line; over 17 decades, 6 labels; under a decade
+// the values 1, 2 and 5 times a power of ten.
+func TestZeroLine(t *testing.T) {
+	labels := func(ys ...float64) (string, float64) {
+		t.Helper()
+		pl := Plot{LogY: true, ZeroLine: true, Curves: []Curve{{X: []float64{0, 1, 2}, Y: ys}}}
+		p, err := pl.plot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ls []string
+		for _, tk := range p.Y.Tick.Marker.Ticks(p.Y.Min, p.Y.Max) {
+			if tk.Label != "" && tk.Value >= p.Y.Min && tk.Value <= p.Y.Max {
+				ls = append(ls, tk.Label)
+			}
+		}
+		return strings.Join(ls, " "), p.Y.Min
+	}
+	tests := []struct {
+		ys     []float64
+		labels string
+		min    float64
+	}{
+		{[]float64{2, 3e-3, 0}, "0 0.001 0.01 0.1 1", 1e-4},
+		{[]float64{0, 0, 0}, "0", 0.5},
+		{[]float64{2, 3e-3, 1}, "0.01 0.1 1", 3e-3},
+		{[]float64{2, 3e-16, 1}, "1e-15 1e-12 1e-09 1e-06 0.001 1", 3e-16},
+		{[]float64{3.84, 2, 1}, "1 2", 1},
+		{[]float64{3.8, 2.5, 2.1}, "2.25 3.00 3.75", 2.1}, // one nice value: logTicks'
+	}
+	for _, tt := range tests {
+		if got, min := labels(tt.ys...); got != tt.labels || min != tt.min {
+			t.Errorf("%v: labels %q from %g, want %q from %g", tt.ys, got, min, tt.labels, tt.min)
+		}
 	}
 }
