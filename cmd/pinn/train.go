@@ -194,7 +194,11 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 	}
 	defer cl.release()
 	grid := p.Grid(cmp.Or(opts.Points, p.Points))
-	if len(p.Unknown) == 0 || len(trueParams) > 0 {
+	if p.IsFamily() {
+		if err := checkFamilyReferences(p, opts.ScoreValues); err != nil {
+			return err
+		}
+	} else if len(p.Unknown) == 0 || len(trueParams) > 0 {
 		// Every run is scored against the reference: make sure there is one
 		// before training, not after.
 		if _, err := p.Reference(grid, trueParams); err != nil {
@@ -284,6 +288,33 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		return errDisagrees
 	}
 	return fitErr
+}
+
+// checkFamilyReferences makes sure, before training, that every member
+// of the family p that the run is scored at (values of each range
+// parameter) has a reference solution.
+func checkFamilyReferences(p *problems.Problem, values int) error {
+	members, err := p.ScoreMembers(values)
+	if err != nil {
+		return badInput("%v", err)
+	}
+	grid := p.Grid(p.Points)
+	for _, member := range members {
+		if _, err := p.Reference(grid, member); err != nil {
+			return badInput("member %s: %v (does the solution blow up in [%g, %g]?)", formatMember(p, member), err, p.T0, p.T1)
+		}
+	}
+	return nil
+}
+
+// formatMember writes a family's member as "k=1.3" (range parameters in
+// RangeNames order, comma-separated).
+func formatMember(p *problems.Problem, member map[string]float64) string {
+	var parts []string
+	for _, k := range p.RangeNames() {
+		parts = append(parts, fmt.Sprintf("%s=%g", k, member[k]))
+	}
+	return strings.Join(parts, ",")
 }
 
 // errDisagrees is the error of a run that --strict fails: the report has
