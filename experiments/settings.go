@@ -286,7 +286,21 @@ func (s *Settings) Method(p *problems.Problem) (MethodChoice, error) {
 // with graph.BoundaryRecipe (with the hidden widths, activation, executor
 // and seed given); every other zero option is its default
 // (graph.Options.WithDefaults).
+// score-params, read by either method, applies to families alone.
 func (s *Settings) Resolve(p *problems.Problem) (graph.Config, graph.Options, error) {
+	cfg, opts, err := s.resolve(p)
+	if err != nil || !s.Given("score-params") {
+		return cfg, opts, err
+	}
+	if !p.IsFamily() {
+		return graph.Config{}, graph.Options{}, &FamilyOnly{Key: "score-params"}
+	}
+	opts.ScoreValues = s.Options.ScoreValues
+	return cfg, opts, nil
+}
+
+// resolve is Resolve but for score-params.
+func (s *Settings) resolve(p *problems.Problem) (graph.Config, graph.Options, error) {
 	c, err := s.Method(p)
 	if err != nil {
 		return graph.Config{}, graph.Options{}, err
@@ -494,6 +508,8 @@ var settingTable = indexed([]Setting{
 			}
 			return ""
 		})),
+	intSetting("score-params", "families: evenly spaced values of each range parameter the family is scored at", strconv.Itoa(problems.DefaultScoreValues), "",
+		func(s *Settings) *int { return &s.Options.ScoreValues }, positive(func(s *Settings) *int { return &s.Options.ScoreValues }, false)),
 	{Key: "hidden", Usage: "hidden layer widths, comma-separated (of each window's networks, marching)", Kind: TextSetting,
 		DefaultNote: formatWidths(graph.DefaultMarchHidden()) + " marching (" + formatWidths(graph.DefaultFamilyHidden()) + " for a family), " + formatWidths(graph.DefaultHidden()) + " on the whole domain",
 		parse: func(s *Settings, text string, _ bool) (err error) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"pinn/problems"
+	"pinn/problems/expr"
 
 	"github.com/urfave/cli/v2"
 )
@@ -60,7 +62,7 @@ func (e *equationFlags) flags() []cli.Flag {
 		&cli.StringFlag{Name: "y0", Usage: "initial values, comma-separated, one per variable", Destination: &e.y0},
 		e.dy0Flag,
 		&cli.StringSliceFlag{Name: "bc", Usage: "a condition, such as \"y(0) = 0\", \"dy(1) = 0\" or \"y(1) + 2*dy(1) = 3\", once per condition; with --y0 and --dy0, order x variables in all", Destination: &e.bc},
-		&cli.StringSliceFlag{Name: "param", Usage: "parameters NAME=VALUE, comma-separated or repeated; NAME=? (or NAME=?START) marks an unknown to learn from --data", Destination: &e.param},
+		&cli.StringSliceFlag{Name: "param", Usage: "parameters NAME=VALUE, comma-separated or repeated; NAME=? (or NAME=?START) marks an unknown to learn from --data; NAME=LO:HI a range: one network solves the whole family (pinn eval --param picks a member)", Destination: &e.param},
 		&cli.StringSliceFlag{Name: "exact", Usage: "exact solution of one variable, once per variable", Destination: &e.exact},
 		&cli.StringFlag{Name: "data", Usage: "observations for unknown parameters: a CSV `FILE` with columns t and one per variable", Destination: &e.data},
 		&cli.StringFlag{Name: "true", Usage: "true values NAME=VALUE of unknown parameters, to report the error of the learned ones", Destination: &e.tr},
@@ -93,6 +95,9 @@ func runSolve(c *cli.Context, eq *equationFlags, f *fitFlags, out *outputFlags) 
 		if !slices.Contains(p.Unknown, k) {
 			return badInput("--true: %q is not an unknown parameter (mark it --param %s=?)", k, k)
 		}
+	}
+	if p.IsFamily() && len(p.Unknown) > 0 {
+		return badInput("--param: unknown parameters (%s=?) and ranges (%s=LO:HI) do not combine: learn the unknowns from --data with each range parameter given a value", p.Unknown[0], p.RangeNames()[0])
 	}
 	obs, err := readData(eq.data, p)
 	if err != nil {
@@ -172,6 +177,16 @@ func (e *equationFlags) initialValues(c *cli.Context, d *problems.Definition) er
 				d.Y0 = xs
 			}
 			continue
+		}
+		known := slices.Concat(slices.Collect(maps.Keys(d.Params)), slices.Collect(maps.Keys(d.Ranges)))
+		for _, text := range strings.Split(f.text, ",") {
+			e, err := expr.Parse(text)
+			if err == nil {
+				err = expr.Check(e, text, known...)
+			}
+			if err != nil {
+				return badInput("--%s: %v", f.name, err)
+			}
 		}
 		if err := d.SetInitialValues(strings.Split(f.text, ","), f.slopes); err != nil {
 			return badInput("--%s: %v", f.name, err)

@@ -162,7 +162,14 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		return badInput("--data: observations are fitted by one network on the whole domain: give --method whole")
 	}
 	cfg, opts, err := f.settings.Resolve(p)
+	var familyOnly *experiments.FamilyOnly
+	if errors.As(err, &familyOnly) {
+		return badInput("%s", familyOnly.Message(func(key string) string { return "--" + key }))
+	}
 	if err != nil {
+		return err
+	}
+	if err := checkFamily(c, p, out); err != nil {
 		return err
 	}
 	if err := f.checkFDStep(c, p, cfg); err != nil {
@@ -288,6 +295,18 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		return errDisagrees
 	}
 	return fitErr
+}
+
+// checkFamily refuses what a family (a problem with range parameters)
+// cannot be trained with yet.
+func checkFamily(c *cli.Context, p *problems.Problem, out *outputFlags) error {
+	if !p.IsFamily() {
+		return nil
+	}
+	if out.trace > 0 {
+		return badInput("--trace: a family's training is not traced (train without the range, --param %s=VALUE, to trace one member)", p.RangeNames()[0])
+	}
+	return nil
 }
 
 // checkFamilyReferences makes sure, before training, that every member
