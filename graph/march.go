@@ -313,15 +313,24 @@ func fitMarch(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	if err != nil {
 		return nil, err
 	}
+	if p.IsFamily() {
+		if err := CanMarch(p); err != nil {
+			return nil, err
+		}
+		if trace.every > 0 {
+			return nil, fmt.Errorf("graph: %s is a family: its training is not traced (TraceEvery)", p.Name)
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("graph: training not started: %w", err)
+		}
+		return fitFamilyMarch(ctx, p, cfg, opts)
+	}
 	y0, dy0, err := initialState(p)
 	if err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("graph: training not started: %w", err)
-	}
-	if p.IsFamily() {
-		return fitFamilyMarch(ctx, p, cfg, opts)
 	}
 	m := &marcher{ctx: ctx, p: p, cfg: cfg, opts: opts.March, workers: opts.Workers, progress: opts.Progress,
 		trace: trace, rng: NewRand(opts.Seed), t: p.T0, h: opts.March.FirstWindow * (p.T1 - p.T0),
@@ -368,6 +377,14 @@ var ErrCannotMarch = errors.New("graph: marching needs the state at the start")
 // unknown parameters in an initial value need training on the whole
 // domain (Method Whole).
 func CanMarch(p *problems.Problem) error {
+	if p.IsFamily() {
+		// A family's initial values may name its range parameters: they
+		// are worked out member by member (initialColumns).
+		if _, _, ok := p.InitialValues(); !ok {
+			return fmt.Errorf("%w: %s: a family's conditions must set each value at %s = %g by itself", ErrCannotMarch, p.Name, p.Indep, p.T0)
+		}
+		return nil
+	}
 	_, _, err := initialState(p)
 	return err
 }

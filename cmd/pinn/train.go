@@ -180,6 +180,9 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		return err
 	}
 	files := report.FitFileNames()
+	if p.IsFamily() {
+		files = append(files, report.FamilyFiles...)
+	}
 	var trace *report.TraceWriter
 	var steps []graph.TraceStep
 	if out.trace > 0 {
@@ -273,6 +276,9 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		r.WriteText(c.App.Writer)
 		if out.dir != "" && writeErr == nil {
 			fmt.Fprintf(c.App.Writer, "wrote        %s\n", filepath.Join(out.dir, report.FitFiles))
+			if p.IsFamily() {
+				fmt.Fprintf(c.App.Writer, "wrote        %s\n", filepath.Join(out.dir, "{"+strings.Join(report.FamilyFiles, ",")+"}"))
+			}
 			if out.trace > 0 {
 				fmt.Fprintf(c.App.Writer, "wrote        %s\n", filepath.Join(out.dir, "{"+strings.Join(report.TraceFiles, ",")+"}"))
 			}

@@ -527,7 +527,8 @@ func (e *FilesError) Unwrap() error { return e.Err }
 // WriteFiles writes the fit's files into dir: solution.csv (t, then per
 // variable predicted, reference and abs_err on the scoring grid), loss.csv
 // (epoch, loss), result.json (the summary), solution.png and loss.png; for
-// a traced run, trace.csv and trace.png too (see Trace). A failure is a
+// a family, FamilyFiles too; for a traced run, trace.csv and trace.png
+// (see Trace). A failure is a
 // *FilesError.
 func (r Fit) WriteFiles(dir string) error {
 	res := r.res
@@ -553,6 +554,13 @@ func (r Fit) WriteFiles(dir string) error {
 		{"solution.csv", func(path string) error { return WriteCSV(path, header, rows) }},
 		{"loss.csv", func(path string) error { return WriteCSV(path, []string{"epoch", "loss"}, lossRows(res.Loss)) }},
 		{"solution.png", func(path string) error {
+			if p.IsFamily() {
+				sol, _, err := FamilyPlots(res.Model, fmt.Sprintf("%s: %s", p.Name, p.Equation()))
+				if err != nil {
+					return err
+				}
+				return sol.WritePNG(path)
+			}
 			sol, err := SolutionPlot(res.Model, fmt.Sprintf("%s: %s", p.Name, p.Equation()))
 			if err != nil {
 				return err
@@ -563,6 +571,18 @@ func (r Fit) WriteFiles(dir string) error {
 			return LossPlot(p.Name+": training loss", []Curve{LossCurve("loss", res.Loss)}).WritePNG(path)
 		}},
 		{"result.json", func(path string) error { return WriteJSON(path, r) }},
+	}
+	if f := r.Family; f != nil {
+		files = append(files, namedFile{FamilyFiles[0], func(path string) error {
+			header, rows := f.membersRows(p)
+			return WriteCSV(path, header, rows)
+		}}, namedFile{FamilyFiles[1], func(path string) error {
+			_, errs, err := FamilyPlots(res.Model, fmt.Sprintf("%s: %s", p.Name, p.Equation()))
+			if err != nil {
+				return err
+			}
+			return errs.WritePNG(path)
+		}})
 	}
 	if t := r.trace; t != nil {
 		files = append(files, namedFile{TraceFiles[0], t.WriteCSV},

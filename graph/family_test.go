@@ -1,0 +1,201 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"pinn/problems"
+
+	G "gorgonia.org/gorgonia"
+)
+
+// testFamily returns a family for gradient and derivative checks: first
+// order y' = -k y + a with two range parameters (a network of three
+// inputs), or second order y" = -k y - 0.3 y' with the initial value a
+// range parameter (y(0.5) = a, y'(0.5) = 0.2), whose trial solution takes
+// its initial value as a node.
+func testFamily(t *testing.T, order int) *problems.Problem {
+	t.Helper()
+	d := problems.Definition{Name: "family", Vars: []string{"y"}, Order: 1, RHS: []string{"-k*y + a"},
+		Ranges: map[string]problems.Range{"k": {Lo: 0.5, Hi: 2}, "a": {Lo: -1, Hi: 1}}, T0: 0.5, T1: 1.7, Y0: []float64{1}, Points: 6}
+	if order == 2 {
+		d.Order, d.RHS, d.Y0 = 2, []string{"-k*y - 0.3*dy"}, nil
+		d.Ranges = map[string]problems.Range{"k": {Lo: 1, Hi: 4}, "a": {Lo: 0.5, Hi: 1.5}}
+		if err := d.SetInitialValues([]string{"a"}, false); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.SetInitialValues([]string{"0.2"}, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := problems.New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// testFamilyNetwork returns a family network of p with hidden widths 5 and
+// 4, random weights and biases.
+func testFamilyNetwork(t *testing.T, p *problems.Problem, act Activation, seed uint64) *Network {
+	t.Helper()
+	rng := NewRand(seed)
+	net, err := NewFamilyNetwork(p, Architecture{Hidden: []int{5, 4}, Activation: act, OutputActivation: Identity}, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range net.Biases {
+		for i := range b {
+			b[i] = rng.Float64() - 0.5
+		}
+	}
+	return net
+}
+
+// testFamilyInputs returns n points of p's product domain (Sobol).
+func testFamilyInputs(p *problems.Problem, n int) [][]float64 {
+	return p.NewSampler(problems.SampleSobol, NewRand(5)).Inputs(n)
+}
+
+// TestFamilyLossGradientMatchesFiniteDifferences checks the gradient of a
+// family's loss (residuals over the product domain, soft initial
+// conditions as means over the members, or the trial solution whose
+// initial value is a range parameter) with respect to every weight,
+// including the first layer's rows of the range parameters, against
+// gonum's fourth-order central difference, for the derivative modes a
+// family allows; and a marched window's loss, whose trial solution starts
+// from initial values given as columns of the points (Config.startAt).
+// Tolerance: 1e-7 relative, as checkGradient explains.
+func TestFamilyLossGradientMatchesFiniteDifferences(t *testing.T) {
+	for _, order := range []int{1, 2} {
+		p := testFamily(t, order)
+		inputs := testFamilyInputs(p, 6)
+		for _, mode := range []Derivative{Symbolic, Forward, FDCentral} {
+			for _, ic := range []ICMode{SoftIC, HardIC} {
+				t.Run(fmt.Sprintf("order=%d/derivative=%s/ic=%s", order, mode, ic), func(t *testing.T) {
+					cfg := Config{Derivative: mode, IC: ic, FDStep: 0.1, ICWeight: 2}
+					tr, err := NewFamilyTrainer(p, testFamilyNetwork(t, p, Tanh, 7), cfg, inputs, Options{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					checkGradient(t, tr)
+				})
+			}
+		}
+		t.Run(fmt.Sprintf("order=%d/window", order), func(t *testing.T) {
+			t0 := 0.8
+			cols := append([][]float64(nil), inputs...)
+			for range p.Order {
+				start := make([]float64, len(inputs[0]))
+				for k := range start {
+					start[k] = 0.3 + 0.1*float64(k)
+				}
+				cols = append(cols, start)
+			}
+			base := ScaledNetwork{Scale: 0.5, Network: testFamilyNetwork(t, p, Tanh, 3)}
+			cfg := Config{IC: HardIC, startAt: &t0, base: []ScaledNetwork{base}, outputScale: 0.2}
+			tr, err := NewFamilyTrainer(p, testFamilyNetwork(t, p, Tanh, 7), cfg, cols, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGradient(t, tr)
+		})
+	}
+}
+
+// TestFamilyDerivativeIsWithRespectToT checks dy/dt and d2y/dt2 of a
+// network of three inputs (t, a, k): the symbolic derivative, taken with
+// respect to t's node alone, against the forward tangent built into the
+// graph (to 1e-12: the same arithmetic in another order, values of order
+// 1), and dy/dt against a central difference in t of the network's value
+// with a and k held (h = 1e-5: truncation h^2 |y'''| / 6 below 1e-10,
+// round-off 1e-16 / h = 1e-11; 1e-8 allows both, while a derivative that
+// also moved a or k would be off by the O(1) slope in them).
+func TestFamilyDerivativeIsWithRespectToT(t *testing.T) {
+	p := testFamily(t, 1)
+	net := testFamilyNetwork(t, p, Tanh, 11)
+	inputs := [][]float64{{0.5, 0.9, 1.2, 1.7}, {-1, 0.3, 0.7, 1}, {0.5, 1.1, 2, 1.4}} // t, a, k
+	at2 := func(mode Derivative) [2][]float64 {
+		// A second-order problem's residual builds y' and y".
+		d := p.Definition
+		d.Order, d.RHS, d.DY0 = 2, []string{"-k*y + a"}, []float64{0}
+		p2, err := problems.New(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := newBuilder(p2, net, Config{Derivative: mode}.withDefaults(2), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := b.points("t", inputs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := b.atCollocation(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d1, d2 G.Value
+		G.Read(r.dy[0], &d1)
+		G.Read(r.ddy[0], &d2)
+		vm := G.NewTapeMachine(b.g)
+		defer vm.Close()
+		if err := vm.RunAll(); err != nil {
+			t.Fatal(err)
+		}
+		return [2][]float64{append([]float64(nil), d1.Data().([]float64)...), append([]float64(nil), d2.Data().([]float64)...)}
+	}
+	sym, fwd := at2(Symbolic), at2(Forward)
+	m := newModel(p, SoftIC, net, nil)
+	const h = 1e-5
+	shifted := func(dt float64) []float64 {
+		cols := [][]float64{make([]float64, len(inputs[0])), inputs[1], inputs[2]}
+		for k, tk := range inputs[0] {
+			cols[0][k] = tk + dt
+		}
+		sol, err := m.PredictInputs(cols)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sol.Y[0]
+	}
+	plus, minus := shifted(h), shifted(-h)
+	for k := range inputs[0] {
+		if d1, d2 := math.Abs(sym[0][k]-fwd[0][k]), math.Abs(sym[1][k]-fwd[1][k]); d1 > 1e-12 || d2 > 1e-12 {
+			t.Errorf("point %d: symbolic y' %.15g, y\" %.15g; forward tangent %.15g, %.15g", k, sym[0][k], sym[1][k], fwd[0][k], fwd[1][k])
+		}
+		if fd := (plus[k] - minus[k]) / (2 * h); math.Abs(fd-sym[0][k]) > 1e-8 {
+			t.Errorf("point %d: symbolic y' %.12g, central difference in t %.12g", k, sym[0][k], fd)
+		}
+	}
+}
+
+// TestFamilyCompiledMatchesTape trains a family (three inputs; and a
+// second-order one whose initial value is a range parameter) 100 Adam
+// epochs on the Compiled and on the Tape executor and requires the same
+// loss history to 1e-10 relative (see TestCompiledMatchesTape), for each
+// initial-condition mode and the symbolic and forward derivatives.
+func TestFamilyCompiledMatchesTape(t *testing.T) {
+	for _, order := range []int{1, 2} {
+		p := testFamily(t, order)
+		inputs := testFamilyInputs(p, 300)
+		for _, mode := range []Derivative{Symbolic, Forward} {
+			for _, ic := range []ICMode{SoftIC, HardIC} {
+				name := fmt.Sprintf("order=%d/%s/%s", order, mode, ic)
+				history := func(exec Executor) []float64 {
+					cfg := Config{Derivative: mode, IC: ic, Executor: exec}
+					tr, err := NewFamilyTrainer(p, testFamilyNetwork(t, p, Tanh, 7), cfg, inputs, Options{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := tr.Adam(100, nil); err != nil {
+						t.Fatal(err)
+					}
+					return tr.Loss()
+				}
+				sameHistory(t, name, history(Compiled), history(Tape), 1e-10)
+			}
+		}
+	}
+}
