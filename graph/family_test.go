@@ -109,7 +109,7 @@ func TestFamilyLossGradientMatchesFiniteDifferences(t *testing.T) {
 // respect to t's node alone, against the forward tangent built into the
 // graph (to 1e-12: the same arithmetic in another order, values of order
 // 1), and dy/dt against a central difference in t of the network's value
-// with a and k held (h = 1e-5: truncation h^2 |y'''| / 6 below 1e-10,
+// with a and k held (h = 1e-5: truncation h^2 |y”'| / 6 below 1e-10,
 // round-off 1e-16 / h = 1e-11; 1e-8 allows both, while a derivative that
 // also moved a or k would be off by the O(1) slope in them).
 func TestFamilyDerivativeIsWithRespectToT(t *testing.T) {

@@ -158,14 +158,13 @@ func (f *evalFlags) member(p *problems.Problem) (map[string]float64, error) {
 	case !p.IsFamily():
 		return nil, nil
 	}
+	if len(member) == 0 {
+		k := p.RangeNames()[0]
+		r := p.Ranges[k]
+		return nil, badInput("the model is a family: give --param %s=VALUE, a value in its trained range [%g, %g]", k, r.Lo, r.Hi)
+	}
 	if err := p.CheckMember(member); err != nil {
 		return nil, badInput("--param: %v", err)
-	}
-	for _, k := range p.RangeNames() {
-		if _, ok := member[k]; !ok {
-			r := p.Ranges[k]
-			return nil, badInput("the model is a family: give --param %s=VALUE, a value in its trained range [%g, %g]", k, r.Lo, r.Hi)
-		}
 	}
 	return member, nil
 }

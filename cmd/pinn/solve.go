@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"pinn/graph"
 	"pinn/problems"
 	"pinn/problems/expr"
 
@@ -95,6 +96,9 @@ func runSolve(c *cli.Context, eq *equationFlags, f *fitFlags, out *outputFlags) 
 		if !slices.Contains(p.Unknown, k) {
 			return badInput("--true: %q is not an unknown parameter (mark it --param %s=?)", k, k)
 		}
+	}
+	if p.IsFamily() && graph.CanMarch(p) != nil {
+		return badInput("families of boundary-value problems are not supported: a family's conditions must set each value at %s = %g by itself (--y0, --dy0)", p.Indep, p.T0)
 	}
 	if p.IsFamily() && len(p.Unknown) > 0 {
 		return badInput("--param: unknown parameters (%s=?) and ranges (%s=LO:HI) do not combine: learn the unknowns from --data with each range parameter given a value", p.Unknown[0], p.RangeNames()[0])

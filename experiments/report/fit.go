@@ -471,6 +471,8 @@ func plural(n int, thing string) string {
 func (r Fit) suggestion() string {
 	p := r.res.Model.Problem()
 	switch {
+	case r.Family != nil && r.Method == string(graph.March):
+		return fmt.Sprintf("more --windows (%d) or --window-iters (%d)", 2*len(r.res.Model.Windows()), 2*r.res.Options.March.Iterations)
 	case r.Method == string(graph.March):
 		return fmt.Sprintf("a smaller --goal (%.1g) or more --corrections", float64(r.March.Goal)/100)
 	case r.Diverged != "":
