@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"maps"
@@ -11,6 +10,8 @@ import (
 
 	"pinn/problems"
 	"pinn/problems/expr"
+
+	G "gorgonia.org/gorgonia"
 )
 
 // errFamily refuses what needs the range parameters' values of a family's
@@ -56,30 +57,36 @@ func (m *Model) familyEval(inputs [][]float64, rows int, eval func(piece *Model,
 	if m.windows == nil {
 		return eval(m, inputs)
 	}
-	// The distinct members, and each point's.
-	index := map[string]int{}
+	// The distinct members, each point's, and the last window each member
+	// has a point in: its chain of starts need not go further.
+	index := map[[problems.MaxRanges]uint64]int{}
 	var members [][]float64 // columns, one value per distinct member
+	var last []int
 	of := make([]int, len(inputs[0]))
-	key := make([]byte, 0, 8*len(p.Ranges))
 	for k := range inputs[0] {
-		key = key[:0]
-		for _, c := range inputs[1:] {
-			key = binary.LittleEndian.AppendUint64(key, math.Float64bits(c[k]))
+		w, err := m.windowOf(inputs[0][k])
+		if err != nil {
+			return nil, err
 		}
-		i, ok := index[string(key)]
+		var key [problems.MaxRanges]uint64 // the values' bits: a map key without allocating
+		for j, c := range inputs[1:] {
+			key[j] = math.Float64bits(c[k])
+		}
+		i, ok := index[key]
 		if !ok {
 			i = len(index)
-			index[string(key)] = i
+			index[key] = i
 			if members == nil {
 				members = make([][]float64, len(inputs)-1)
 			}
 			for j, c := range inputs[1:] {
 				members[j] = append(members[j], c[k])
 			}
+			last = append(last, w)
 		}
-		of[k] = i
+		of[k], last[i] = i, max(last[i], w)
 	}
-	starts, err := m.chainStarts(members, len(m.windows))
+	starts, err := m.chainStarts(members, last, len(m.windows))
 	if err != nil {
 		return nil, err
 	}
@@ -106,30 +113,59 @@ func (m *Model) familyEval(inputs [][]float64, rows int, eval func(piece *Model,
 // (n may be one more than it has: the start of the window after the
 // last): starts[i] holds window i's columns, each variable's value there
 // and, second order, each slope. Window 0's are the problem's conditions;
-// window i's are where window i-1 ends.
-func (m *Model) chainStarts(members [][]float64, n int) ([][][]float64, error) {
+// window i's are where window i-1 ends. When last is not nil, member q's
+// starts are worked out up to window last[q] only (the later ones are left
+// zero), to save evaluating the windows it does not need.
+func (m *Model) chainStarts(members [][]float64, last []int, n int) ([][][]float64, error) {
 	first, err := initialColumns(m.problem, members)
 	if err != nil {
 		return nil, err
 	}
+	// The start of a first-order member is its value alone: the
+	// derivative need not be built.
+	what, build := "values", func(b *builder, a at) (G.Nodes, error) { return b.values(a) }
+	if m.problem.Order == 2 {
+		what, build = "predict", predictNodes
+	}
 	starts := [][][]float64{first}
 	for i := 1; i < n; i++ {
 		prev := starts[i-1]
-		ts := make([]float64, len(members[0]))
-		for k := range ts {
-			ts[k] = m.windows[i-1].T1
+		var sub []int // the members that need window i's start
+		for q := range members[0] {
+			if last == nil || last[q] >= i {
+				sub = append(sub, q)
+			}
 		}
-		cols := append(append([][]float64{ts}, members...), prev...)
-		out, err := m.pieces[i-1].evaluate("predict", cols, predictNodes)
+		next := make([][]float64, len(prev))
+		for j := range next {
+			next[j] = make([]float64, len(members[0]))
+		}
+		starts = append(starts, next)
+		if len(sub) == 0 {
+			continue
+		}
+		cols := make([][]float64, 1+len(members)+len(prev))
+		for j := range cols {
+			cols[j] = make([]float64, len(sub))
+		}
+		for r, q := range sub {
+			cols[0][r] = m.windows[i-1].T1
+			for j, c := range members {
+				cols[1+j][r] = c[q]
+			}
+			for j, c := range prev {
+				cols[1+len(members)+j][r] = c[q]
+			}
+		}
+		out, err := m.pieces[i-1].evaluate(what, cols, build)
 		if err != nil {
 			return nil, err
 		}
-		v := len(m.problem.Vars)
-		next := out[:v]
-		if m.problem.Order == 2 {
-			next = out
+		for j := range next {
+			for r, q := range sub {
+				next[j][q] = out[j][r]
+			}
 		}
-		starts = append(starts, next)
 	}
 	return starts, nil
 }

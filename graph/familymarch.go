@@ -228,12 +228,12 @@ func (m *marcher) trainFamilyWindow(w Window, fc *familyChecks) (familyWindow, e
 	}
 	next := len(m.windows)
 	grid := memberGrid(p, o.ParamPoints)
-	gridStarts, err := chain.chainStarts(grid, next+1)
+	gridStarts, err := chain.chainStarts(grid, nil, next+1)
 	if err != nil {
 		return tw, err
 	}
 	colloc := windowPoints(axisValues(w.T0, w.T1, o.Points), grid, gridStarts[next])
-	checkStarts, err := chain.chainStarts(fc.members, next+1)
+	checkStarts, err := chain.chainStarts(fc.members, nil, next+1)
 	if err != nil {
 		return tw, err
 	}

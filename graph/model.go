@@ -389,14 +389,12 @@ func (m *Model) scatter(ts []float64, rows int, eval func(i int, idx []int) ([][
 	if len(ts) == 0 {
 		return nil, errNoPoints
 	}
-	p := m.problem
 	idxs := make([][]int, len(m.windows))
 	for k, t := range ts {
-		if !(t >= p.T0 && t <= p.T1) {
-			return nil, fmt.Errorf("%w: %s = %g is not in [%g, %g]", ErrOutsideDomain, p.Indep, t, p.T0, p.T1)
+		i, err := m.windowOf(t)
+		if err != nil {
+			return nil, err
 		}
-		i, _ := slices.BinarySearchFunc(m.windows, t, func(w Window, t float64) int { return cmp.Compare(w.T1, t) })
-		i = min(i, len(m.windows)-1)
 		idxs[i] = append(idxs[i], k)
 	}
 	out := make([][]float64, rows)
@@ -418,6 +416,18 @@ func (m *Model) scatter(ts []float64, rows int, eval func(i int, idx []int) ([][
 		}
 	}
 	return out, nil
+}
+
+// windowOf returns the index of the window of a marched model that holds
+// t: a point on a boundary belongs to the earlier window; one outside the
+// domain is an error.
+func (m *Model) windowOf(t float64) (int, error) {
+	p := m.problem
+	if !(t >= p.T0 && t <= p.T1) {
+		return 0, fmt.Errorf("%w: %s = %g is not in [%g, %g]", ErrOutsideDomain, p.Indep, t, p.T0, p.T1)
+	}
+	i, _ := slices.BinarySearchFunc(m.windows, t, func(w Window, t float64) int { return cmp.Compare(w.T1, t) })
+	return min(i, len(m.windows)-1), nil
 }
 
 // scatterTimes is scatter for a model of t alone: each window's piece
