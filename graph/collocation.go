@@ -35,10 +35,17 @@ func (c *collocation) inWindow() []float64 {
 	return c.points[:max(n, min(2, len(c.points)))]
 }
 
-// adam runs epochs of Adam, resampling and refining the points on the way;
-// progress is the Trainer's.
-func (c *collocation) adam(tr *Trainer, epochs int, progress func(epoch int, loss float64) error) error {
-	for done := 0; done < epochs; {
+// adam runs Adam from epoch done to epoch epochs of the stage,
+// resampling and refining the points every so many epochs of it (at
+// epochs done included, where a run resumed at the end of a chunk of
+// epochs has not yet moved them); progress is the Trainer's.
+func (c *collocation) adam(tr *Trainer, done, epochs int, progress func(epoch int, loss float64) error) error {
+	for done < epochs {
+		if done > 0 {
+			if err := c.move(tr, done); err != nil {
+				return err
+			}
+		}
 		n := epochs - done
 		for _, every := range []int{c.opts.ResampleEvery, c.opts.RefineEvery} {
 			if every > 0 {
@@ -48,28 +55,30 @@ func (c *collocation) adam(tr *Trainer, epochs int, progress func(epoch int, los
 		if err := tr.Adam(n, progress); err != nil {
 			return err
 		}
-		if done += n; done == epochs {
-			break
-		}
-		points := c.points
-		if c.opts.ResampleEvery > 0 && done%c.opts.ResampleEvery == 0 {
-			points = c.sampler.Points(c.opts.Points)
-		}
-		if c.opts.RefineEvery > 0 && done%c.opts.RefineEvery == 0 {
-			worst, err := c.worst(tr, points)
-			if err != nil {
-				return err
-			}
-			points = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(points), worst...))))
-		}
-		if !slices.Equal(points, c.points) {
-			c.points = points
-			if err := tr.SetPoints(c.inWindow()); err != nil {
-				return err
-			}
-		}
+		done += n
 	}
 	return nil
+}
+
+// move draws fresh points and adds refined ones where the stage's Adam
+// epoch done calls for it.
+func (c *collocation) move(tr *Trainer, done int) error {
+	points := c.points
+	if c.opts.ResampleEvery > 0 && done%c.opts.ResampleEvery == 0 {
+		points = c.sampler.Points(c.opts.Points)
+	}
+	if c.opts.RefineEvery > 0 && done%c.opts.RefineEvery == 0 {
+		worst, err := c.worst(tr, points)
+		if err != nil {
+			return err
+		}
+		points = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(points), worst...))))
+	}
+	if slices.Equal(points, c.points) {
+		return nil
+	}
+	c.points = points
+	return tr.SetPoints(c.inWindow())
 }
 
 // worst returns the RefinePoints points of largest squared residual (summed

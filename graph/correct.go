@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"math/rand/v2"
 	"slices"
 
 	"pinn/problems"
@@ -129,71 +130,118 @@ func scaleBefore(p *problems.Problem, cfg Config, ts []float64) (float64, error)
 // problem: each network would learn the unknown parameters anew.
 var errCorrectionsUnknown = errors.New("graph: correction networks (Options.Corrections) train networks only, not unknown parameters")
 
+// correcting is the correction phase of a whole-domain run under way
+// (Options.Corrections): the random source of the correction networks, the
+// corrections kept so far (each network with its output scale), the loss
+// of the model they make, their steps (those the loss history gets after
+// the first network's), and the trainer of the correction in training (nil
+// before it is drawn).
+type correcting struct {
+	src     *rand.PCG
+	rng     *rand.Rand
+	kept    []ScaledNetwork
+	loss    float64
+	history []float64
+	tr      *Trainer
+}
+
 // correct trains up to opts.Corrections correction networks on top of the
-// trained model res.Model of a whole-domain fit at the collocation points
-// ts, each on top of the ones before it, frozen, with its output scaled by
+// first network of the run, trained, at the collocation points, each on
+// top of the ones before it, frozen, with its output scaled by
 // residualScale of the model it corrects (Wang and Lai's multi-stage
-// networks, as March corrects a window). A correction is kept only if it
-// lowers the loss; the first that does not ends the corrections, and is
-// dropped with its loss history. The history of each correction kept, from
-// its first step, is appended to res.Loss, so that res.Loss[k] stays the
-// loss after k steps, and the number kept is returned. An error of progress, for which stopped is
-// true, stops training: the correction under way is kept with its best
-// weights if they lower the loss, and the error is returned.
-func correct(p *problems.Problem, cfg Config, opts Options, ts []float64, res *Result, first *Trainer, progress func(epoch int, loss float64) error, stopped func(error) bool) (int, error) {
+// networks, as March corrects a window), from where the correction phase
+// is (its start, or a checkpoint's place in it). A correction is kept only
+// if it lowers the loss; the first that does not ends the corrections, and
+// is dropped with its loss history. res.Model becomes the model the
+// corrections kept make, and the history of each, from its first step, is
+// appended to res.Loss (the first network's), so that res.Loss[k] stays
+// the loss after k steps; the number kept is returned. An error of
+// progress, for which stopped is true, stops training: the correction
+// under way is kept with its best weights if they lower the loss, and the
+// error is returned.
+func (r *wholeRun) correct(res *Result, progress func(epoch int, loss float64) error, stopped func(error) bool) (int, error) {
+	p, cfg, opts, ts := r.p, r.cfg, r.opts, r.c.points
 	if len(p.Unknown) > 0 {
 		return 0, errCorrectionsUnknown
 	}
-	rng := NewRand(opts.Seed ^ correctionSeed)
-	m, loss := res.Model, first.history[len(first.history)-1]
-	kept := 0
-	for range opts.Corrections {
-		scale, err := residualScale(m, ts)
-		if err != nil {
-			return kept, err
+	if r.corr == nil {
+		src := newSource(opts.Seed ^ correctionSeed)
+		r.corr = &correcting{src: src, rng: rand.New(src), loss: r.tr.history[len(r.tr.history)-1]}
+	}
+	k := r.corr
+	res.Model, res.Loss = r.corrected(), append(res.Loss, k.history...)
+	for len(k.kept) < opts.Corrections {
+		if k.tr == nil {
+			scale, err := residualScale(res.Model, ts)
+			if err != nil {
+				return len(k.kept), err
+			}
+			if !(scale > 0) || math.IsInf(scale, 0) {
+				break
+			}
+			net, err := NewNetwork(cfg.Architecture, len(p.Vars), k.rng)
+			if err != nil {
+				return len(k.kept), err
+			}
+			if k.tr, err = r.correctionTrainer(res.Model, net, scale); err != nil {
+				return len(k.kept), err
+			}
 		}
-		if !(scale > 0) || math.IsInf(scale, 0) {
-			break
-		}
-		net, err := NewNetwork(cfg.Architecture, len(p.Vars), rng)
-		if err != nil {
-			return kept, err
-		}
-		if cfg.ScaleInput {
-			net.ScaleInput(p.T0, p.T1)
-		}
-		c := cfg
-		c.base = append(slices.Clone(m.base), ScaledNetwork{Scale: cmpScale(m.scale), Network: m.net})
-		c.outputScale = scale
-		tr, err := NewTrainer(p, net, c, ts, Options{Workers: opts.Workers})
-		if err != nil {
-			return kept, err
-		}
-		offset := len(res.Loss) - 1
+		tr, offset := k.tr, len(res.Loss)-1
 		trErr := tr.LBFGS(opts.LBFGSIterations, opts.LBFGSTolerance, func(epoch int, l float64) error {
 			return progress(offset+epoch, l)
 		})
+		k.tr = nil
 		if errors.Is(trErr, ErrDiverged) {
 			trErr = nil // its first loss is not finite: it does not help
 		}
 		if trErr != nil && !stopped(trErr) {
-			return kept, trErr
+			return len(k.kept), trErr
 		}
-		helped := tr.bestLoss < loss
+		helped := tr.bestLoss < k.loss
 		if helped {
 			tr.restoreBest()
-			m, loss = tr.Model(), tr.bestLoss
-			res.Model = m
+			k.kept = append(k.kept, ScaledNetwork{Scale: tr.cfg.outputScale, Network: tr.Network()})
+			k.loss = tr.bestLoss
 			// Its steps continue the history; its loss at its random
 			// start is not the model's.
-			res.Loss = append(res.Loss, tr.history[1:]...)
-			kept++
+			k.history = append(k.history, tr.history[1:]...)
+			res.Model, res.Loss = r.corrected(), append(res.Loss, tr.history[1:]...)
 		}
 		if trErr != nil || !helped {
-			return kept, trErr
+			return len(k.kept), trErr
 		}
 	}
-	return kept, nil
+	return len(k.kept), nil
+}
+
+// corrected returns the model of the run's first network with the
+// corrections kept so far on top: the last kept, scaled, on top of the
+// ones before it, frozen (the first network's output scale being 1 when
+// it has none), as its trainer's Model gives it.
+func (r *wholeRun) corrected() *Model {
+	kept := r.corr.kept
+	if len(kept) == 0 {
+		return r.tr.Model()
+	}
+	base := append([]ScaledNetwork{{Scale: cmpScale(r.cfg.outputScale), Network: r.tr.Network()}}, kept[:len(kept)-1]...)
+	last := kept[len(kept)-1]
+	m := newModel(r.p, r.cfg.IC, last.Network, map[string]float64{})
+	m.scale, m.base = last.Scale, base
+	return m
+}
+
+// correctionTrainer returns the trainer of net, a correction of the model
+// m at the run's collocation points, its output scaled by scale, with m's
+// networks frozen under it.
+func (r *wholeRun) correctionTrainer(m *Model, net *Network, scale float64) (*Trainer, error) {
+	if r.cfg.ScaleInput {
+		net.ScaleInput(r.p.T0, r.p.T1)
+	}
+	c := r.cfg
+	c.base = append(slices.Clone(m.base), ScaledNetwork{Scale: cmpScale(m.scale), Network: m.net})
+	c.outputScale = scale
+	return NewTrainer(r.p, net, c, r.c.points, Options{Workers: r.opts.Workers})
 }
 
 // correctionSeed separates the random source of the correction networks

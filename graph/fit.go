@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"pinn/problems"
@@ -131,7 +132,27 @@ type Options struct {
 	// too. Taking a trace changes no number of the run; 0 takes none.
 	TraceEvery int
 	Trace      func(TraceStep)
+	// Resume, if not nil, continues the run the checkpoint holds instead
+	// of starting afresh: Fit then gives the result the run would have
+	// given had it never stopped, bit for bit (with the same kernels, see
+	// Checkpoint). Fit refuses a checkpoint of another run, naming the
+	// first difference (see Checkpoint.Check).
+	Resume *Checkpoint
+	// Checkpoint, if not nil, is given a checkpoint of the run at the end
+	// of an epoch or L-BFGS iteration once CheckpointEvery has passed since
+	// the last one (or the start), and when training stops early (see
+	// Fit), before the best weights are restored. It runs on Fit's
+	// goroutine, between two steps: taking a checkpoint changes nothing
+	// in the run. An error from it stops training as Progress's does.
+	Checkpoint func(*Checkpoint) error
+	// CheckpointEvery is the least time between two checkpoints; 0 means
+	// DefaultCheckpointEvery.
+	CheckpointEvery time.Duration
 }
+
+// DefaultCheckpointEvery is the least time between two checkpoints when
+// Options.CheckpointEvery is 0.
+const DefaultCheckpointEvery = time.Minute
 
 // WithDefaults returns o as Fit runs it on problem p: the method chosen
 // and, of the fields that method reads, every zero one replaced by its
@@ -277,11 +298,33 @@ func (o Options) wholeOnly(cfg Config) string {
 // with a *DivergedError; when March cannot meet its error budget it returns
 // the windows accepted so far with an error wrapping ErrWindowTooShort.
 func Fit(ctx context.Context, p *problems.Problem, cfg Config, opts Options) (*Result, error) {
+	cfg, opts, err := resolve(p, cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	if p.IsFamily() && (opts.Resume != nil || opts.Checkpoint != nil) {
+		return nil, fmt.Errorf("graph: %s is a family: its training is not checkpointed (Options.Resume, Options.Checkpoint)", p.Name)
+	}
+	if opts.Resume != nil {
+		if err := opts.Resume.check(p, cfg, opts); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Method == March {
+		return fitMarch(ctx, p, cfg, opts)
+	}
+	return fitWhole(ctx, p, cfg, opts)
+}
+
+// resolve returns cfg and opts as Fit runs them on p: with the method
+// chosen and their defaults. Each method refuses the options only the
+// other reads.
+func resolve(p *problems.Problem, cfg Config, opts Options) (Config, Options, error) {
 	opts = opts.WithDefaults(p)
 	switch opts.Method {
 	case March:
 		if field := opts.wholeOnly(cfg); field != "" {
-			return nil, fmt.Errorf("graph: %s applies to whole-domain training (Method Whole), not to March", field)
+			return cfg, opts, fmt.Errorf("graph: %s applies to whole-domain training (Method Whole), not to March", field)
 		}
 		if cfg.Hidden == nil {
 			cfg.Hidden = DefaultMarchHidden()
@@ -291,15 +334,15 @@ func Fit(ctx context.Context, p *problems.Problem, cfg Config, opts Options) (*R
 		}
 		cfg = cfg.withDefaults(p.Order)
 		cfg.IC = HardIC
-		return fitMarch(ctx, p, cfg, opts)
+		return cfg, opts, nil
 	case Whole:
 		if opts.March != (MarchOptions{}) {
-			return nil, errors.New("graph: Options.March applies to March, not to whole-domain training")
+			return cfg, opts, errors.New("graph: Options.March applies to March, not to whole-domain training")
 		}
-		return fitWhole(ctx, p, cfg.withDefaults(p.Order), opts)
+		return cfg.withDefaults(p.Order), opts, nil
 	}
 	_, err := problems.ParseChoice("method", string(opts.Method), Methods())
-	return nil, fmt.Errorf("graph: %w", err)
+	return cfg, opts, fmt.Errorf("graph: %w", err)
 }
 
 // fitWhole is Fit for Method Whole: cfg and opts have their defaults.
@@ -323,7 +366,120 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("graph: training not started: %w", err)
 	}
-	rng := NewRand(opts.Seed)
+	r, err := newWholeRun(p, cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	// A fresh run traces its initial weights; a resumed one gives the
+	// steps traced before its checkpoint was taken.
+	var trainErr error
+	if opts.Resume != nil {
+		if err := r.restore(opts.Resume.file.Whole); err != nil {
+			return nil, err
+		}
+		trace.resume(opts.Resume.file.Trace)
+	} else {
+		trainErr = trace.at(r.tr, 0, 0, 0)
+	}
+	ck := newCheckpointer(p, cfg, opts)
+	tr := r.tr
+	// stop is the error that stopped training early, if any.
+	var stop error
+	progress := func(epoch int, loss float64) error {
+		if err := trace.at(tr, epoch, 0, 0); err != nil {
+			return err
+		}
+		stopped := func(how string, err error) {
+			if stop == nil {
+				stop = fmt.Errorf("graph: %s at epoch %d: %w", how, epoch, err)
+			}
+		}
+		if opts.Progress != nil {
+			if err := opts.Progress(epoch, loss); err != nil {
+				stopped("progress stopped training", err)
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			stopped("training stopped", err)
+		}
+		if ck.due(stop != nil) {
+			if err := ck.write(epoch, trace.traced(), r.state(), nil); err != nil && stop != nil {
+				stop = fmt.Errorf("%w (%w)", stop, err)
+			} else if err != nil {
+				stopped("training stopped", err)
+			}
+		}
+		return stop
+	}
+	res := &Result{Config: r.cfg, Options: opts}
+	r.start = time.Now()
+	if trainErr == nil && r.corr == nil {
+		trainErr = r.run(progress)
+	}
+	res.Seconds = r.elapsed()
+	res.AdamEpochs = tr.AdamEpochs()
+	if res.AdamEpochs > 0 {
+		res.PerEpoch = r.adamSeconds / float64(res.AdamEpochs)
+	}
+	var diverged *DivergedError
+	switch {
+	case trainErr != nil && trainErr == stop:
+		tr.restoreBest()
+	case trainErr != nil && !errors.As(trainErr, &diverged):
+		return nil, trainErr
+	}
+	res.Points = r.c.points
+	res.Model, res.Loss = tr.Model(), tr.Loss()
+	if trainErr == nil && opts.Corrections > 0 {
+		stopped := func(err error) bool { return err == stop }
+		if res.Corrections, trainErr = r.correct(res, progress, stopped); trainErr != nil && !stopped(trainErr) {
+			return nil, trainErr
+		}
+		res.Seconds = r.elapsed()
+	}
+	grid := p.Grid(opts.Points)
+	if p.IsFamily() {
+		grid = p.Grid(p.Points) // the members' grid in t, not the collocation points' number
+	}
+	if err := res.score(grid, opts.ScoreValues); err != nil {
+		return nil, err
+	}
+	return res, trainErr
+}
+
+// wholeRun is a Fit with Method Whole under way: the trainer, the
+// collocation points and their sampler, the random source they draw from,
+// and the time stage. A fresh run is the state newWholeRun makes, a
+// resumed one that state with a checkpoint's put in its place (restore);
+// run advances either to the end, step by step, so that the two are one
+// loop.
+type wholeRun struct {
+	p    *problems.Problem
+	cfg  Config
+	opts Options
+	src  *rand.PCG
+	c    *collocation
+	tr   *Trainer
+	// stage is the time stage being trained, 1 to Options.Stages.
+	stage int
+	// corr is the correction phase (Options.Corrections), nil until the
+	// stages are done.
+	corr *correcting
+	// seconds is the training time before this call of Fit (a resumed
+	// run's), start when this call's began; adamSeconds is the time of
+	// the Adam epochs, this call's too.
+	seconds, adamSeconds float64
+	start                time.Time
+}
+
+// elapsed is the run's training time so far.
+func (r *wholeRun) elapsed() float64 { return r.seconds + time.Since(r.start).Seconds() }
+
+// newWholeRun returns a fresh run: a network drawn from the seed,
+// collocation points drawn after it, at the start of stage 1.
+func newWholeRun(p *problems.Problem, cfg Config, opts Options) (*wholeRun, error) {
+	src := newSource(opts.Seed)
+	rng := rand.New(src)
 	net, err := NewFamilyNetwork(p, cfg.Architecture, rng)
 	if err != nil {
 		return nil, err
@@ -356,70 +512,36 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	if err != nil {
 		return nil, err
 	}
-	// stop is the error that stopped training early, if any.
-	var stop error
-	progress := func(epoch int, loss float64) error {
-		if err := trace.at(tr, epoch, 0, 0); err != nil {
+	return &wholeRun{p: p, cfg: cfg, opts: opts, src: src, c: c, tr: tr, stage: 1}, nil
+}
+
+// run trains from where the run is to its end: in each stage the rest of
+// its Adam epochs, then its L-BFGS run (or the rest of it), then the next
+// stage's points. progress is the Trainer's.
+func (r *wholeRun) run(progress func(epoch int, loss float64) error) error {
+	o := r.opts
+	for {
+		// The Adam epochs of the stages before are their shares of
+		// Epochs, which add up to this.
+		done := r.tr.AdamEpochs() - o.Epochs*(r.stage-1)/o.Stages
+		t := time.Now()
+		err := r.c.adam(r.tr, done, share(o.Epochs, r.stage, o.Stages), progress)
+		r.adamSeconds += time.Since(t).Seconds()
+		if err != nil {
 			return err
 		}
-		if opts.Progress != nil {
-			if err := opts.Progress(epoch, loss); err != nil {
-				stop = fmt.Errorf("graph: progress stopped training at epoch %d: %w", epoch, err)
-				return stop
-			}
+		if err := r.tr.LBFGS(share(o.LBFGSIterations, r.stage, o.Stages), o.LBFGSTolerance, progress); err != nil {
+			return err
 		}
-		if err := ctx.Err(); err != nil {
-			stop = fmt.Errorf("graph: training stopped at epoch %d: %w", epoch, err)
+		if r.stage == o.Stages {
+			return nil
 		}
-		return stop
-	}
-	res := &Result{Config: cfg, Options: opts}
-	start := time.Now()
-	var adamTime time.Duration
-	trainErr := trace.at(tr, 0, 0, 0)
-	for stage := 1; stage <= opts.Stages && trainErr == nil; stage++ {
-		if stage > 1 {
-			c.end = c.stageEnd(stage)
-			if trainErr = tr.SetPoints(c.inWindow()); trainErr != nil {
-				break
-			}
-		}
-		t := time.Now()
-		trainErr = c.adam(tr, share(opts.Epochs, stage, opts.Stages), progress)
-		adamTime += time.Since(t)
-		if trainErr == nil {
-			trainErr = tr.LBFGS(share(opts.LBFGSIterations, stage, opts.Stages), opts.LBFGSTolerance, progress)
+		r.stage++
+		r.c.end = r.c.stageEnd(r.stage)
+		if err := r.tr.SetPoints(r.c.inWindow()); err != nil {
+			return err
 		}
 	}
-	res.Seconds = time.Since(start).Seconds()
-	res.AdamEpochs = tr.AdamEpochs()
-	if res.AdamEpochs > 0 {
-		res.PerEpoch = adamTime.Seconds() / float64(res.AdamEpochs)
-	}
-	var diverged *DivergedError
-	switch {
-	case trainErr != nil && trainErr == stop:
-		tr.restoreBest()
-	case trainErr != nil && !errors.As(trainErr, &diverged):
-		return nil, trainErr
-	}
-	res.Points = c.points
-	res.Model, res.Loss = tr.Model(), tr.Loss()
-	if trainErr == nil && opts.Corrections > 0 {
-		stopped := func(err error) bool { return err == stop }
-		if res.Corrections, trainErr = correct(p, cfg, opts, c.points, res, tr, progress, stopped); trainErr != nil && !stopped(trainErr) {
-			return nil, trainErr
-		}
-		res.Seconds = time.Since(start).Seconds()
-	}
-	grid := p.Grid(opts.Points)
-	if p.IsFamily() {
-		grid = p.Grid(p.Points) // the members' grid in t, not the collocation points' number
-	}
-	if err := res.score(grid, opts.ScoreValues); err != nil {
-		return nil, err
-	}
-	return res, trainErr
 }
 
 // score sets the result's Score (and a family's Family) on the grid ts,

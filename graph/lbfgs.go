@@ -384,6 +384,37 @@ func (s *lbfgsState) updateDense(st, yt []float64, first bool) {
 	}
 }
 
+// check reports what keeps s from being an L-BFGS run on n parameters that
+// run can continue: vectors of other lengths, a ring whose positions are
+// out of range, counts below zero.
+func (s *lbfgsState) check(n int) error {
+	ok := len(s.X) == n && len(s.G) == n && len(s.S) == len(s.Y) && len(s.S) == len(s.Rho) && len(s.S) > 0 &&
+		0 <= s.Len && s.Len <= len(s.S) && 0 <= s.Oldest && s.Oldest < len(s.S) && s.Iterations >= 0 && s.Stalled >= 0
+	for i := range s.S {
+		ok = ok && len(s.S[i]) == n && len(s.Y[i]) == n
+	}
+	ok = ok && (s.H == nil || len(s.H) == n*n)
+	if !ok {
+		return fmt.Errorf("graph: the L-BFGS state does not fit a network of %d parameters", n)
+	}
+	return nil
+}
+
+// clone returns a deep copy of s, ready to run; nil for nil.
+func (s *lbfgsState) clone() *lbfgsState {
+	if s == nil {
+		return nil
+	}
+	c := *s
+	c.X, c.G, c.Rho, c.H = slices.Clone(s.X), slices.Clone(s.G), slices.Clone(s.Rho), slices.Clone(s.H)
+	c.S, c.Y = make([][]float64, len(s.S)), make([][]float64, len(s.Y))
+	for i := range s.S {
+		c.S[i], c.Y[i] = slices.Clone(s.S[i]), slices.Clone(s.Y[i])
+	}
+	c.scratch()
+	return &c
+}
+
 // saveLBFGS writes the trainer's L-BFGS run, if one is under way (stopped
 // by its progress function), so that loadLBFGS continues it exactly.
 func (tr *Trainer) saveLBFGS(w io.Writer) error {
@@ -400,15 +431,8 @@ func (tr *Trainer) loadLBFGS(r io.Reader) error {
 	if err := gob.NewDecoder(r).Decode(&s); err != nil {
 		return fmt.Errorf("graph: reading the L-BFGS state: %w", err)
 	}
-	n := len(tr.x)
-	ok := len(s.X) == n && len(s.G) == n && len(s.S) == len(s.Y) && len(s.S) == len(s.Rho) && len(s.S) > 0 &&
-		0 <= s.Len && s.Len <= len(s.S) && 0 <= s.Oldest && s.Oldest < len(s.S)
-	for i := range s.S {
-		ok = ok && len(s.S[i]) == n && len(s.Y[i]) == n
-	}
-	ok = ok && (s.H == nil || len(s.H) == n*n)
-	if !ok {
-		return fmt.Errorf("graph: the L-BFGS state does not fit a network of %d parameters", n)
+	if err := s.check(len(tr.x)); err != nil {
+		return err
 	}
 	if !slices.Equal(s.X, tr.x) {
 		return errors.New("graph: the L-BFGS state is of other weights than the trainer's")

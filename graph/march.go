@@ -261,11 +261,12 @@ func (s *scales) observe(sol *problems.Solution) {
 	}
 }
 
-// marcher is a March run between two window attempts: the accepted
-// windows, where the next window starts and how long it is, the random
-// source, and what the run has recorded. A checkpoint of a marched run
-// (issue 10) saves this state between attempts, and within one the
-// current window's Trainer with its L-BFGS state (saveLBFGS).
+// marcher is a March run under way: the accepted windows, where the next
+// window starts and how long it is, the random source, what the run has
+// recorded, and the attempt under way. A fresh run is the state fitMarch
+// makes, a resumed one that state with a checkpoint's put in its place
+// (restore); run advances either to the end, one L-BFGS iteration after
+// another, so that the two are one loop.
 type marcher struct {
 	ctx      context.Context
 	p        *problems.Problem
@@ -273,7 +274,9 @@ type marcher struct {
 	opts     MarchOptions
 	workers  int
 	progress func(epoch int, loss float64) error
-	trace    tracer
+	trace    *tracer
+	ck       *checkpointer
+	src      *rand.PCG
 	rng      *rand.Rand
 
 	windows  []Window
@@ -294,8 +297,26 @@ type marcher struct {
 	// iterations counts the L-BFGS iterations of the run: the epoch
 	// numbers progress sees.
 	iterations int
+	// cur is the window attempt under way, nil between two.
+	cur *attemptRun
+	// seconds is the training time before this call of Fit (a resumed
+	// run's), start when this call's began.
+	seconds float64
+	start   time.Time
 	// stop is the error that stopped training, if any.
 	stop error
+}
+
+// attemptRun is a window attempt under way: the window with the networks
+// trained on it so far, its record and the scales widened to its solution
+// so far, the output scale of the next network, and the trainer of the
+// network in training (nil before that network is drawn).
+type attemptRun struct {
+	w        Window
+	a        Attempt
+	scales   scales
+	outScale float64
+	tr       *Trainer
 }
 
 // fitMarch is Fit for Method March: cfg and opts have their defaults.
@@ -332,13 +353,16 @@ func fitMarch(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("graph: training not started: %w", err)
 	}
-	m := &marcher{ctx: ctx, p: p, cfg: cfg, opts: opts.March, workers: opts.Workers, progress: opts.Progress,
-		trace: trace, rng: NewRand(opts.Seed), t: p.T0, h: opts.March.FirstWindow * (p.T1 - p.T0),
-		y: y0, dy: dy0, firstTry: true}
-	m.sc = scales{y: maxAbs(m.y), dy: maxAbs(m.dy)}
-	start := time.Now()
+	m := newMarcher(ctx, p, cfg, opts, trace, y0, dy0)
+	if opts.Resume != nil {
+		if err := m.restore(opts.Resume.file.March); err != nil {
+			return nil, err
+		}
+		trace.resume(opts.Resume.file.Trace)
+	}
+	m.start = time.Now()
 	runErr := m.run()
-	res := &Result{Config: cfg, Options: opts, Loss: m.loss, Seconds: time.Since(start).Seconds(),
+	res := &Result{Config: cfg, Options: opts, Loss: m.loss, Seconds: m.elapsed(),
 		March: &MarchRecord{Attempts: m.attempts, Reached: m.t, End: p.T1}}
 	if runErr != nil && runErr != m.stop && !errors.Is(runErr, ErrWindowTooShort) {
 		return nil, runErr
@@ -363,6 +387,18 @@ func fitMarch(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 		return nil, err
 	}
 	return res, runErr
+}
+
+// newMarcher returns a fresh March run of p with cfg and opts, which have
+// their defaults, traced by trace: at the domain's start, where the state
+// is y0 and dy0 (see initialState), with the first window's length.
+func newMarcher(ctx context.Context, p *problems.Problem, cfg Config, opts Options, trace *tracer, y0, dy0 []float64) *marcher {
+	src := newSource(opts.Seed)
+	m := &marcher{ctx: ctx, p: p, cfg: cfg, opts: opts.March, workers: opts.Workers, progress: opts.Progress,
+		trace: trace, ck: newCheckpointer(p, cfg, opts), src: src, rng: rand.New(src), t: p.T0, h: opts.March.FirstWindow * (p.T1 - p.T0),
+		y: y0, dy: dy0, firstTry: true}
+	m.sc = scales{y: maxAbs(m.y), dy: maxAbs(m.dy)}
+	return m
 }
 
 // ErrCannotMarch is wrapped by the error for a problem March cannot solve:
@@ -439,12 +475,12 @@ func (m *marcher) run() error {
 	p, o := m.p, m.opts
 	span := p.T1 - p.T0
 	for m.t < p.T1 {
-		end := m.t + m.h
-		// Stretch a window that would leave a sliver to the end.
-		if end >= p.T1 || p.T1-end < 0.25*m.h {
-			end = p.T1
+		if m.cur == nil {
+			if err := m.startAttempt(); err != nil {
+				return err
+			}
 		}
-		tw, err := m.trainWindow(Window{T0: m.t, T1: end, Y0: m.y, DY0: m.dy})
+		tw, err := m.trainWindow()
 		if err != nil {
 			return err
 		}
@@ -515,42 +551,64 @@ type trained struct {
 // ratio is how far the window's estimate exceeds its budget.
 func (tw *trained) ratio() float64 { return tw.attempt.Estimate / tw.attempt.Budget }
 
-// trainWindow trains fresh networks on the window w (setting w.Networks)
-// and checks their error estimate against the window's budget.
-func (m *marcher) trainWindow(w Window) (trained, error) {
-	p, o, sc := m.p, m.opts, m.sc
-	a := Attempt{T0: w.T0, T1: w.T1}
-	tw := trained{scales: sc}
+// startAttempt starts the attempt of the window [t, t + h], stretched to
+// the end of the domain when it would leave a sliver there: its first
+// network's output is scaled by the size of the right-hand side at its
+// start (see MarchOptions.NoOutputScale).
+func (m *marcher) startAttempt() error {
+	p := m.p
+	end := m.t + m.h
+	if end >= p.T1 || p.T1-end < 0.25*m.h {
+		end = p.T1
+	}
+	w := Window{T0: m.t, T1: end, Y0: m.y, DY0: m.dy}
+	outScale := 1.0
+	if !m.opts.NoOutputScale {
+		wp, err := w.problem(p)
+		if err != nil {
+			return err
+		}
+		f, err := rhsAtStart(wp)
+		if err != nil {
+			return err
+		}
+		if s := math.Max(maxAbs(f), m.sc.rate); s > 0 && !math.IsInf(s, 0) {
+			outScale = s
+		}
+	}
+	m.cur = &attemptRun{w: w, a: Attempt{T0: w.T0, T1: w.T1}, scales: m.sc, outScale: outScale}
+	return nil
+}
+
+// trainWindow trains the networks of the attempt under way, from the one
+// in training on, and checks their error estimate against the window's
+// budget; the attempt is then over.
+func (m *marcher) trainWindow() (trained, error) {
+	p, o, sc, cur := m.p, m.opts, m.sc, m.cur
+	w, a := &cur.w, &cur.a
 	wp, err := w.problem(p)
 	if err != nil {
-		return tw, err
+		return trained{}, err
 	}
 	share := (w.T1 - w.T0) / (p.T1 - p.T0)
 	check := wp.Grid(o.CheckFactor*(o.Points-1) + 1)
 	dt := (w.T1 - w.T0) / float64(len(check)-1)
-	outScale := 1.0
-	if !o.NoOutputScale {
-		f, err := rhsAtStart(wp)
-		if err != nil {
-			return tw, err
+	for k := len(w.Networks) + 1; k <= o.Networks; k++ {
+		if cur.tr == nil {
+			net, err := NewNetwork(m.cfg.Architecture, len(p.Vars), m.rng)
+			if err != nil {
+				return trained{}, err
+			}
+			if cur.tr, err = m.windowTrainer(wp, net); err != nil {
+				return trained{}, err
+			}
 		}
-		if s := math.Max(maxAbs(f), sc.rate); s > 0 && !math.IsInf(s, 0) {
-			outScale = s
-		}
-	}
-	w.Networks = nil
-	for k := 1; k <= o.Networks; k++ {
-		net, err := NewNetwork(m.cfg.Architecture, len(p.Vars), m.rng)
-		if err != nil {
-			return tw, err
-		}
-		net.ScaleInput(w.T0, w.T1)
-		cfg := Config{IC: HardIC, Executor: m.cfg.Executor, outputScale: outScale, base: w.Networks}
 		// The budget needs the variation of the solution on the window,
 		// known only after training: stop on a guess from the window's
 		// start, and check on the trained solution.
 		stop := stopFraction * o.Safety * o.Goal * math.Max(sc.y*share, (w.T1-w.T0)*sc.rate)
-		trainedNet, iters, loss, err := m.fitWindow(wp, net, cfg, stop)
+		trainedNet, iters, loss, err := m.fitWindow(wp, cur.tr, stop)
+		cur.tr = nil
 		if errors.Is(err, ErrDiverged) {
 			// The trial solution's first loss is not finite (1/y where it
 			// crosses zero): the window is too long for its start.
@@ -560,24 +618,25 @@ func (m *marcher) trainWindow(w Window) (trained, error) {
 			break
 		}
 		if err != nil {
-			return tw, err
+			return trained{}, err
 		}
 		a.Iterations += iters
 		a.Loss = loss
-		w.Networks = append(w.Networks, ScaledNetwork{Scale: outScale, Network: trainedNet})
+		w.Networks = append(w.Networks, ScaledNetwork{Scale: cur.outScale, Network: trainedNet})
 		a.Networks = k
-		if tw.piece, err = w.model(p); err != nil {
-			return tw, err
-		}
-		sol, err := tw.piece.Predict(check)
+		piece, err := w.model(p)
 		if err != nil {
-			return tw, err
+			return trained{}, err
+		}
+		sol, err := piece.Predict(check)
+		if err != nil {
+			return trained{}, err
 		}
 		after := sc
 		after.observe(sol)
-		r, err := tw.piece.Residuals(check)
+		r, err := piece.Residuals(check)
 		if err != nil {
-			return tw, err
+			return trained{}, err
 		}
 		a.Residual = 0
 		sumSq := 0.0
@@ -591,7 +650,7 @@ func (m *marcher) trainWindow(w Window) (trained, error) {
 		a.Budget = o.Safety * o.Goal * math.Max(variation(sol, dt, p.Order), share*after.scale(p.Order))
 		a.Accepted = a.Estimate <= a.Budget // false for NaN
 		after.rate = variation(sol, dt, p.Order) / (w.T1 - w.T0)
-		tw.scales = after
+		cur.scales = after
 		// A correction removes what the optimiser's plateau leaves, not
 		// what a window too long for the network leaves.
 		if a.Accepted || !(a.Estimate <= o.CorrectionRatio*a.Budget) {
@@ -599,30 +658,43 @@ func (m *marcher) trainWindow(w Window) (trained, error) {
 		}
 		// The next network corrects this one: its output is scaled to the
 		// size of the residual it removes (Wang and Lai, 2024).
-		outScale = math.Sqrt(sumSq / float64(len(r)*len(check)))
+		cur.outScale = math.Sqrt(sumSq / float64(len(r)*len(check)))
 	}
-	tw.window, tw.attempt = w, a
+	m.cur = nil
+	tw := trained{window: *w, attempt: *a, scales: cur.scales}
+	if len(w.Networks) > 0 {
+		if tw.piece, err = w.model(p); err != nil {
+			return trained{}, err
+		}
+	}
 	return tw, nil
 }
 
-// fitWindow trains net (inside cfg's trial solution) on the window problem
-// wp with L-BFGS until the loss is small enough to guarantee an error
-// estimate below stop, L-BFGS stalls, or it reaches its iteration limit.
-// It returns the trained network, the iterations and the final loss. A
-// loss that is not finite at the initial weights is an error wrapping
-// ErrDiverged.
-func (m *marcher) fitWindow(wp *problems.Problem, net *Network, cfg Config, stop float64) (*Network, int, float64, error) {
-	tr, err := NewTrainer(wp, net, cfg, wp.Grid(m.opts.Points), Options{Workers: m.workers})
-	if err != nil {
-		return nil, 0, 0, err
-	}
+// windowTrainer returns the trainer of net, the next network of the
+// attempt under way, on its window problem wp: net sees the window mapped
+// onto [-1, 1], inside the trial solution with the networks before it
+// frozen under it.
+func (m *marcher) windowTrainer(wp *problems.Problem, net *Network) (*Trainer, error) {
+	cur := m.cur
+	net.ScaleInput(cur.w.T0, cur.w.T1)
+	cfg := Config{IC: HardIC, Executor: m.cfg.Executor, outputScale: cur.outScale, base: cur.w.Networks}
+	return NewTrainer(wp, net, cfg, wp.Grid(m.opts.Points), Options{Workers: m.workers})
+}
+
+// fitWindow trains a window's network, whose trainer tr is on the window
+// problem wp, with L-BFGS (from the start, or on with the run under way)
+// until the loss is small enough to guarantee an error estimate below
+// stop, L-BFGS stalls, or it reaches its iteration limit. It returns the
+// trained network, the iterations and the final loss. A loss that is not
+// finite at the initial weights is an error wrapping ErrDiverged.
+func (m *marcher) fitWindow(wp *problems.Problem, tr *Trainer, stop float64) (*Network, int, float64, error) {
 	// |int r| <= h rms(r): a loss below (stop / h)^2 meets stop whatever
 	// the residual's signs. The rule has no stop on the gradient's size: a
 	// correction network's loss, scaled by the residual it removes, has
 	// tiny gradients from the start.
 	rms := stop / (wp.T1 - wp.T0)
 	rule := lbfgsStop{Tol: marchTol, Window: m.opts.Stall, Target: rms * rms}
-	err = tr.lbfgsRun(m.opts.Iterations, rule, func(int, float64) error { return m.iterated(tr) })
+	err := tr.lbfgsRun(m.opts.Iterations, rule, func(int, float64) error { return m.iterated(tr) })
 	m.loss = append(m.loss, tr.history...)
 	if err != nil {
 		return nil, 0, 0, err
@@ -634,24 +706,39 @@ func (m *marcher) fitWindow(wp *problems.Problem, net *Network, cfg Config, stop
 // trainer that took it: it counts the iteration, traces it when due (the
 // window being the attempt under way, the network the one tr trains on
 // top of the frozen ones), calls the caller's progress and stops training
-// when ctx is done or progress returns an error.
+// when ctx is done or progress returns an error; it takes a checkpoint
+// when one is due, and always when training stops.
 func (m *marcher) iterated(tr *Trainer) error {
 	m.iterations++
 	if err := m.trace.at(tr, m.iterations, len(m.attempts)+1, len(tr.cfg.base)+1); err != nil {
 		return err
 	}
 	loss := tr.history[len(tr.history)-1]
+	stopped := func(how string, err error) {
+		if m.stop == nil {
+			m.stop = fmt.Errorf("graph: %s at iteration %d (%s = %g, %d windows accepted): %w", how, m.iterations, m.p.Indep, m.t, len(m.windows), err)
+		}
+	}
 	if m.progress != nil {
 		if err := m.progress(m.iterations, loss); err != nil {
-			m.stop = fmt.Errorf("graph: progress stopped training at iteration %d (%s = %g, %d windows accepted): %w", m.iterations, m.p.Indep, m.t, len(m.windows), err)
-			return m.stop
+			stopped("progress stopped training", err)
 		}
 	}
 	if err := m.ctx.Err(); err != nil {
-		m.stop = fmt.Errorf("graph: training stopped at iteration %d (%s = %g, %d windows accepted): %w", m.iterations, m.p.Indep, m.t, len(m.windows), err)
+		stopped("training stopped", err)
+	}
+	if m.ck.due(m.stop != nil) {
+		if err := m.ck.write(m.iterations, m.trace.traced(), nil, m.state()); err != nil && m.stop != nil {
+			m.stop = fmt.Errorf("%w (%w)", m.stop, err)
+		} else if err != nil {
+			stopped("training stopped", err)
+		}
 	}
 	return m.stop
 }
+
+// elapsed is the run's training time so far.
+func (m *marcher) elapsed() float64 { return m.seconds + time.Since(m.start).Seconds() }
 
 // errorEstimate estimates the error a window's residual adds to the
 // solution, from the residual r[i][k] of variable i sampled every dt from

@@ -150,8 +150,11 @@ func TestCorrectionStage(t *testing.T) {
 	residual := func(networks int) float64 {
 		m := &marcher{ctx: t.Context(), p: p, cfg: Config{Architecture: Architecture{Hidden: DefaultMarchHidden()}}.withDefaults(1),
 			opts: MarchOptions{Goal: 1e-15, Networks: networks, CorrectionRatio: math.Inf(1)}.withDefaults(),
-			rng:  NewRand(1), sc: scales{y: 1}}
-		tw, err := m.trainWindow(Window{T0: 0, T1: 0.5, Y0: []float64{1}})
+			rng:  NewRand(1), sc: scales{y: 1}, t: 0, h: 0.5, y: []float64{1}}
+		if err := m.startAttempt(); err != nil {
+			t.Fatal(err)
+		}
+		tw, err := m.trainWindow()
 		if err != nil {
 			t.Fatal(err)
 		}

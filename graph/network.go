@@ -141,9 +141,12 @@ func (n *Network) ScaleInput(t0, t1 float64) {
 }
 
 // NewRand returns the random source every seeded choice of this module uses.
-func NewRand(seed uint64) *rand.Rand {
-	return rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-}
+func NewRand(seed uint64) *rand.Rand { return rand.New(newSource(seed)) }
+
+// newSource is NewRand's generator, which Fit keeps so that a checkpoint
+// can save where it is (rand.PCG marshals its state; rand.Rand holds
+// nothing else).
+func newSource(seed uint64) *rand.PCG { return rand.NewPCG(seed, 0x9e3779b97f4a7c15) }
 
 // Architecture returns the network's hidden widths and activations.
 func (n *Network) Architecture() Architecture {

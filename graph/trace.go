@@ -219,23 +219,47 @@ func (sg *slopeGraph) count(x []float64, net *Network, st *TraceStep) error {
 type tracer struct {
 	every int
 	trace func(TraceStep)
+	// steps are the steps traced, which a checkpoint keeps.
+	steps []TraceStep
 }
 
 // newTracer checks opts' trace fields and returns their tracer.
-func newTracer(opts Options) (tracer, error) {
+func newTracer(opts Options) (*tracer, error) {
 	switch {
 	case opts.TraceEvery < 0:
-		return tracer{}, fmt.Errorf("graph: Options.TraceEvery %d: want 0 (no trace) or a positive number of steps", opts.TraceEvery)
+		return nil, fmt.Errorf("graph: Options.TraceEvery %d: want 0 (no trace) or a positive number of steps", opts.TraceEvery)
 	case opts.TraceEvery > 0 && opts.Trace == nil:
-		return tracer{}, fmt.Errorf("graph: Options.TraceEvery %d with no Options.Trace to call", opts.TraceEvery)
+		return nil, fmt.Errorf("graph: Options.TraceEvery %d with no Options.Trace to call", opts.TraceEvery)
 	}
-	return tracer{every: opts.TraceEvery, trace: opts.Trace}, nil
+	return &tracer{every: opts.TraceEvery, trace: opts.Trace}, nil
+}
+
+// resume gives Options.Trace the steps a resumed run traced before its
+// checkpoint, steps, so that the caller has every step of the run.
+func (t *tracer) resume(steps []TraceStep) {
+	for i := range steps {
+		// A checkpoint's encoding (gob) reads an empty list back as nil;
+		// a step has one for the unknowns, empty without them.
+		if steps[i].Unknown == nil {
+			steps[i].Unknown = []TraceValue{}
+		}
+		t.trace(steps[i])
+	}
+	t.steps = steps
+}
+
+// traced returns the steps traced so far; none for a nil tracer.
+func (t *tracer) traced() []TraceStep {
+	if t == nil {
+		return nil
+	}
+	return t.steps
 }
 
 // at traces tr's current step, numbered epoch, of the given window and
-// network, when it is one to trace.
-func (t tracer) at(tr *Trainer, epoch, window, network int) error {
-	if t.every == 0 || epoch%t.every != 0 {
+// network, when it is one to trace; a nil tracer traces none.
+func (t *tracer) at(tr *Trainer, epoch, window, network int) error {
+	if t == nil || t.every == 0 || epoch%t.every != 0 {
 		return nil
 	}
 	st, err := tr.Trace()
@@ -246,6 +270,7 @@ func (t tracer) at(tr *Trainer, epoch, window, network int) error {
 	if window > 0 {
 		st.Start, st.End = tr.p.T0, tr.p.T1 // tr trains the window's problem
 	}
+	t.steps = append(t.steps, st)
 	t.trace(st)
 	return nil
 }

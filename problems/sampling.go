@@ -65,6 +65,21 @@ func (p *Problem) NewSampler(kind Sampling, rng *rand.Rand) *Sampler {
 	return s
 }
 
+// SamplerState is where a Sampler is in its sequences, apart from its
+// random source (the caller's, see NewSampler): what a checkpoint of a run
+// keeps so that the run, resumed, draws the points it would have drawn.
+type SamplerState struct {
+	// Next is the index of the next Sobol point, Fresh the number of calls
+	// of Fresh so far.
+	Next, Fresh uint64
+}
+
+// State returns where s is in its sequences.
+func (s *Sampler) State() SamplerState { return SamplerState{Next: s.next, Fresh: s.fresh} }
+
+// SetState puts s where State found a sampler of the same problem and kind.
+func (s *Sampler) SetState(st SamplerState) { s.next, s.fresh = st.Next, st.Fresh }
+
 // Points returns n values of t in ascending order.
 func (s *Sampler) Points(n int) []float64 {
 	ts := make([]float64, n)

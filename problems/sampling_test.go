@@ -2,6 +2,7 @@ package problems
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -31,6 +32,43 @@ func TestFreshNeverRepeats(t *testing.T) {
 					}
 					seen[x] = true
 				}
+			}
+		})
+	}
+}
+
+// TestSamplerStateResumes stops a sampler of each kind after some draws of
+// Points and Fresh and continues from its State in a new sampler, whose
+// random source is restored to where the old one's was: what follows is
+// the old sampler's, bit for bit, as a resumed run needs.
+func TestSamplerStateResumes(t *testing.T) {
+	p, _ := Builtin("forum-final")
+	for _, kind := range Samplings() {
+		t.Run(fmt.Sprint(kind), func(t *testing.T) {
+			draw := func(s *Sampler) []float64 {
+				return slices.Concat(s.Points(7), s.Fresh(5, 1, 3), s.Fresh(5, 2, 4), s.Points(3))
+			}
+			src := rand.NewPCG(3, 1)
+			old := p.NewSampler(kind, rand.New(src))
+			draw(old)
+			saved, err := src.MarshalBinary()
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := old.State()
+			want := draw(old)
+
+			restored := rand.NewPCG(0, 0)
+			if err := restored.UnmarshalBinary(saved); err != nil {
+				t.Fatal(err)
+			}
+			resumed := p.NewSampler(kind, rand.New(restored))
+			resumed.SetState(st)
+			if got := draw(resumed); !slices.Equal(got, want) {
+				t.Errorf("resumed draws %v, want %v", got, want)
+			}
+			if slices.Equal(draw(p.NewSampler(kind, rand.New(rand.NewPCG(3, 1)))), want) {
+				t.Error("a sampler from the start draws what the resumed one does: the test does not test the state")
 			}
 		})
 	}

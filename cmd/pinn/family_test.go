@@ -101,6 +101,8 @@ func TestFamilyBadInput(t *testing.T) {
 		{"unknown parameters (c=?) and ranges (k=LO:HI) do not combine", []string{"solve", "--rhs", "-c*k*y", "--t1", "2", "--param", "k=0.5:2,c=?", "--y0", "1", "--data", data}},
 		{"families of boundary-value problems are not supported", []string{"solve", "--order", "2", "--rhs", "-k*y", "--param", "k=0.5:2", "--bc", "y(0) = 0", "--bc", "y(1) = 1"}},
 		{"--trace: a family's training is not traced", solve("--param", "k=0.5:2", "--y0", "1", "--trace", "10")},
+		{"a family's training is not checkpointed", solve("--param", "k=0.5:2", "--y0", "1", "--checkpoint", filepath.Join(dir, "ck"))},
+		{"a family's training is not checkpointed", solve("--param", "k=0.5:2", "--y0", "1", "--resume", filepath.Join(dir, "ck"))},
 		{"--score-params applies to families", solve("--param", "k=1", "--y0", "1", "--score-params", "3")},
 		{"--windows applies to families", solve("--param", "k=1", "--y0", "1", "--windows", "3")},
 		{"--score-params must be positive", solve("--param", "k=0.5:2", "--y0", "1", "--score-params", "0")},

@@ -52,6 +52,13 @@ func claimOutputs(dir, save string, files []string) (_ *claim, err error) {
 		if err := cl.lock(report.LockDir(dir)); err != nil {
 			return nil, badInput("--out %s: %v", dir, err)
 		}
+		// A run killed while it wrote these files left their temporary
+		// files, which the lock now makes ours to remove.
+		for _, f := range files {
+			if err := report.RemoveLeftovers(filepath.Join(dir, f)); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if save != "" {
 		if err := cl.makeWritable(filepath.Dir(save)); err != nil {
@@ -59,6 +66,9 @@ func claimOutputs(dir, save string, files []string) (_ *claim, err error) {
 		}
 		if err := cl.lock(report.LockFile(save)); err != nil {
 			return nil, badInput("--save %s: %v", save, err)
+		}
+		if err := report.RemoveLeftovers(save); err != nil {
+			return nil, err
 		}
 	}
 	return cl, nil

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -267,8 +268,8 @@ func TestLockRefusesSecondRun(t *testing.T) {
 
 // BenchmarkPreemption measures how long a run takes from SIGTERM to its
 // exit with --out and --save written (a scheduler such as Slurm sends
-// SIGKILL 30 s after SIGTERM by default). At 10000 points x 64 x 3 layers
-// the signal comes 3 s into training; with a small network, whose epochs
+// SIGKILL 30 s after SIGTERM by default), and --checkpoint where given. At
+// 10000 points x 64 x 3 layers the signal comes 3 s into training; with a small network, whose epochs
 // take microseconds, it comes 6 s into training,
 // several hundred thousand epochs, so that the loss table and plot are long:
 //
@@ -280,6 +281,11 @@ func BenchmarkPreemption(b *testing.B) {
 		wait func(b *testing.B, p *process, dir string)
 	}{
 		{"size=10000x64x3", []string{"train", "forum-final", "--points", "10000", "--hidden", "64,64,64", "--epochs", "1000000"},
+			func(b *testing.B, p *process, dir string) {
+				waitFile(b, filepath.Join(dir, ".m.json.lock"))
+				time.Sleep(3 * time.Second)
+			}},
+		{"size=10000x64x3/checkpoint", []string{"train", "forum-final", "--points", "10000", "--hidden", "64,64,64", "--epochs", "1000000", "--checkpoint", "run.ckpt"},
 			func(b *testing.B, p *process, dir string) {
 				waitFile(b, filepath.Join(dir, ".m.json.lock"))
 				time.Sleep(3 * time.Second)
@@ -303,6 +309,9 @@ func BenchmarkPreemption(b *testing.B) {
 				}
 				total += time.Since(start)
 				checkWhole(b, filepath.Join(dir, "run"), filepath.Join(dir, "m.json"))
+				if slices.Contains(bb.args, "--checkpoint") && checkpointEpoch(filepath.Join(dir, "run.ckpt")) < 1 {
+					b.Fatal("no checkpoint written")
+				}
 			}
 			b.ReportMetric(total.Seconds()/float64(b.N), "s/sigterm")
 			b.ReportMetric(0, "ns/op")

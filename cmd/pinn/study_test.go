@@ -219,10 +219,11 @@ func TestStudyListShow(t *testing.T) {
 // TestTrainFlagsAreSettings checks that every flag of pinn train and solve
 // that sets the training is a setting of the table study files read, so
 // that a study can vary it; the others say where results go, how a run is
-// judged, what it prints (--trace, which changes no number), or
-// (--max-memory) what the machine allows.
+// judged, what it prints (--trace, which changes no number), (--max-memory)
+// what the machine allows, or where its checkpoint is kept (which changes
+// nothing in it).
 func TestTrainFlagsAreSettings(t *testing.T) {
-	notSettings := []string{"seed", "out", "save", "json", "tol", "strict", "trace", "max-memory"}
+	notSettings := []string{"seed", "out", "save", "json", "tol", "strict", "trace", "max-memory", "checkpoint", "checkpoint-every", "resume"}
 	for _, cmd := range []*cli.Command{trainCommand(), solveCommand()} {
 		keys := map[string]bool{}
 		for _, f := range cmd.Flags {

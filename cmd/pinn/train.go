@@ -59,24 +59,25 @@ type outputFlags struct {
 	// trace is --trace's number of steps, traceFlag the flag.
 	trace     int
 	traceFlag cli.Flag
+	ckpt      checkpointFlags
 }
 
 // defaultTol is --tol's default.
 const defaultTol = 1e-4
 
-// fitFlags are --out, --save, --json, --tol, --strict and --trace of a
-// command that trains one model.
+// fitFlags are --out, --save, --json, --tol, --strict, --trace and the
+// checkpoint flags of a command that trains one model.
 func (o *outputFlags) fitFlags() []cli.Flag {
 	o.setTraceFlag("every `N` epochs (L-BFGS iterations when marching) print the loss's terms, the gradient's norm per layer, " +
 		"the dead units and L-BFGS's step; --out adds trace.csv and trace.png, --json a trace array")
-	return []cli.Flag{
+	return append([]cli.Flag{
 		o.dirFlag("write solution.csv, loss.csv, result.json and plots into `DIR`"),
 		&cli.StringFlag{Name: "save", Usage: "save the trained model (for pinn eval) as `FILE`.json", Destination: &o.save},
 		o.jsonFlag(),
 		&cli.Float64Flag{Name: "tol", Value: defaultTol, Usage: "the rel_l2 above which the solution disagrees with the reference: the report's last line says so", Destination: &o.tol},
 		&cli.BoolFlag{Name: "strict", Usage: "exit with status 1 when the solution disagrees with the reference (see --tol)", Destination: &o.strict},
 		o.traceFlag,
-	}
+	}, o.ckpt.flags()...)
 }
 
 // setTraceFlag makes --trace, whose usage says what it traces.
@@ -203,6 +204,13 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		return err
 	}
 	defer cl.release()
+	ck, err := out.ckpt.prepare(c, cl, p, cfg, opts, out.dir, out.save, files)
+	if err != nil {
+		return err
+	}
+	if ck != nil {
+		opts.Resume, opts.Checkpoint, opts.CheckpointEvery = ck.resume, ck.save(), out.ckpt.every
+	}
 	grid := p.Grid(cmp.Or(opts.Points, p.Points))
 	if p.IsFamily() {
 		if err := checkFamilyReferences(p, opts.ScoreValues); err != nil {
@@ -251,6 +259,9 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		r.SetTrace(report.Trace{Steps: steps, Options: res.Options})
 	}
 	var wrote []string
+	if ck != nil && ck.written >= 0 && r.Interrupted != "" {
+		wrote = append(wrote, ck.path)
+	}
 	var writeErr error
 	if out.dir != "" {
 		if writeErr = r.WriteFiles(out.dir); writeErr == nil {
@@ -294,7 +305,10 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 	case r.Interrupted != "":
 		done := "nothing asked to be written"
 		if len(wrote) > 0 {
-			done = "wrote " + strings.Join(wrote, " and ")
+			done = "wrote " + joinAnd(wrote)
+		}
+		if ck != nil && ck.failed != nil {
+			done += "; " + ck.failed.Error()
 		}
 		return fmt.Errorf("interrupted %s (%v); %s", r.Interrupted, context.Cause(c.Context), done)
 	case fitErr == nil && out.strict && !r.Agrees:
@@ -311,6 +325,9 @@ func checkFamily(c *cli.Context, p *problems.Problem, out *outputFlags) error {
 	}
 	if out.trace > 0 {
 		return badInput("--trace: a family's training is not traced (train without the range, --param %s=VALUE, to trace one member)", p.RangeNames()[0])
+	}
+	if out.ckpt.path != "" || out.ckpt.resume != "" {
+		return badInput("--checkpoint, --resume: a family's training is not checkpointed yet: it cannot be resumed")
 	}
 	return nil
 }
@@ -340,6 +357,14 @@ func formatMember(p *problems.Problem, member map[string]float64) string {
 		parts = append(parts, fmt.Sprintf("%s=%g", k, member[k]))
 	}
 	return strings.Join(parts, ",")
+}
+
+// joinAnd joins a list as a sentence does: "a", "a and b", "a, b and c".
+func joinAnd(s []string) string {
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
 // errDisagrees is the error of a run that --strict fails: the report has

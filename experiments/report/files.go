@@ -23,7 +23,7 @@ func WriteFile(path string, write func(w io.Writer) error) (err error) {
 	if path, err = replaceable(path); err != nil {
 		return err
 	}
-	f, err := createTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	f, err := createTemp(filepath.Dir(path), tempPattern(path))
 	if err != nil {
 		return err
 	}
@@ -49,6 +49,34 @@ func WriteFile(path string, write func(w io.Writer) error) (err error) {
 	}
 	return os.Rename(f.Name(), path)
 }
+
+// RemoveLeftovers removes the temporary files that WriteFile's writes of
+// path left behind when their process was killed (SIGKILL cannot be
+// caught). The caller must hold path's Lock, so that no write under way is
+// among them.
+func RemoveLeftovers(path string) error {
+	dir := filepath.Dir(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	// os.CreateTemp puts a decimal number in the place of the pattern's *.
+	prefix, suffix, _ := strings.Cut(tempPattern(path), "*")
+	for _, e := range entries {
+		n, ok := strings.CutPrefix(e.Name(), prefix)
+		if n, ok = strings.CutSuffix(n, suffix); !ok || n == "" || strings.Trim(n, "0123456789") != "" {
+			continue
+		}
+		if e := os.Remove(filepath.Join(dir, e.Name())); e != nil && err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// tempPattern is the pattern of the temporary files WriteFile writes path
+// through (see os.CreateTemp).
+func tempPattern(path string) string { return "." + filepath.Base(path) + ".*.tmp" }
 
 // CheckReplaceable reports whether WriteFile may write path: nothing is
 // there yet, or a regular file (directly or through symbolic links). A

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -75,5 +76,31 @@ func TestAbandonWrites(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
 		t.Errorf("files left: %v", entries)
+	}
+}
+
+// TestRemoveLeftovers leaves the temporary files of writes of a file that
+// a killed process began, and others: RemoveLeftovers removes those of
+// that file alone.
+func TestRemoveLeftovers(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "run[1].ckpt")
+	stale := []string{".run[1].ckpt.123.tmp", ".run[1].ckpt.4567890.tmp"}
+	kept := []string{"run[1].ckpt", ".run[1].ckpt.lock", ".run[1].ckpt.x1.tmp", ".run1.ckpt.123.tmp", ".other.ckpt.123.tmp"}
+	for _, name := range append(slices.Clone(stale), kept...) {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := RemoveLeftovers(path); err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	if slices.Sort(kept); !slices.Equal(left, kept) {
+		t.Errorf("left %v, want %v", left, kept)
 	}
 }
