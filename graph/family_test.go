@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"pinn/problems"
-
-	G "gorgonia.org/gorgonia"
 )
 
 // testFamily returns a family for gradient and derivative checks: first
@@ -45,11 +43,7 @@ func testFamilyNetwork(t *testing.T, p *problems.Problem, act Activation, seed u
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, b := range net.Biases {
-		for i := range b {
-			b[i] = rng.Float64() - 0.5
-		}
-	}
+	randomBiases(net, rng)
 	return net
 }
 
@@ -116,37 +110,14 @@ func TestFamilyDerivativeIsWithRespectToT(t *testing.T) {
 	p := testFamily(t, 1)
 	net := testFamilyNetwork(t, p, Tanh, 11)
 	inputs := [][]float64{{0.5, 0.9, 1.2, 1.7}, {-1, 0.3, 0.7, 1}, {0.5, 1.1, 2, 1.4}} // t, a, k
-	at2 := func(mode Derivative) [2][]float64 {
-		// A second-order problem's residual builds y' and y".
-		d := p.Definition
-		d.Order, d.RHS, d.DY0 = 2, []string{"-k*y + a"}, []float64{0}
-		p2, err := problems.New(d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := newBuilder(p2, net, Config{Derivative: mode}.withDefaults(2), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := b.points("t", inputs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := b.atCollocation(a)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var d1, d2 G.Value
-		G.Read(r.dy[0], &d1)
-		G.Read(r.ddy[0], &d2)
-		vm := G.NewTapeMachine(b.g)
-		defer vm.Close()
-		if err := vm.RunAll(); err != nil {
-			t.Fatal(err)
-		}
-		return [2][]float64{append([]float64(nil), d1.Data().([]float64)...), append([]float64(nil), d2.Data().([]float64)...)}
+	// A second-order problem's residual builds y' and y".
+	d := p.Definition
+	d.Order, d.RHS, d.DY0 = 2, []string{"-k*y + a"}, []float64{0}
+	p2, err := problems.New(d)
+	if err != nil {
+		t.Fatal(err)
 	}
-	sym, fwd := at2(Symbolic), at2(Forward)
+	sym, fwd := derivativesAt(t, p2, net, Symbolic, inputs), derivativesAt(t, p2, net, Forward, inputs)
 	m := newModel(p, SoftIC, net, nil)
 	const h = 1e-5
 	shifted := func(dt float64) []float64 {

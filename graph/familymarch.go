@@ -88,15 +88,6 @@ func memberGrid(p *problems.Problem, n int) [][]float64 {
 	return cols
 }
 
-// pow returns m^d for the small numbers of gridSide.
-func pow(m, d int) int {
-	p := 1
-	for range d {
-		p *= m
-	}
-	return p
-}
-
 // newFamilyChecks returns the check members of the family p, whose
 // windows' grids have side values of each range parameter: those values
 // and the midpoints between them (fewer when that would make more than
@@ -104,7 +95,7 @@ func pow(m, d int) int {
 func newFamilyChecks(p *problems.Problem, side int) (*familyChecks, error) {
 	r := len(p.Ranges)
 	n := 2*side - 1
-	for n > 2 && pow(n, r) > maxCheckMembers {
+	for n > 2 && math.Pow(float64(n), float64(r)) > maxCheckMembers {
 		n--
 	}
 	fc := &familyChecks{members: memberGrid(p, n)}
@@ -188,18 +179,7 @@ func fitFamilyMarch(ctx context.Context, p *problems.Problem, cfg Config, opts O
 	if len(m.windows) == 0 {
 		return nil, fmt.Errorf("graph: no window trained: %w", runErr)
 	}
-	solved := p
-	if m.t < p.T1 {
-		d := p.Definition
-		d.T1 = m.t
-		if solved, err = problems.New(d); err != nil {
-			return nil, err
-		}
-	}
-	if res.Model, err = newPiecewise(solved, m.windows); err != nil {
-		return nil, err
-	}
-	if err := res.score(solved.Grid(p.Points), opts.ScoreValues); err != nil {
+	if err := res.setMarched(p, m.t, m.windows, opts.ScoreValues); err != nil {
 		return nil, err
 	}
 	return res, runErr

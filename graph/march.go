@@ -370,23 +370,30 @@ func fitMarch(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	if len(m.windows) == 0 {
 		return nil, fmt.Errorf("graph: no window accepted: %w", runErr)
 	}
-	solved := p
-	if m.t < p.T1 {
-		// The solution covers the accepted windows only.
-		d := p.Definition
-		d.T1 = m.t
-		var err error
-		if solved, err = problems.New(d); err != nil {
-			return nil, err
-		}
-	}
-	if res.Model, err = newPiecewise(solved, m.windows); err != nil {
-		return nil, err
-	}
-	if err := res.score(solved.Grid(p.Points), opts.ScoreValues); err != nil {
+	if err := res.setMarched(p, m.t, m.windows, opts.ScoreValues); err != nil {
 		return nil, err
 	}
 	return res, runErr
+}
+
+// setMarched sets the result's Model, the windows of p accepted up to
+// reached (the solution covers them only), and scores it on p's grid of
+// that part of the domain, values per range parameter of a family.
+func (res *Result) setMarched(p *problems.Problem, reached float64, windows []Window, values int) error {
+	solved := p
+	if reached < p.T1 {
+		d := p.Definition
+		d.T1 = reached
+		var err error
+		if solved, err = problems.New(d); err != nil {
+			return err
+		}
+	}
+	var err error
+	if res.Model, err = newPiecewise(solved, windows); err != nil {
+		return err
+	}
+	return res.score(solved.Grid(p.Points), values)
 }
 
 // newMarcher returns a fresh March run of p with cfg and opts, which have

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"math"
 
 	"pinn/problems"
 
@@ -48,7 +49,7 @@ func EstimateMemory(p *problems.Problem, cfg Config, opts Options) (float64, err
 	}
 	most := float64(opts.Points)
 	if opts.Method == March && p.IsFamily() {
-		most = float64(opts.March.Points * pow(opts.March.ParamPoints, len(p.Ranges)))
+		most = float64(opts.March.Points) * math.Pow(float64(opts.March.ParamPoints), float64(len(p.Ranges)))
 	}
 	if opts.RefineEvery > 0 {
 		most += float64(opts.Epochs/opts.RefineEvery) * float64(opts.RefinePoints)

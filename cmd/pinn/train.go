@@ -343,20 +343,10 @@ func checkFamilyReferences(p *problems.Problem, values int) error {
 	grid := p.Grid(p.Points)
 	for _, member := range members {
 		if _, err := p.Reference(grid, member); err != nil {
-			return badInput("member %s: %v (does the solution blow up in [%g, %g]?)", formatMember(p, member), err, p.T0, p.T1)
+			return badInput("member %s: %v (does the solution blow up in [%g, %g]?)", report.MemberName(p, member), err, p.T0, p.T1)
 		}
 	}
 	return nil
-}
-
-// formatMember writes a family's member as "k=1.3" (range parameters in
-// RangeNames order, comma-separated).
-func formatMember(p *problems.Problem, member map[string]float64) string {
-	var parts []string
-	for _, k := range p.RangeNames() {
-		parts = append(parts, fmt.Sprintf("%s=%g", k, member[k]))
-	}
-	return strings.Join(parts, ",")
 }
 
 // joinAnd joins a list as a sentence does: "a", "a and b", "a, b and c".

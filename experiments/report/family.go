@@ -38,11 +38,12 @@ func PlotMembers(p *problems.Problem) []map[string]float64 {
 	return members
 }
 
-// memberName writes a member for a legend: "k=0.5", "a=0, k=0.5".
-func memberName(p *problems.Problem, member map[string]float64) string {
+// MemberName writes a member of the family p as "k=0.5" or "a=0, k=0.5",
+// the range parameters in RangeNames order.
+func MemberName(p *problems.Problem, member map[string]float64) string {
 	var parts []string
 	for _, k := range p.RangeNames() {
-		parts = append(parts, fmt.Sprintf("%s=%.4g", k, member[k]))
+		parts = append(parts, fmt.Sprintf("%s=%g", k, member[k]))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -69,10 +70,10 @@ func FamilyPlots(m *graph.Model, title string) (solution, errs Plot, err error) 
 		if err != nil {
 			return Plot{}, Plot{}, err
 		}
-		name := memberName(p, member)
+		name := MemberName(p, member)
 		for i, v := range p.Vars {
 			if len(p.Vars) > 1 {
-				name = v + " " + memberName(p, member)
+				name = v + " " + MemberName(p, member)
 			}
 			col := Color(c*len(p.Vars) + i)
 			e := make([]float64, len(ts))

@@ -317,14 +317,13 @@ func (r Fit) WriteText(w io.Writer) {
 	}
 }
 
-// formatMember writes a family's member as "k=1.3, a=0.5", the range
-// parameters in RangeNames order.
+// formatMember writes a family's member as MemberName does.
 func formatMember(p *problems.Problem, member map[string]Number) string {
-	var parts []string
-	for _, k := range p.RangeNames() {
-		parts = append(parts, fmt.Sprintf("%s=%g", k, float64(member[k])))
+	values := make(map[string]float64, len(member))
+	for k, v := range member {
+		values[k] = float64(v)
 	}
-	return strings.Join(parts, ", ")
+	return MemberName(p, values)
 }
 
 // writeMembers writes a family's table of members and their errors.
