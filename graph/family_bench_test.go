@@ -69,9 +69,10 @@ func BenchmarkFamilyGoals(b *testing.B) {
 // network and a correction each; briefly trained: the speed does not
 // depend on the weights), against the reference integrator (Dormand-Prince
 // 5(4) at tolerance 1e-10, as problems.Problem.Reference runs it) giving
-// the same answers: 1000 values of k, 1000 times each. The queries take
-// random (t, k) points in the model (each a different member), and the
-// grid the integrator answers in the model too, for a like comparison:
+// the same answers: 1000 values of k, 1000 times each. The model answers
+// random (t, k) points (each a different member), the grid the integrator
+// answers, for a like comparison, and 10^6 times of one member (k = 1.3),
+// as pinn eval --param k=1.3 asks:
 //
 //	go test ./graph -run '^$' -bench FamilyQueries -count 5
 func BenchmarkFamilyQueries(b *testing.B) {
@@ -97,10 +98,14 @@ func BenchmarkFamilyQueries(b *testing.B) {
 			grid[0], grid[1] = append(grid[0], t), append(grid[1], k)
 		}
 	}
+	one := [][]float64{p.Grid(members * times), make([]float64, members*times)}
+	for k := range one[1] {
+		one[1][k] = 1.3
+	}
 	for _, c := range []struct {
 		name   string
 		inputs [][]float64
-	}{{"random", random}, {"grid", grid}} {
+	}{{"random", random}, {"grid", grid}, {"one-member", one}} {
 		b.Run(fmt.Sprintf("model/%s/n=%d", c.name, members*times), func(b *testing.B) {
 			for range b.N {
 				if _, err := m.PredictInputs(c.inputs); err != nil {
