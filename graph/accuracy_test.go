@@ -112,19 +112,10 @@ func BenchmarkAccuracyGoals(b *testing.B) {
 				b.Fatal(err)
 			}
 			for range b.N {
-				var worst, worstDense, worstSeconds float64
 				windows, iterations, overBudget := 0, 0, 0
-				for seed := uint64(1); seed <= 5; seed++ {
-					res, err := Fit(b.Context(), p, Config{}, Options{Seed: seed})
-					if err != nil {
-						b.Fatalf("seed %d: %v", seed, err)
-					}
-					dense, err := res.Model.Evaluate(p.Grid(1001))
-					if err != nil {
-						b.Fatal(err)
-					}
-					worst, worstDense = math.Max(worst, res.Score.RelL2), math.Max(worstDense, dense.RelL2)
-					worstSeconds = math.Max(worstSeconds, res.Seconds)
+				s := studySeeds(b, p, func(seed uint64) (*Result, error) {
+					return Fit(b.Context(), p, Config{}, Options{Seed: seed})
+				}, func(res *Result) {
 					windows = max(windows, len(res.Model.Windows()))
 					iterations += res.March.Iterations()
 					for _, a := range res.March.Attempts {
@@ -132,20 +123,12 @@ func BenchmarkAccuracyGoals(b *testing.B) {
 							overBudget++
 						}
 					}
-				}
-				met := 0.0
-				if math.Max(worst, worstDense) <= c.group.relL2 && worstSeconds <= c.group.seconds {
-					met = 1
-				}
-				b.ReportMetric(-math.Log10(worst), "digits")
-				b.ReportMetric(-math.Log10(worstDense), "dense_digits")
-				b.ReportMetric(worstSeconds, "worst_s")
+				})
+				met := s.report(b, c.group)
 				b.ReportMetric(float64(windows), "windows")
 				b.ReportMetric(float64(iterations), "lbfgs_iters")
 				b.ReportMetric(float64(overBudget), "over_budget")
-				b.ReportMetric(met, "met")
-				b.Logf("| %s | %s | %s | %.2g | %.2g | %.2f s | %d | %s |", c.def.Name, c.set, c.group.name, worst, worstDense, worstSeconds, windows,
-					map[bool]string{true: "yes", false: "no"}[met == 1])
+				b.Logf("| %s | %s | %s | %.2g | %.2g | %.2f s | %d | %s |", c.def.Name, c.set, c.group.name, s.worst, s.worstDense, s.worstSeconds, windows, met)
 			}
 		})
 	}

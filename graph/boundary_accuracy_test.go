@@ -50,35 +50,19 @@ func BenchmarkBoundaryGoals(b *testing.B) {
 				b.Fatal(err)
 			}
 			for range b.N {
-				var worst, worstDense, worstSeconds float64
 				iterations, corrections := 0, 0
-				for seed := uint64(1); seed <= 5; seed++ {
+				s := studySeeds(b, p, func(seed uint64) (*Result, error) {
 					cfg, opts := recipe(seed)
-					res, err := Fit(b.Context(), p, cfg, opts)
-					if err != nil {
-						b.Fatalf("seed %d: %v", seed, err)
-					}
-					dense, err := res.Model.Evaluate(p.Grid(1001))
-					if err != nil {
-						b.Fatal(err)
-					}
-					worst, worstDense = math.Max(worst, res.Score.RelL2), math.Max(worstDense, dense.RelL2)
-					worstSeconds = math.Max(worstSeconds, res.Seconds)
+					return Fit(b.Context(), p, cfg, opts)
+				}, func(res *Result) {
 					iterations += len(res.Loss) - 1
 					corrections += res.Corrections
-				}
-				met := 0.0
-				if math.Max(worst, worstDense) <= c.group.relL2 && worstSeconds <= c.group.seconds {
-					met = 1
-				}
-				b.ReportMetric(-math.Log10(worst), "digits")
-				b.ReportMetric(-math.Log10(worstDense), "dense_digits")
-				b.ReportMetric(worstSeconds, "worst_s")
+				})
+				met := s.report(b, c.group)
 				b.ReportMetric(float64(iterations), "lbfgs_iters")
 				b.ReportMetric(float64(corrections), "corrections")
-				b.ReportMetric(met, "met")
-				b.Logf("| %s | %s | %s | %.2g | %.2g | %.2f s | %d | %s |", c.def.Name, c.set, strings.Join(c.def.BC, ", "), worst, worstDense, worstSeconds,
-					corrections, map[bool]string{true: "yes", false: "no"}[met == 1])
+				b.Logf("| %s | %s | %s | %.2g | %.2g | %.2f s | %d | %s |", c.def.Name, c.set, strings.Join(c.def.BC, ", "), s.worst, s.worstDense, s.worstSeconds,
+					corrections, met)
 			}
 		})
 	}

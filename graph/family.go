@@ -260,7 +260,7 @@ func (m *Model) EvaluateMember(member map[string]float64, ts []float64) (Score, 
 	if err != nil {
 		return Score{}, err
 	}
-	return score(sol, ref), nil
+	return scoreAgainst(sol, ref), nil
 }
 
 // FamilyScore is a family's solution scored member by member.

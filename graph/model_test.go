@@ -57,19 +57,7 @@ func legacyEvaluateWith(p *problems.Problem, net *Network, ic ICMode, params map
 	if err != nil {
 		return Score{}, err
 	}
-	s := Score{Solution: sol, Reference: ref}
-	var num, den float64
-	for i := range sol.Y {
-		for k := range ts {
-			d := sol.Y[i][k] - ref.Y[i][k]
-			num += d * d
-			den += ref.Y[i][k] * ref.Y[i][k]
-			s.MaxAbsErr = math.Max(s.MaxAbsErr, math.Abs(d))
-			s.MaxAbsDerivErr = math.Max(s.MaxAbsDerivErr, math.Abs(sol.DY[i][k]-ref.DY[i][k]))
-		}
-	}
-	s.RelL2 = math.Sqrt(num / den)
-	return s, nil
+	return scoreAgainst(sol, ref), nil
 }
 
 func legacyResiduals(p *problems.Problem, net *Network, ic ICMode, unknown map[string]float64, ts []float64) ([][]float64, error) {

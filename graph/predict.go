@@ -78,11 +78,11 @@ func (m *Model) EvaluateWith(params map[string]float64, ts []float64) (Score, er
 	if err != nil {
 		return Score{}, err
 	}
-	return score(sol, ref), nil
+	return scoreAgainst(sol, ref), nil
 }
 
-// score compares a solution with its reference at the same points.
-func score(sol, ref *problems.Solution) Score {
+// scoreAgainst scores sol against ref, given at the same points.
+func scoreAgainst(sol, ref *problems.Solution) Score {
 	s := Score{Solution: sol, Reference: ref}
 	var num, den float64
 	for i := range sol.Y {
