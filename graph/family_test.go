@@ -170,3 +170,47 @@ func TestFamilyCompiledMatchesTape(t *testing.T) {
 		}
 	}
 }
+
+// TestFamilyChunkedMatchesTape evaluates a marched family (y' = -k y + a,
+// briefly trained: the weights need only be those of a trained model's
+// shape) at 10 000 random (t, a, k) points, every point its own member,
+// with PredictInputs, which runs each window's compiled graph chunk by
+// chunk, and with one TapeMachine graph per window over all its points;
+// they agree to compiledTol (see closeSeries). Both take the members'
+// start values at the window boundaries from the same chain. No node of
+// the compiled evaluation graphs falls back to Gorgonia's Do.
+func TestFamilyChunkedMatchesTape(t *testing.T) {
+	p := testFamily(t, 1)
+	res, err := Fit(t.Context(), p, Config{}, Options{Seed: 1, March: MarchOptions{Iterations: 20}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := res.Model
+	if len(m.Windows()) < 2 {
+		t.Fatalf("%d windows: the test needs several", len(m.Windows()))
+	}
+	inputs := p.NewSampler(problems.SampleUniform, NewRand(3)).Inputs(10_000)
+	got, err := m.PredictInputs(inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := m.familyEval(inputs, 2, func(piece *Model, cols [][]float64) ([][]float64, error) {
+		return piece.runOnce("predict", cols, predictNodes)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	okY, dY := closeSeries(got.Y[0], want[0])
+	okDY, dDY := closeSeries(got.DY[0], want[1])
+	t.Logf("largest relative differences: %.2g (values), %.2g (slopes)", dY, dDY)
+	if !okY || !okDY {
+		t.Errorf("PredictInputs differs from the TapeMachine's by %.2g (values) and %.2g (slopes)", dY, dDY)
+	}
+	for i, piece := range m.pieces {
+		for what, e := range piece.evals {
+			for _, n := range e.machine.Fallbacks() {
+				t.Errorf("window %d, %s: %v (%v) runs through Gorgonia's Do", i+1, what, n, n.Op())
+			}
+		}
+	}
+}
