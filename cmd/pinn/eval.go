@@ -3,12 +3,10 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"os"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"pinn/graph"
 	"pinn/problems"
@@ -117,20 +115,11 @@ func runEval(c *cli.Context, f *evalFlags) error {
 		}
 		return json.NewEncoder(c.App.Writer).Encode(r)
 	}
-	w := tabwriter.NewWriter(c.App.Writer, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(w, p.Indep+"\t")
+	header, precs := []string{p.Indep}, []int{6}
 	for _, v := range p.Vars {
-		fmt.Fprint(w, v+"\t")
+		header, precs = append(header, v), append(precs, 10)
 	}
-	fmt.Fprintln(w)
-	for k, t := range ts {
-		fmt.Fprintf(w, "%.6g\t", t)
-		for i := range p.Vars {
-			fmt.Fprintf(w, "%.10g\t", sol.Y[i][k])
-		}
-		fmt.Fprintln(w)
-	}
-	return w.Flush()
+	return writeColumns(c.App.Writer, header, append([][]float64{ts}, sol.Y...), precs)
 }
 
 // member reads --param: the member of the family p to evaluate, nil for a
