@@ -204,6 +204,7 @@ type MethodConflict struct {
 	Choice MethodChoice
 }
 
+// Error says what is wrong, naming each setting by its key.
 func (e *MethodConflict) Error() string { return e.Message(func(key string) string { return key }) }
 
 // Message says what is wrong, naming each setting with name (a flag's
@@ -367,6 +368,7 @@ type FamilyOnly struct {
 	Key string
 }
 
+// Error says what is wrong, naming each setting by its key.
 func (e *FamilyOnly) Error() string { return e.Message(func(key string) string { return key }) }
 
 // Message says what is wrong, naming the setting with name (a flag's

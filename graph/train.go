@@ -21,6 +21,7 @@ type DivergedError struct {
 	Loss  float64
 }
 
+// Error names the epoch at which the loss stopped being finite.
 func (e *DivergedError) Error() string {
 	if e.Epoch == 0 {
 		return fmt.Sprintf("the loss at the initial weights is %g", e.Loss)

@@ -506,6 +506,7 @@ type FilesError struct {
 	Err     error
 }
 
+// Error says which files could not be written, and why.
 func (e *FilesError) Error() string {
 	cause := e.Err
 	var pe *fs.PathError
