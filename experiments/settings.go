@@ -204,6 +204,7 @@ type MethodConflict struct {
 	Choice MethodChoice
 }
 
+// Error says what is wrong, naming each setting by its key.
 func (e *MethodConflict) Error() string { return e.Message(func(key string) string { return key }) }
 
 // Message says what is wrong, naming each setting with name (a flag's
@@ -286,7 +287,21 @@ func (s *Settings) Method(p *problems.Problem) (MethodChoice, error) {
 // with graph.BoundaryRecipe (with the hidden widths, activation, executor
 // and seed given); every other zero option is its default
 // (graph.Options.WithDefaults).
+// score-params, read by either method, applies to families alone.
 func (s *Settings) Resolve(p *problems.Problem) (graph.Config, graph.Options, error) {
+	cfg, opts, err := s.resolve(p)
+	if err != nil || !s.Given("score-params") {
+		return cfg, opts, err
+	}
+	if !p.IsFamily() {
+		return graph.Config{}, graph.Options{}, &FamilyOnly{Key: "score-params"}
+	}
+	opts.ScoreValues = s.Options.ScoreValues
+	return cfg, opts, nil
+}
+
+// resolve is Resolve but for score-params.
+func (s *Settings) resolve(p *problems.Problem) (graph.Config, graph.Options, error) {
 	c, err := s.Method(p)
 	if err != nil {
 		return graph.Config{}, graph.Options{}, err
@@ -308,6 +323,16 @@ func (s *Settings) Resolve(p *problems.Problem) (graph.Config, graph.Options, er
 		}
 		if s.Given("window-iters") {
 			opts.March.Iterations = s.Options.March.Iterations
+		}
+		if s.Given("windows") || s.Given("window-params") {
+			if !p.IsFamily() {
+				key := "windows"
+				if !s.Given(key) {
+					key = "window-params"
+				}
+				return graph.Config{}, graph.Options{}, &FamilyOnly{Key: key}
+			}
+			opts.March.Windows, opts.March.ParamPoints = s.Options.March.Windows, s.Options.March.ParamPoints
 		}
 		if s.Given("corrections") {
 			opts.March.Networks = s.corrections + 1
@@ -334,6 +359,22 @@ func (s *Settings) Resolve(p *problems.Problem) (graph.Config, graph.Options, er
 	}
 	opts.Method, opts.March = graph.Whole, graph.MarchOptions{}
 	return cfg, opts.WithDefaults(p), nil
+}
+
+// FamilyOnly is a setting given for a problem without range parameters
+// that only a family's training reads.
+type FamilyOnly struct {
+	// Key is the setting.
+	Key string
+}
+
+// Error says what is wrong, naming each setting by its key.
+func (e *FamilyOnly) Error() string { return e.Message(func(key string) string { return key }) }
+
+// Message says what is wrong, naming the setting with name (a flag's
+// "--key", say).
+func (e *FamilyOnly) Message(name func(key string) string) string {
+	return fmt.Sprintf("%s applies to families (a --param given a range, NAME=LO:HI)", name(e.Key))
 }
 
 // Canonical writes the given settings as key=value lines in the table's
@@ -447,21 +488,32 @@ var settingTable = indexed([]Setting{
 		note("march; whole when a whole-domain setting is given, and for unknown parameters", string(graph.March)),
 	{Key: "fast", Usage: "--method whole with the old defaults: one 16-16 network, 3000 Adam epochs, soft initial conditions",
 		Default: "false", Kind: BoolSetting, boolp: func(s *Settings) *bool { return &s.fast }},
-	marching(floatSetting("goal", "march: the relative error to aim at", strconv.FormatFloat(graph.DefaultGoal, 'g', -1, 64), "",
+	marching(floatSetting("goal", "march: the relative error to aim at (a family's default: 1e-5)", strconv.FormatFloat(graph.DefaultGoal, 'g', -1, 64), "",
 		func(s *Settings) *float64 { return &s.Options.March.Goal }, positiveFloat(func(s *Settings) *float64 { return &s.Options.March.Goal }, true))),
 	marching(intSetting("corrections", "march: the most correction networks trained on a window on top of its first", strconv.Itoa(graph.DefaultMarchNetworks-1), "",
 		func(s *Settings) *int { return &s.corrections }, positive(func(s *Settings) *int { return &s.corrections }, true))),
-	marching(intSetting("window-points", "march: collocation points per window", strconv.Itoa(graph.DefaultWindowPoints), "",
+	marching(intSetting("window-points", "march: collocation points per window (a family's: values of t, default 16)", strconv.Itoa(graph.DefaultWindowPoints), "",
 		func(s *Settings) *int { return &s.Options.March.Points }, func(s *Settings) string {
 			if v := s.Options.March.Points; v < 2 {
 				return fmt.Sprintf("must be at least 2, got %d", v)
 			}
 			return ""
 		})),
-	marching(intSetting("window-iters", "march: most L-BFGS iterations per network of a window", strconv.Itoa(graph.DefaultWindowIterations), "",
+	marching(intSetting("window-iters", "march: most L-BFGS iterations per network of a window (BFGS for a family)", strconv.Itoa(graph.DefaultWindowIterations), "",
 		func(s *Settings) *int { return &s.Options.March.Iterations }, positive(func(s *Settings) *int { return &s.Options.March.Iterations }, false))),
+	marching(intSetting("windows", "march, families: the number of equal windows", strconv.Itoa(graph.DefaultFamilyWindows), "",
+		func(s *Settings) *int { return &s.Options.March.Windows }, positive(func(s *Settings) *int { return &s.Options.March.Windows }, false))),
+	marching(intSetting("window-params", "march, families: values of each range parameter on a window's grid", "", "32 for one range parameter, 12 for two, 6 for more",
+		func(s *Settings) *int { return &s.Options.March.ParamPoints }, func(s *Settings) string {
+			if v := s.Options.March.ParamPoints; v < 2 {
+				return fmt.Sprintf("must be at least 2, got %d", v)
+			}
+			return ""
+		})),
+	intSetting("score-params", "families: evenly spaced values of each range parameter the family is scored at", strconv.Itoa(problems.DefaultScoreValues), "",
+		func(s *Settings) *int { return &s.Options.ScoreValues }, positive(func(s *Settings) *int { return &s.Options.ScoreValues }, false)),
 	{Key: "hidden", Usage: "hidden layer widths, comma-separated (of each window's networks, marching)", Kind: TextSetting,
-		DefaultNote: formatWidths(graph.DefaultMarchHidden()) + " marching, " + formatWidths(graph.DefaultHidden()) + " on the whole domain",
+		DefaultNote: formatWidths(graph.DefaultMarchHidden()) + " marching (" + formatWidths(graph.DefaultFamilyHidden()) + " for a family), " + formatWidths(graph.DefaultHidden()) + " on the whole domain",
 		parse: func(s *Settings, text string, _ bool) (err error) {
 			s.Config.Hidden, err = parseWidths(text)
 			return err

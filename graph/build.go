@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"pinn/problems"
+	"pinn/problems/expr"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -18,13 +19,11 @@ var errNoPoints = errors.New("graph: no points to evaluate at")
 // builder assembles one graph: the network's weights as learnable nodes, the
 // trial solution, its derivatives and the loss.
 type builder struct {
-	g       *G.ExprGraph
-	p       *problems.Problem
-	cfg     Config
-	net     *Network
-	w, b    []*G.Node // hidden layers
-	wOut    []*G.Node // output layer, one column per variable
-	bOut    []*G.Node
+	g   *G.ExprGraph
+	p   *problems.Problem
+	cfg Config
+	net *Network
+	weights
 	unknown []*G.Node // unknown parameters, in p.Unknown order
 	inputs  int       // counter that keeps input names unique
 	// log records the stage of each node for DescribeGraph; nil when
@@ -37,13 +36,22 @@ type builder struct {
 	trials []trialPlan
 }
 
+// weights are the weight and bias nodes of a network: each hidden
+// layer's, with the first layer's rows for the inputs after t (a family's
+// range parameters) apart in in, and the output layer's, one column per
+// variable.
+type weights struct {
+	w, b       []*G.Node // hidden layers; w[0] holds the row of t
+	in         []*G.Node // the first layer's rows of the range parameters
+	wOut, bOut []*G.Node
+}
+
 // frozen is a network whose weights are constants of the graph, and the
 // factor its output is multiplied by.
 type frozen struct {
-	net        *Network
-	scale      float64
-	w, b       []*G.Node
-	wOut, bOut []*G.Node
+	net   *Network
+	scale float64
+	weights
 }
 
 // newBuilder starts a graph holding the network's weights and the problem's
@@ -59,11 +67,18 @@ func newBuilder(p *problems.Problem, net *Network, cfg Config, unknown map[strin
 	if err := supported(p); err != nil {
 		return nil, err
 	}
+	if err := fitsInputs(p, net); err != nil {
+		return nil, err
+	}
+	if p.IsFamily() && (cfg.Derivative == FDForward || cfg.Derivative == WRTPrediction) {
+		return nil, fmt.Errorf("graph: derivative %s takes differences between neighbouring points in %s, which in a family belong to different members: use %s, %s or %s",
+			cfg.Derivative, p.Indep, Symbolic, Forward, FDCentral)
+	}
 	b := &builder{g: G.NewGraph(), p: p, cfg: cfg, net: net}
-	if cfg.IC == HardIC {
+	if cfg.IC == HardIC && !p.IsFamily() {
 		b.trials = trialPlans(p)
 	}
-	b.w, b.b, b.wOut, b.bOut = b.layers("", net)
+	b.weights = b.layers("", net)
 	for k, sn := range cfg.base {
 		if err := sn.Network.Validate(); err != nil {
 			return nil, fmt.Errorf("graph: base network %d: %w", k+1, err)
@@ -71,9 +86,10 @@ func newBuilder(p *problems.Problem, net *Network, cfg Config, unknown map[strin
 		if sn.Network.Outputs() != len(p.Vars) {
 			return nil, fmt.Errorf("graph: base network %d has %d outputs, problem %s has %d variables", k+1, sn.Network.Outputs(), p.Name, len(p.Vars))
 		}
-		f := frozen{net: sn.Network, scale: sn.Scale}
-		f.w, f.b, f.wOut, f.bOut = b.layers(fmt.Sprintf("base%d_", k+1), sn.Network)
-		b.base = append(b.base, f)
+		if err := fitsInputs(p, sn.Network); err != nil {
+			return nil, fmt.Errorf("graph: base network %d: %w", k+1, err)
+		}
+		b.base = append(b.base, frozen{net: sn.Network, scale: sn.Scale, weights: b.layers(fmt.Sprintf("base%d_", k+1), sn.Network)})
 	}
 	for _, k := range p.Unknown {
 		v, ok := unknown[k]
@@ -86,15 +102,36 @@ func newBuilder(p *problems.Problem, net *Network, cfg Config, unknown map[strin
 	return b, nil
 }
 
+// fitsInputs reports whether net has the inputs p needs: t, and one per
+// range parameter of a family.
+func fitsInputs(p *problems.Problem, net *Network) error {
+	if want := 1 + len(p.Ranges); net.Inputs() != want {
+		if p.IsFamily() {
+			return fmt.Errorf("graph: network has %d inputs, the family %s needs %d: %s and %s", net.Inputs(), p.Name, want, p.Indep, strings.Join(p.RangeNames(), ", "))
+		}
+		return fmt.Errorf("graph: network has %d inputs, problem %s needs 1: %s", net.Inputs(), p.Name, p.Indep)
+	}
+	return nil
+}
+
 // layers adds the weights of net as nodes named with prefix: each hidden
-// layer's weights and biases, then the output layer's, one column per
-// variable.
-func (b *builder) layers(prefix string, net *Network) (w, bias, wOut, bOut []*G.Node) {
+// layer's weights and biases (the first layer's row for each range
+// parameter a node of its own, in ws.in), then the output layer's, one
+// column per variable.
+func (b *builder) layers(prefix string, net *Network) (ws weights) {
 	last := net.Layers() - 1
 	for l := 0; l < last; l++ {
 		in, out := net.Widths[l], net.Widths[l+1]
-		w = append(w, b.matrix(fmt.Sprintf("%sW%d", prefix, l+1), in, out, net.Weights[l]))
-		bias = append(bias, b.matrix(fmt.Sprintf("%sb%d", prefix, l+1), 1, out, net.Biases[l]))
+		if l == 0 && in > 1 {
+			// Rows of W1 apart, so that t's row multiplies t alone and the
+			// symbolic dy/dt is taken with respect to t's node only.
+			for j, k := range b.p.RangeNames() {
+				ws.in = append(ws.in, b.matrix(fmt.Sprintf("%sW1_%s", prefix, k), 1, out, net.Weights[0][(j+1)*out:(j+2)*out]))
+			}
+			in = 1
+		}
+		ws.w = append(ws.w, b.matrix(fmt.Sprintf("%sW%d", prefix, l+1), in, out, net.Weights[l][:in*out]))
+		ws.b = append(ws.b, b.matrix(fmt.Sprintf("%sb%d", prefix, l+1), 1, out, net.Biases[l]))
 	}
 	in, m := net.Widths[last], net.Outputs()
 	for i, v := range b.p.Vars {
@@ -102,21 +139,24 @@ func (b *builder) layers(prefix string, net *Network) (w, bias, wOut, bOut []*G.
 		for j := range col {
 			col[j] = net.Weights[last][j*m+i]
 		}
-		wOut = append(wOut, b.matrix(fmt.Sprintf("%sW%d_%s", prefix, last+1, v), in, 1, col))
-		bOut = append(bOut, b.matrix(fmt.Sprintf("%sb%d_%s", prefix, last+1, v), 1, 1, net.Biases[last][i:i+1]))
+		ws.wOut = append(ws.wOut, b.matrix(fmt.Sprintf("%sW%d_%s", prefix, last+1, v), in, 1, col))
+		ws.bOut = append(ws.bOut, b.matrix(fmt.Sprintf("%sb%d_%s", prefix, last+1, v), 1, 1, net.Biases[last][i:i+1]))
 	}
-	return w, bias, wOut, bOut
+	return ws
 }
 
 // ErrUnsupported is wrapped by the error for a problem graph cannot build
-// yet: one with parameter ranges.
+// yet: a family (parameter ranges) whose conditions do not set each
+// initial value by itself.
 var ErrUnsupported = errors.New("graph: not supported yet")
 
 // supported reports what keeps graph from building p.
 func supported(p *problems.Problem) error {
 	switch {
 	case p.IsFamily():
-		return fmt.Errorf("%w: %s has parameter ranges (%s)", ErrUnsupported, p.Name, strings.Join(p.RangeNames(), ", "))
+		if _, _, ok := p.InitialValues(); !ok {
+			return fmt.Errorf("%w: %s: a family's conditions must set every state's value at %s = %g by itself (families of boundary-value problems are not supported)", ErrUnsupported, p.Name, p.Indep, p.T0)
+		}
 	}
 	return nil
 }
@@ -133,13 +173,90 @@ func (b *builder) column(name string, values []float64) *G.Node {
 	return b.matrix(fmt.Sprintf("%s_%d", name, b.inputs), len(values), 1, values)
 }
 
+// at is where a graph evaluates the solution: the points' t, an n x 1
+// node, and for a family the values of the range parameters there, an
+// n x 1 node each, in RangeNames order (none otherwise). The parameters
+// are inputs of the network beside t, but nothing is differentiated with
+// respect to them: dy/dt is the derivative with respect to t's node alone.
+type at struct {
+	t      *G.Node
+	params []*G.Node
+	// y0 and dy0, when Config.startAt is set, hold each variable's
+	// initial value and slope there for the members of the points.
+	y0, dy0 []*G.Node
+}
+
+// columns returns the input nodes of a in the order of points' columns.
+func (a at) columns() G.Nodes {
+	ns := append(G.Nodes{a.t}, a.params...)
+	ns = append(ns, a.y0...)
+	return append(ns, a.dy0...)
+}
+
+// points adds the input nodes of the points cols: cols[0] holds t, and
+// for a family cols[1+j] range parameter j (see problems.Sampler.Inputs);
+// with Config.startAt, the initial values at the window's start follow,
+// one column per variable, then for a second-order problem the slopes.
+func (b *builder) points(name string, cols [][]float64) (at, error) {
+	want := 1 + len(b.p.Ranges)
+	if b.cfg.startAt != nil {
+		want += b.p.Order * len(b.p.Vars)
+	}
+	if len(cols) != want {
+		return at{}, fmt.Errorf("graph: %d columns of points, problem %s needs %d (%s and each range parameter)", len(cols), b.p.Name, want, b.p.Indep)
+	}
+	if len(cols[0]) == 0 {
+		return at{}, errNoPoints
+	}
+	for j, c := range cols[1:] {
+		if len(c) != len(cols[0]) {
+			return at{}, fmt.Errorf("graph: column %d holds %d values for %d points", j+2, len(c), len(cols[0]))
+		}
+	}
+	a := at{t: b.column(name, cols[0])}
+	r := len(b.p.Ranges)
+	for j, k := range b.p.RangeNames() {
+		a.params = append(a.params, b.column(name+"_"+k, cols[1+j]))
+	}
+	if b.cfg.startAt == nil {
+		return a, nil
+	}
+	m := len(b.p.Vars)
+	for i, v := range b.p.Vars {
+		a.y0 = append(a.y0, b.column(name+"_y0_"+v, cols[1+r+i]))
+		if b.p.Order == 2 {
+			a.dy0 = append(a.dy0, b.column(name+"_dy0_"+v, cols[1+r+m+i]))
+		}
+	}
+	return a, nil
+}
+
+// env returns the meaning of the problem's names in expressions at the
+// points of a: t and the range parameters as nodes, the unknown
+// parameters as theirs, the known ones as numbers. The caller adds the
+// state variables.
+func (b *builder) env(a at) exprEnv {
+	env := b.paramEnv()
+	env.nodes[b.p.Indep] = a.t
+	for j, k := range b.p.RangeNames() {
+		env.nodes[k] = a.params[j]
+	}
+	return env
+}
+
 // learnables lists the nodes training changes: the network's weights and
-// biases (hidden layers, then the output layer per variable), then the
-// unknown parameters.
+// biases (hidden layers, the first with its rows for t then for each range
+// parameter, then the output layer per variable), then the unknown
+// parameters: the order of the flat parameter vector, which is that of
+// Network.Weights.
 func (b *builder) learnables() G.Nodes {
 	var ns G.Nodes
 	for l := range b.w {
-		ns = append(ns, b.w[l], b.b[l])
+		ns = append(ns, b.w[l])
+		if l == 0 {
+			ns = append(ns, b.in...)
+		}
+		ns = append(ns, b.b[l])
 	}
 	for i := range b.wOut {
 		ns = append(ns, b.wOut[i], b.bOut[i])
@@ -147,9 +264,10 @@ func (b *builder) learnables() G.Nodes {
 	return append(ns, b.unknown...)
 }
 
-// solution builds the trial solution at the points of the n x 1 node t, one
-// jet per variable, with derivatives up to order.
-func (b *builder) solution(t *G.Node, order int) ([]jet, error) {
+// solution builds the trial solution at the points of a, one jet per
+// variable, with derivatives with respect to t up to order.
+func (b *builder) solution(a at, order int) ([]jet, error) {
+	t := a.t
 	tj := jet{v: t, order: order}
 	if order > 0 {
 		ones := make([]float64, t.Shape()[0])
@@ -167,7 +285,7 @@ func (b *builder) solution(t *G.Node, order int) ([]jet, error) {
 	b.log.mark(start, StageNetwork, 0)
 	for l := range b.w {
 		start = b.log.size()
-		if h, err = jetDense(h, b.w[l], b.b[l]); err != nil {
+		if h, err = dense(h, a, l, b.net, b.weights); err != nil {
 			return nil, fmt.Errorf("layer %d: %w", l+1, err)
 		}
 		b.log.preactivation(h.v, l+1)
@@ -177,7 +295,7 @@ func (b *builder) solution(t *G.Node, order int) ([]jet, error) {
 		b.log.name(h.v, fmt.Sprintf("h%d", l+1))
 		b.log.mark(start, StageNetwork, l+1)
 	}
-	base, err := b.baseHidden(tj)
+	base, err := b.baseHidden(tj, a)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +314,12 @@ func (b *builder) solution(t *G.Node, order int) ([]jet, error) {
 			return nil, err
 		}
 		if b.cfg.IC == HardIC {
-			if o, err = b.trial(tj, o, i); err != nil {
+			if b.p.IsFamily() {
+				o, err = b.familyTrial(a, tj, o, i)
+			} else {
+				o, err = b.trial(tj, o, i)
+			}
+			if err != nil {
 				return nil, fmt.Errorf("trial solution: %w", err)
 			}
 		}
@@ -236,9 +359,39 @@ func (b *builder) stack(hs []jet, n jet, i int) (jet, error) {
 	return n, nil
 }
 
+// dense returns layer l's affine map h W + b of the previous layer's jet
+// h. The first layer of a family's network adds the range parameters' at
+// the points of a, scaled, times their rows of W1, which do not depend on
+// t:
+//
+//	z = s W1_t + sum_j s_j W1_j + b1,  s = scaled t, s_j = scaled k_j
+func dense(h jet, a at, l int, net *Network, ws weights) (jet, error) {
+	if l > 0 || len(ws.in) == 0 {
+		return jetDense(h, ws.w[l], ws.b[l])
+	}
+	if len(a.params) != len(ws.in) {
+		return jet{}, fmt.Errorf("%d range parameters at the points, %d in the network", len(a.params), len(ws.in))
+	}
+	var sum *G.Node
+	for j, k := range a.params {
+		s, err := jetAffine(jet{v: k}, net.ParamScale[j], net.ParamShift[j])
+		if err != nil {
+			return jet{}, err
+		}
+		kw, err := G.Mul(s.v, ws.in[j])
+		if err != nil {
+			return jet{}, err
+		}
+		if sum, err = add(sum, kw); err != nil {
+			return jet{}, err
+		}
+	}
+	return jetDensePlus(h, ws.w[0], ws.b[0], sum)
+}
+
 // baseHidden builds the last hidden layer of each frozen base network at
-// the points of the jet t.
-func (b *builder) baseHidden(t jet) ([]jet, error) {
+// the points of a, whose t is the jet t.
+func (b *builder) baseHidden(t jet, a at) ([]jet, error) {
 	hs := make([]jet, len(b.base))
 	for k, f := range b.base {
 		h, err := jetAffine(t, f.net.InputScale, f.net.InputShift)
@@ -246,7 +399,7 @@ func (b *builder) baseHidden(t jet) ([]jet, error) {
 			return nil, err
 		}
 		for l := range f.w {
-			if h, err = jetDense(h, f.w[l], f.b[l]); err != nil {
+			if h, err = dense(h, a, l, f.net, f.weights); err != nil {
 				return nil, fmt.Errorf("base network %d: layer %d: %w", k+1, l+1, err)
 			}
 			if h, err = jetActivate(h, f.net.Activation); err != nil {
@@ -258,9 +411,102 @@ func (b *builder) baseHidden(t jet) ([]jet, error) {
 	return hs, nil
 }
 
-// values builds the trial solution's values at the points of t.
-func (b *builder) values(t *G.Node) ([]*G.Node, error) {
-	js, err := b.solution(t, 0)
+// familyTrial builds a family's hard-constrained trial solution of
+// variable i from the network output n at the points of a, whose t is the
+// jet t:
+//
+//	y = y0 + (t - t0) n                     (first order)
+//	y = y0 + y0' (t - t0) + (t - t0)^2 n    (second order)
+//
+// where y0 and y0' are numbers, or for a family may depend on the range
+// parameters (see initialValue), and t0 is T0 or Config.startAt. (Other
+// problems meet their conditions through trialPlan.)
+func (b *builder) familyTrial(a at, t, n jet, i int) (jet, error) {
+	t0 := b.p.T0
+	if b.cfg.startAt != nil {
+		t0 = *b.cfg.startAt
+	}
+	tau, err := jetAffine(t, 1, -t0)
+	if err != nil {
+		return jet{}, err
+	}
+	sq := tau
+	if b.p.Order == 2 {
+		if sq, err = jetMul(tau, tau); err != nil {
+			return jet{}, err
+		}
+	}
+	y, err := jetMul(sq, n)
+	if err != nil {
+		return jet{}, err
+	}
+	if b.p.Order == 2 {
+		dy0, node, err := b.initialValue(a, i, 1)
+		if err != nil {
+			return jet{}, err
+		}
+		var lin jet
+		switch {
+		case node != nil:
+			lin, err = jetMul(jet{v: node, order: t.order}, tau)
+		case dy0 != 0:
+			lin, err = jetAffine(t, dy0, -dy0*t0)
+		}
+		if err == nil && lin.v != nil {
+			y, err = jetAdd(y, lin)
+		}
+		if err != nil {
+			return jet{}, err
+		}
+	}
+	y0, node, err := b.initialValue(a, i, 0)
+	switch {
+	case err != nil:
+		return jet{}, err
+	case node != nil:
+		return jetAdd(y, jet{v: node, order: t.order})
+	}
+	return jetAffine(y, 1, y0)
+}
+
+// initialValue returns variable i's value (deriv 0) or slope (deriv 1) at
+// T0 that the conditions set: a number, from Y0 and DY0 or from a
+// condition on parameters alone; or for a family whose condition names a
+// range parameter (y(0) = a), a node of its values at the points of a.
+func (b *builder) initialValue(a at, i, deriv int) (float64, *G.Node, error) {
+	switch {
+	case deriv == 0 && a.y0 != nil:
+		return 0, a.y0[i], nil
+	case deriv == 1 && a.dy0 != nil:
+		return 0, a.dy0[i], nil
+	}
+	given := b.p.Y0
+	if deriv == 1 {
+		given = b.p.DY0
+	}
+	if len(given) == len(b.p.Vars) {
+		return given[i], nil, nil
+	}
+	ys, dys, ok := b.p.InitialValues()
+	if !ok {
+		return 0, nil, fmt.Errorf("graph: %s: the conditions do not set each initial value by itself", b.p.Name)
+	}
+	e := ys[i]
+	if deriv == 1 {
+		e = dys[i]
+	}
+	env := b.env(a)
+	if env.constant(e) {
+		v, err := expr.Eval(e, env.consts)
+		return v, nil, err
+	}
+	n, err := buildExpr(e, env)
+	return 0, n, err
+}
+
+// values builds the trial solution's values at the points of a.
+func (b *builder) values(a at) ([]*G.Node, error) {
+	js, err := b.solution(a, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -271,23 +517,24 @@ func (b *builder) values(t *G.Node) ([]*G.Node, error) {
 	return ys, nil
 }
 
-// residualPoints holds what the ODE residual needs at its points t: the
+// residualPoints holds what the ODE residual needs at its points: the
 // solution, its first derivative and, for second-order problems, its second.
 type residualPoints struct {
-	t          *G.Node
+	at         at
 	y, dy, ddy []*G.Node
 }
 
 // atCollocation builds the solution and its derivatives at the collocation
-// points t the configured way. FDForward returns fewer points: its
+// points a the configured way. FDForward returns fewer points: its
 // differences live on the right-hand points.
-func (b *builder) atCollocation(t *G.Node) (r residualPoints, err error) {
+func (b *builder) atCollocation(a at) (r residualPoints, err error) {
 	defer b.log.mark(b.log.size(), StageFirstPass, noLayer)
 	order := b.p.Order
-	r.t = t
+	t := a.t
+	r.at = a
 	switch b.cfg.Derivative {
 	case Symbolic:
-		if r.y, err = b.values(t); err != nil {
+		if r.y, err = b.values(a); err != nil {
 			return
 		}
 		if r.dy, err = gradients(r.y, t); err != nil {
@@ -298,7 +545,7 @@ func (b *builder) atCollocation(t *G.Node) (r residualPoints, err error) {
 		}
 	case Forward:
 		var js []jet
-		if js, err = b.solution(t, order); err != nil {
+		if js, err = b.solution(a, order); err != nil {
 			return
 		}
 		for _, j := range js {
@@ -308,14 +555,14 @@ func (b *builder) atCollocation(t *G.Node) (r residualPoints, err error) {
 			r.y, r.dy, r.ddy = append(r.y, j.v), append(r.dy, j.d1), append(r.ddy, j.d2)
 		}
 	case FDCentral:
-		return b.centralDifferences(t, order)
+		return b.centralDifferences(a, order)
 	case FDForward:
 		return b.gridDifferences(t, order)
 	case WRTPrediction:
 		if order != 1 {
 			return r, errors.New("graph: the wrt-prediction mistake is defined for first-order problems only")
 		}
-		if r.y, err = b.values(t); err != nil {
+		if r.y, err = b.values(a); err != nil {
 			return
 		}
 		r.dy, err = wrtPrediction(b.g, r.y)
@@ -360,25 +607,27 @@ func wrtPrediction(g *G.ExprGraph, ys []*G.Node) ([]*G.Node, error) {
 	return ds, nil
 }
 
-// shifted returns t + h as a node.
-func shifted(t *G.Node, h float64) (*G.Node, error) {
-	return G.Add(t, G.NewConstant(h))
+// shifted returns the points of a moved by h in t; a family's range
+// parameters stay.
+func shifted(a at, h float64) (at, error) {
+	t, err := G.Add(a.t, G.NewConstant(h))
+	return at{t: t, params: a.params, y0: a.y0, dy0: a.dy0}, err
 }
 
 // centralDifferences builds y' = (y(t+h) - y(t-h)) / 2h and
 // y” = (y(t+h) - 2y(t) + y(t-h)) / h^2.
-func (b *builder) centralDifferences(t *G.Node, order int) (r residualPoints, err error) {
+func (b *builder) centralDifferences(a at, order int) (r residualPoints, err error) {
 	h := b.cfg.FDStep
-	r.t = t
-	var tp, tm *G.Node
+	r.at = a
+	var tp, tm at
 	var yp, ym []*G.Node
-	if tp, err = shifted(t, h); err != nil {
+	if tp, err = shifted(a, h); err != nil {
 		return
 	}
-	if tm, err = shifted(t, -h); err != nil {
+	if tm, err = shifted(a, -h); err != nil {
 		return
 	}
-	if r.y, err = b.values(t); err != nil {
+	if r.y, err = b.values(a); err != nil {
 		return
 	}
 	if yp, err = b.values(tp); err != nil {
@@ -418,7 +667,8 @@ func (b *builder) centralDifferences(t *G.Node, order int) (r residualPoints, er
 }
 
 // gridDifferences builds the forum thread's finite differences on the sorted
-// collocation points t_0 < ... < t_{n-1}:
+// collocation points t_0 < ... < t_{n-1} of a problem without range
+// parameters (newBuilder refuses it for a family):
 //
 //	y'_k = (y_k - y_{k-1}) / (t_k - t_{k-1})          k >= 1
 //	y''_k = (y'_k - y'_{k-1}) / (t_k - t_{k-1})       k >= 2
@@ -430,14 +680,14 @@ func (b *builder) gridDifferences(t *G.Node, order int) (r residualPoints, err e
 		return r, fmt.Errorf("graph: fd-forward needs more than %d collocation points, have %d", order, n)
 	}
 	var ys []*G.Node
-	if ys, err = b.values(t); err != nil {
+	if ys, err = b.values(at{t: t}); err != nil {
 		return
 	}
 	var dt *G.Node
 	if dt, err = backwardDifference(t); err != nil {
 		return
 	}
-	if r.t, err = rows(t, order, n); err != nil {
+	if r.at.t, err = rows(t, order, n); err != nil {
 		return
 	}
 	for _, y := range ys {
@@ -494,33 +744,33 @@ func backwardDifference(x *G.Node) (*G.Node, error) {
 }
 
 // atPoints builds the solution, and when slopes is set its first derivative,
-// at arbitrary points t (the initial time, observation times). The
+// at arbitrary points a (the initial time, observation times). The
 // derivative follows the configured mode; FDForward, having no grid here,
 // takes (y(t+h) - y(t)) / h.
-func (b *builder) atPoints(t *G.Node, slopes bool) (ys, dys []*G.Node, err error) {
+func (b *builder) atPoints(a at, slopes bool) (ys, dys []*G.Node, err error) {
 	defer b.log.mark(b.log.size(), StageFirstPass, noLayer)
 	if !slopes {
-		ys, err = b.values(t)
+		ys, err = b.values(a)
 		return
 	}
 	switch b.cfg.Derivative {
 	case Symbolic:
-		if ys, err = b.values(t); err == nil {
-			dys, err = gradients(ys, t)
+		if ys, err = b.values(a); err == nil {
+			dys, err = gradients(ys, a.t)
 		}
 	case Forward:
 		var js []jet
-		if js, err = b.solution(t, 1); err == nil {
+		if js, err = b.solution(a, 1); err == nil {
 			for _, j := range js {
 				ys, dys = append(ys, j.v), append(dys, j.d1)
 			}
 		}
 	case FDCentral:
 		var r residualPoints
-		r, err = b.centralDifferences(t, 1)
+		r, err = b.centralDifferences(a, 1)
 		ys, dys = r.y, r.dy
 	case FDForward:
-		ys, dys, err = b.forwardDifferences(t)
+		ys, dys, err = b.forwardDifferences(a)
 	default:
 		err = fmt.Errorf("graph: derivative %q gives no slopes at points", b.cfg.Derivative)
 	}
@@ -528,14 +778,14 @@ func (b *builder) atPoints(t *G.Node, slopes bool) (ys, dys []*G.Node, err error
 }
 
 // forwardDifferences builds y and (y(t+h) - y(t)) / h.
-func (b *builder) forwardDifferences(t *G.Node) (ys, dys []*G.Node, err error) {
+func (b *builder) forwardDifferences(a at) (ys, dys []*G.Node, err error) {
 	h := b.cfg.FDStep
-	var tp *G.Node
+	var tp at
 	var yp []*G.Node
-	if tp, err = shifted(t, h); err != nil {
+	if tp, err = shifted(a, h); err != nil {
 		return
 	}
-	if ys, err = b.values(t); err != nil {
+	if ys, err = b.values(a); err != nil {
 		return
 	}
 	if yp, err = b.values(tp); err != nil {

@@ -96,6 +96,7 @@ type CheckpointMismatch struct {
 	Checkpoint, Run string
 }
 
+// Error names the first setting that differs and its two values.
 func (e *CheckpointMismatch) Error() string {
 	return fmt.Sprintf("graph: the checkpoint is of another run: %s %s, this run has %s", e.Setting, e.Checkpoint, e.Run)
 }

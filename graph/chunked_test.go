@@ -44,11 +44,11 @@ func TestChunkedMatchesTape(t *testing.T) {
 		}
 		n := len(p.Vars)
 		tape := func(piece *Model, sub []float64) ([][]float64, error) {
-			return piece.runOnce("predict", sub, predictNodes)
+			return piece.runOnce("predict", [][]float64{sub}, predictNodes)
 		}
 		var want [][]float64
 		if c.m.windows != nil {
-			want, err = c.m.scatter(ts, 2*n, tape)
+			want, err = c.m.scatterTimes(ts, 2*n, tape)
 		} else {
 			want, err = tape(c.m, ts)
 		}
@@ -68,11 +68,11 @@ func TestChunkedMatchesTape(t *testing.T) {
 			t.Fatal(err)
 		}
 		tapeResiduals := func(piece *Model, sub []float64) ([][]float64, error) {
-			return piece.runOnce("residuals", sub, residualNodes)
+			return piece.runOnce("residuals", [][]float64{sub}, residualNodes)
 		}
 		var wantR [][]float64
 		if c.m.windows != nil {
-			wantR, err = c.m.scatter(ts, n, tapeResiduals)
+			wantR, err = c.m.scatterTimes(ts, n, tapeResiduals)
 		} else {
 			wantR, err = tapeResiduals(c.m, ts)
 		}
@@ -176,13 +176,13 @@ func BenchmarkPredict(b *testing.B) {
 				continue
 			}
 			tape := func(piece *Model, sub []float64) ([][]float64, error) {
-				return piece.runOnce("predict", sub, predictNodes)
+				return piece.runOnce("predict", [][]float64{sub}, predictNodes)
 			}
 			b.Run(fmt.Sprintf("%s/tape/n=%d", c.name, n), func(b *testing.B) {
 				for range b.N {
 					var err error
 					if c.m.windows != nil {
-						_, err = c.m.scatter(ts, 2, tape)
+						_, err = c.m.scatterTimes(ts, 2, tape)
 					} else {
 						_, err = tape(c.m, ts)
 					}

@@ -83,8 +83,9 @@ func DefaultFDStep(order int) float64 {
 // Config says how a problem is solved: the network, the derivative and the
 // loss. The zero value of each field means its default. March reads only
 // Architecture (each window's networks; Hidden nil means
-// DefaultMarchHidden) and Executor: its windows always meet the initial
-// conditions hard, take dy/dt symbolically and see their input scaled.
+// DefaultMarchHidden, for a family DefaultFamilyHidden) and Executor: its
+// windows always meet the initial conditions hard, take dy/dt
+// symbolically and see their input scaled.
 type Config struct {
 	// Architecture is the network Fit builds.
 	Architecture
@@ -114,6 +115,13 @@ type Config struct {
 	// 0 and nil leave the network's output as it is.
 	outputScale float64
 	base        []ScaledNetwork
+	// startAt, if not nil, is where a marched family's window starts: the
+	// trial solution is anchored there instead of at the problem's T0,
+	// and the points carry its initial values there (and slopes, second
+	// order), which the window before gives for each member, as further
+	// columns after the range parameters: one per variable (see
+	// builder.points).
+	startAt *float64
 }
 
 // withDefaults returns c with every zero field replaced by its default, for a

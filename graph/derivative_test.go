@@ -34,8 +34,8 @@ func TestSymbolicMatchesForwardAndHand(t *testing.T) {
 		return d1, d2
 	}
 	p := testProblem(t, 2)
-	sym := derivativesAt(t, p, net, Symbolic, ts)
-	fwd := derivativesAt(t, p, net, Forward, ts)
+	sym := derivativesAt(t, p, net, Symbolic, [][]float64{ts})
+	fwd := derivativesAt(t, p, net, Forward, [][]float64{ts})
 	const tol = 1e-12
 	for k, tk := range ts {
 		d1, d2 := hand(tk)
@@ -50,15 +50,20 @@ func TestSymbolicMatchesForwardAndHand(t *testing.T) {
 	}
 }
 
-// derivativesAt builds the residual's derivatives of net at ts the given way
+// derivativesAt builds the residual's derivatives of net at the points
+// cols (see buildLoss) the given way
 // and returns y' and y".
-func derivativesAt(t *testing.T, p *problems.Problem, net *Network, mode Derivative, ts []float64) [2][]float64 {
+func derivativesAt(t *testing.T, p *problems.Problem, net *Network, mode Derivative, cols [][]float64) [2][]float64 {
 	t.Helper()
 	b, err := newBuilder(p, net, Config{Derivative: mode}.withDefaults(2), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := b.atCollocation(b.column("t", ts))
+	a, err := b.points("t", cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := b.atCollocation(a)
 	if err != nil {
 		t.Fatal(err)
 	}

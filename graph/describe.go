@@ -81,6 +81,9 @@ type ExecutorPlacement struct {
 // added each node, and compiles it with the Compiled executor to report
 // what that makes of each node. Nothing is run.
 func DescribeGraph(p *problems.Problem, net *Network, cfg Config, ts []float64) (*TrainingGraph, error) {
+	if err := oneInput(p); err != nil {
+		return nil, err
+	}
 	if len(ts) == 0 {
 		return nil, errNoPoints
 	}
@@ -95,7 +98,7 @@ func DescribeGraph(p *problems.Problem, net *Network, cfg Config, ts []float64) 
 	}
 	b.log.set(StageNetwork, len(b.w)+1, append(slices.Clone(b.wOut), b.bOut...)...)
 	b.log.set(StageLoss, noLayer, b.unknown...)
-	lg, gs, err := b.lossAndGradient(ts, nil)
+	lg, gs, err := b.lossAndGradient([][]float64{ts}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -229,4 +232,14 @@ func inferLayers(tg *TrainingGraph) {
 			}
 		}
 	}
+}
+
+// oneInput refuses a family, whose network DescribeGraph and
+// DerivativeFormulas do not draw or write: they follow t alone.
+func oneInput(p *problems.Problem) error {
+	if p.IsFamily() {
+		return fmt.Errorf("%w: %s is a family (range parameters %s): the graph is drawn and dy/dt written for networks of %s alone",
+			ErrUnsupported, p.Name, strings.Join(p.RangeNames(), ", "), p.Indep)
+	}
+	return nil
 }

@@ -268,7 +268,7 @@ func TestAdamMatchesGorgonia(t *testing.T) {
 	const lr = 0.01
 	build := func() *lossGraph {
 		t.Helper()
-		lg, err := buildLoss(p, net, nil, cfg, p.Grid(10), obs, 0)
+		lg, err := buildLoss(p, net, nil, cfg, [][]float64{p.Grid(10)}, obs, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -325,22 +325,57 @@ func TestCompiledHasNoFallbacks(t *testing.T) {
 	}
 }
 
+// TestFamilyCompiledHasNoFallbacks does the same for families (networks of
+// several inputs): two range parameters, an initial value that is a range
+// parameter, with the derivative modes a family allows, every activation
+// and both initial-condition modes; and a marched family window, whose
+// trial solution starts from initial values given as columns of the points.
+func TestFamilyCompiledHasNoFallbacks(t *testing.T) {
+	for _, order := range []int{1, 2} {
+		p := testFamily(t, order)
+		for _, mode := range []Derivative{Symbolic, Forward, FDCentral} {
+			for _, act := range Activations() {
+				for _, ic := range []ICMode{SoftIC, HardIC} {
+					checkNoFallbacks(t, p, Config{Architecture: Architecture{Hidden: []int{5, 4}, Activation: act, OutputActivation: act}, Derivative: mode, IC: ic})
+				}
+			}
+		}
+		t0 := 0.8
+		cfg := Config{Architecture: Architecture{Hidden: []int{5, 4}}, IC: HardIC, startAt: &t0}
+		net, err := NewFamilyNetwork(p, cfg.Architecture, NewRand(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols := gridInputs(p, 300)
+		for range p.Order {
+			cols = append(cols, make([]float64, 300))
+		}
+		lg, err := buildLoss(p, net, nil, cfg, cols, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range lg.exec.(*compiledExecutor).m.Fallbacks() {
+			t.Errorf("order %d window: %v (%v) runs through Gorgonia's Do", order, n, n.Op())
+		}
+	}
+}
+
 // checkNoFallbacks builds p's training graph with cfg on the Compiled
 // executor and fails for every node that runs through Gorgonia's Do.
 func checkNoFallbacks(t *testing.T, p *problems.Problem, cfg Config) {
 	t.Helper()
 	name := fmt.Sprintf("%s/%s/%s/%s", p.Name, cfg.Derivative, cfg.Activation, cfg.IC)
-	net, err := NewNetwork(cfg.Architecture, len(p.Vars), NewRand(1))
+	net, err := NewFamilyNetwork(p, cfg.Architecture, NewRand(1))
 	if err != nil {
 		t.Fatal(err)
 	}
-	lg, err := buildLoss(p, net, nil, cfg, p.Grid(300), nil, 0)
+	lg, err := buildLoss(p, net, nil, cfg, gridInputs(p, 300), nil, 0)
 	if err != nil {
 		// Some cannot be built at all (the second derivative of a
 		// piecewise-linear network): the Tape executor must refuse them
 		// too, with the same error.
 		cfg.Executor = Tape
-		if _, tapeErr := buildLoss(p, net, nil, cfg, p.Grid(300), nil, 0); tapeErr == nil || tapeErr.Error() != err.Error() {
+		if _, tapeErr := buildLoss(p, net, nil, cfg, gridInputs(p, 300), nil, 0); tapeErr == nil || tapeErr.Error() != err.Error() {
 			t.Fatalf("%s: %v (the Tape executor: %v)", name, err, tapeErr)
 		}
 		t.Logf("%s: cannot be built: %v", name, err)

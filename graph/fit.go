@@ -117,6 +117,10 @@ type Options struct {
 	// run several fits at once divide the cores between them with it. The
 	// results are the same bits for any value; the Tape executor ignores it.
 	Workers int
+	// ScoreValues is how many evenly spaced values of each range parameter
+	// a family is scored at (problems.Problem.ScoreMembers); 0 means
+	// problems.DefaultScoreValues. Both methods read it.
+	ScoreValues int
 	// Progress, if not nil, is called after every epoch (and L-BFGS
 	// iteration, numbered on from the Adam epochs) with the loss after it,
 	// as gonum's optimize.Recorder is: an error from it stops training (see
@@ -161,7 +165,13 @@ func (o Options) WithDefaults(p *problems.Problem) Options {
 			o.Method = Whole
 		}
 	}
+	if o.ScoreValues == 0 {
+		o.ScoreValues = problems.DefaultScoreValues
+	}
 	if o.Method == March {
+		if p.IsFamily() {
+			o.March = o.March.familyDefaults(len(p.Ranges))
+		}
 		o.March = o.March.withDefaults()
 		return o
 	}
@@ -190,7 +200,7 @@ func (o Options) WithDefaults(p *problems.Problem) Options {
 		o.LBFGSTolerance = DefaultLBFGSTolerance
 	}
 	if o.Sampling == "" {
-		o.Sampling = problems.DefaultSampling
+		o.Sampling = p.PreferredSampling()
 	}
 	if o.Stages == 0 {
 		o.Stages = 1
@@ -221,8 +231,12 @@ type Result struct {
 	// Seconds is the training time; PerEpoch the time of one Adam epoch.
 	Seconds, PerEpoch float64
 	// Score compares the solution with the reference on the grid of
-	// Options.Points points (for March, of the problem's points).
+	// Options.Points points (for March, of the problem's points); for a
+	// family, it is the worst member's of Family.
 	Score Score
+	// Family scores a family's solution member by member on that grid;
+	// nil for a problem without range parameters.
+	Family *FamilyScore
 	// March records how March found the solution; nil for Whole.
 	March *MarchRecord
 	// Corrections is how many correction networks Whole kept (see
@@ -288,6 +302,9 @@ func Fit(ctx context.Context, p *problems.Problem, cfg Config, opts Options) (*R
 	if err != nil {
 		return nil, err
 	}
+	if p.IsFamily() && (opts.Resume != nil || opts.Checkpoint != nil) {
+		return nil, fmt.Errorf("graph: %s is a family: its training is not checkpointed (Options.Resume, Options.Checkpoint)", p.Name)
+	}
 	if opts.Resume != nil {
 		if err := opts.Resume.check(p, cfg, opts); err != nil {
 			return nil, err
@@ -311,6 +328,9 @@ func resolve(p *problems.Problem, cfg Config, opts Options) (Config, Options, er
 		}
 		if cfg.Hidden == nil {
 			cfg.Hidden = DefaultMarchHidden()
+			if p.IsFamily() {
+				cfg.Hidden = DefaultFamilyHidden()
+			}
 		}
 		cfg = cfg.withDefaults(p.Order)
 		cfg.IC = HardIC
@@ -417,7 +437,11 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 		}
 		res.Seconds = r.elapsed()
 	}
-	if res.Score, err = res.Model.Evaluate(p.Grid(opts.Points)); err != nil {
+	grid := p.Grid(opts.Points)
+	if p.IsFamily() {
+		grid = p.Grid(p.Points) // the members' grid in t, not the collocation points' number
+	}
+	if err := res.score(grid, opts.ScoreValues); err != nil {
 		return nil, err
 	}
 	return res, trainErr
@@ -456,7 +480,7 @@ func (r *wholeRun) elapsed() float64 { return r.seconds + time.Since(r.start).Se
 func newWholeRun(p *problems.Problem, cfg Config, opts Options) (*wholeRun, error) {
 	src := newSource(opts.Seed)
 	rng := rand.New(src)
-	net, err := NewNetwork(cfg.Architecture, len(p.Vars), rng)
+	net, err := NewFamilyNetwork(p, cfg.Architecture, rng)
 	if err != nil {
 		return nil, err
 	}
@@ -464,14 +488,27 @@ func newWholeRun(p *problems.Problem, cfg Config, opts Options) (*wholeRun, erro
 		net.ScaleInput(p.T0, p.T1)
 	}
 	c := &collocation{p: p, opts: opts, sampler: p.NewSampler(opts.Sampling, rng)}
-	c.points = c.sampler.Points(opts.Points)
-	c.end = c.stageEnd(1)
-	if opts.ScaleOutput {
-		if cfg.outputScale, err = scaleBefore(p, cfg, c.points); err != nil {
-			return nil, err
+	var tr *Trainer
+	if p.IsFamily() {
+		// One set of points of the product domain: resampling,
+		// refinement and stages move points in t alone, and output
+		// scaling and corrections are measured on them.
+		if opts.ResampleEvery > 0 || opts.RefineEvery > 0 || opts.Stages > 1 || opts.ScaleOutput || opts.Corrections > 0 {
+			return nil, fmt.Errorf("graph: %s is a family: resampling, refinement, stages, output scaling and corrections are for problems of %s alone", p.Name, p.Indep)
 		}
+		inputs := c.sampler.Inputs(opts.Points)
+		c.points = inputs[0]
+		tr, err = NewFamilyTrainer(p, net, cfg, inputs, opts)
+	} else {
+		c.points = c.sampler.Points(opts.Points)
+		c.end = c.stageEnd(1)
+		if opts.ScaleOutput {
+			if cfg.outputScale, err = scaleBefore(p, cfg, c.points); err != nil {
+				return nil, err
+			}
+		}
+		tr, err = NewTrainer(p, net, cfg, c.inWindow(), opts)
 	}
-	tr, err := NewTrainer(p, net, cfg, c.inWindow(), opts)
 	if err != nil {
 		return nil, err
 	}
@@ -505,6 +542,23 @@ func (r *wholeRun) run(progress func(epoch int, loss float64) error) error {
 			return err
 		}
 	}
+}
+
+// score sets the result's Score (and a family's Family) on the grid ts,
+// values per range parameter of a family.
+func (res *Result) score(ts []float64, values int) error {
+	m := res.Model
+	if !m.problem.IsFamily() {
+		var err error
+		res.Score, err = m.Evaluate(ts)
+		return err
+	}
+	fs, err := m.EvaluateFamily(ts, values)
+	if err != nil {
+		return err
+	}
+	res.Family, res.Score = fs, fs.Scores[fs.Worst]
+	return nil
 }
 
 // share is stage s's part of a budget split over k stages.

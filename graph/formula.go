@@ -63,6 +63,9 @@ var ErrNoFormula = errors.New("graph: no formula")
 // up to rounding. The network's weights are named, not valued: see
 // WeightNames. The independent variable keeps the problem's name.
 func DerivativeFormulas(p *problems.Problem, net *Network, cfg Config) ([]Formula, error) {
+	if err := oneInput(p); err != nil {
+		return nil, err
+	}
 	cfg = cfg.withDefaults(p.Order)
 	b, err := newBuilder(p, net, cfg, nil)
 	if err != nil {
@@ -72,7 +75,7 @@ func DerivativeFormulas(p *problems.Problem, net *Network, cfg Config) ([]Formul
 	// Two points, so that a node with one row per point is never mistaken
 	// for a row of weights.
 	t := b.column("t", []float64{p.T0, p.T1})
-	r, err := b.atCollocation(t)
+	r, err := b.atCollocation(at{t: t})
 	if err != nil {
 		return nil, err
 	}

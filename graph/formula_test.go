@@ -185,7 +185,7 @@ func graphDY(t *testing.T, p *problems.Problem, net *Network, mode Derivative, t
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := b.atCollocation(b.column("t", ts))
+	r, err := b.atCollocation(at{t: b.column("t", ts)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"pinn/problems"
@@ -36,12 +37,17 @@ func testNetwork(t *testing.T, outputs int, act, outAct Activation, seed uint64)
 	if err != nil {
 		t.Fatal(err)
 	}
+	randomBiases(net, rng)
+	return net
+}
+
+// randomBiases draws net's biases uniformly from [-0.5, 0.5).
+func randomBiases(net *Network, rng *rand.Rand) {
 	for _, b := range net.Biases {
 		for i := range b {
 			b[i] = rng.Float64() - 0.5
 		}
 	}
-	return net
 }
 
 // centralFourth is the fourth-order central difference

@@ -15,9 +15,9 @@ func (m *Model) HiddenActivity(ts []float64) ([][][]float64, error) {
 		return nil, fmt.Errorf("%w: hidden activity is measured on one network (train with Method Whole)", errPiecewise)
 	}
 	net := m.net
-	layers, err := m.runOnce("hidden activity", ts, func(b *builder, t *G.Node) (G.Nodes, error) {
+	layers, err := m.runOnce("hidden activity", [][]float64{ts}, func(b *builder, a at) (G.Nodes, error) {
 		values := make(G.Nodes, 0, len(b.w))
-		err := b.eachLayer(t, false, func(_ int, _, h *G.Node) error {
+		err := b.eachLayer(a, false, func(_ int, _, h *G.Node) error {
 			values = append(values, h)
 			return nil
 		})
@@ -40,29 +40,29 @@ func (m *Model) HiddenActivity(ts []float64) ([][][]float64, error) {
 	return out, nil
 }
 
-// eachLayer builds the network's layers at the points of the n x 1 node t,
+// eachLayer builds the network's layers at the points of a,
 // without derivatives, and calls visit with each layer's number,
 // pre-activation z and activation act(z): the hidden layers 1, 2, ..., then,
 // if outputs, the output layer once per variable.
-func (b *builder) eachLayer(t *G.Node, outputs bool, visit func(l int, z, h *G.Node) error) error {
+func (b *builder) eachLayer(a at, outputs bool, visit func(l int, z, h *G.Node) error) error {
 	net := b.net
-	h, err := jetAffine(jet{v: t}, net.InputScale, net.InputShift)
+	h, err := jetAffine(jet{v: a.t}, net.InputScale, net.InputShift)
 	if err != nil {
 		return err
 	}
-	layer := func(l int, w, bias *G.Node, act Activation) (jet, error) {
-		z, err := jetDense(h, w, bias)
+	visitJet := func(l int, z jet, act Activation) (jet, error) {
+		h, err := jetActivate(z, act)
 		if err != nil {
 			return jet{}, err
 		}
-		a, err := jetActivate(z, act)
-		if err != nil {
-			return jet{}, err
-		}
-		return a, visit(l, z.v, a.v)
+		return h, visit(l, z.v, h.v)
 	}
 	for l := range b.w {
-		if h, err = layer(l+1, b.w[l], b.b[l], net.Activation); err != nil {
+		z, err := dense(h, a, l, net, b.weights)
+		if err == nil {
+			h, err = visitJet(l+1, z, net.Activation)
+		}
+		if err != nil {
 			return fmt.Errorf("layer %d: %w", l+1, err)
 		}
 	}
@@ -70,7 +70,11 @@ func (b *builder) eachLayer(t *G.Node, outputs bool, visit func(l int, z, h *G.N
 		if !outputs {
 			break
 		}
-		if _, err := layer(len(b.w)+1, b.wOut[i], b.bOut[i], net.OutputActivation); err != nil {
+		z, err := jetDense(h, b.wOut[i], b.bOut[i])
+		if err == nil {
+			_, err = visitJet(len(b.w)+1, z, net.OutputActivation)
+		}
+		if err != nil {
 			return fmt.Errorf("output layer: %w", err)
 		}
 	}

@@ -122,11 +122,22 @@ func jetAffine(a jet, c, s float64) (j jet, err error) {
 
 // jetDense returns a W + b for weights W and a bias row b that do not depend
 // on t.
-func jetDense(a jet, w, b *G.Node) (j jet, err error) {
+func jetDense(a jet, w, b *G.Node) (jet, error) { return jetDensePlus(a, w, b, nil) }
+
+// jetDensePlus returns a W + c + b for weights W, a node c (the shape of
+// a W; nil for none) and a bias row b, none of which depends on t. It adds
+// in that order, so that a network with a second input differs from one
+// without by the term c alone.
+func jetDensePlus(a jet, w, b, c *G.Node) (j jet, err error) {
 	j.order = a.order
 	var aw *G.Node
 	if aw, err = G.Mul(a.v, w); err != nil {
 		return
+	}
+	if c != nil {
+		if aw, err = G.Add(aw, c); err != nil {
+			return
+		}
 	}
 	if j.v, err = G.BroadcastAdd(aw, b, nil, []byte{0}); err != nil {
 		return

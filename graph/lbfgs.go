@@ -21,6 +21,9 @@ const (
 	// lbfgsWindow is how many iterations the loss may go without a
 	// relative drop of more than the tolerance before L-BFGS stops.
 	lbfgsWindow = 100
+	// maxDense is the most parameters BFGS keeps a dense inverse Hessian
+	// for (8 maxDense^2 bytes, 32 MiB); above it bfgsRun is L-BFGS.
+	maxDense = 2048
 )
 
 // LBFGSIteration describes one L-BFGS iteration.
@@ -74,6 +77,24 @@ type lbfgsStop struct {
 
 // lbfgsRun is LBFGS with the stopping rule stop.
 func (tr *Trainer) lbfgsRun(iterations int, stop lbfgsStop, progress func(epoch int, loss float64) error) error {
+	return tr.quasiNewton(iterations, stop, false, progress)
+}
+
+// bfgsRun is lbfgsRun with the full BFGS method: a dense approximation of
+// the inverse Hessian, updated with every step (Nocedal and Wright,
+// Numerical Optimization, 2nd ed., (6.17)), in place of the last 15 steps'
+// (for networks of at most maxDense parameters). On the small networks of
+// a family's windows it reaches losses several times lower than L-BFGS in
+// as many iterations, as Urban, Stefanou and Pons ("Unveiling the
+// optimization process of physics informed neural networks", 2024) found
+// for PINNs; see the README's Families of solutions.
+func (tr *Trainer) bfgsRun(iterations int, stop lbfgsStop, progress func(epoch int, loss float64) error) error {
+	return tr.quasiNewton(iterations, stop, len(tr.x) <= maxDense, progress)
+}
+
+// quasiNewton runs L-BFGS, or BFGS when dense is set, from the current
+// weights (see LBFGS); a run under way, stopped by progress, goes on.
+func (tr *Trainer) quasiNewton(iterations int, stop lbfgsStop, dense bool, progress func(epoch int, loss float64) error) error {
 	if iterations <= 0 {
 		return nil
 	}
@@ -86,7 +107,7 @@ func (tr *Trainer) lbfgsRun(iterations int, stop lbfgsStop, progress func(epoch 
 				return fmt.Errorf("graph: L-BFGS: the gradient's element %d is %g at the start", i, v)
 			}
 		}
-		tr.lbfgs = newLBFGS(tr.x, tr.grad, tr.history[len(tr.history)-1])
+		tr.lbfgs = newLBFGS(tr.x, tr.grad, tr.history[len(tr.history)-1], dense)
 		tr.lbfgs.Converged = stop.Target > 0 && tr.lbfgs.F <= stop.Target
 	}
 	s := tr.lbfgs
@@ -137,6 +158,9 @@ type lbfgsState struct {
 	Rho         []float64
 	Oldest, Len int
 	Gamma       float64
+	// H, for BFGS, is the dense approximation of the inverse Hessian,
+	// row-major; nil for L-BFGS. BFGS keeps one (s, y) pair, the last.
+	H []float64
 	// Iterations is how many iterations the run has taken.
 	Iterations int
 	// Best is the loss the converger compares with and Stalled how many
@@ -162,14 +186,20 @@ type lbfgsState struct {
 	line optimize.Bisection
 }
 
-// newLBFGS starts a run at x, where the loss is f and its gradient g.
-func newLBFGS(x, g []float64, f float64) *lbfgsState {
+// newLBFGS starts a run at x, where the loss is f and its gradient g: of
+// BFGS when dense is set, else of L-BFGS.
+func newLBFGS(x, g []float64, f float64, dense bool) *lbfgsState {
 	s := &lbfgsState{X: slices.Clone(x), G: slices.Clone(g), F: f, Best: f, Step: math.NaN()}
-	s.S, s.Y = make([][]float64, lbfgsStore), make([][]float64, lbfgsStore)
-	for i := range lbfgsStore {
+	store := lbfgsStore
+	if dense {
+		store = 1
+		s.H = make([]float64, len(x)*len(x))
+	}
+	s.S, s.Y = make([][]float64, store), make([][]float64, store)
+	for i := range store {
 		s.S[i], s.Y[i] = make([]float64, len(x)), make([]float64, len(x))
 	}
-	s.Rho = make([]float64, lbfgsStore)
+	s.Rho = make([]float64, store)
 	s.scratch()
 	return s
 }
@@ -177,6 +207,9 @@ func newLBFGS(x, g []float64, f float64) *lbfgsState {
 // scratch allocates the buffers an iteration works in.
 func (s *lbfgsState) scratch() {
 	s.dir, s.alpha = make([]float64, len(s.X)), make([]float64, len(s.S))
+	if s.H != nil {
+		s.alpha = make([]float64, len(s.X)) // H y in updateDense
+	}
 }
 
 // run takes iterations until the run has taken iterations in all or has
@@ -279,6 +312,13 @@ func (s *lbfgsState) direction() float64 {
 		floats.Scale(-1, s.dir)
 		return 1 / floats.Norm(s.dir, 2)
 	}
+	if s.H != nil {
+		n := len(s.G)
+		for i := range n {
+			s.dir[i] = -floats.Dot(s.H[i*n:(i+1)*n], s.G)
+		}
+		return 1
+	}
 	m := len(s.S)
 	for i := range s.Len { // newest first
 		k := (s.Oldest - 1 - i + m) % m
@@ -304,12 +344,44 @@ func (s *lbfgsState) update(x, g []float64, f float64) {
 	sy := floats.Dot(s.S[k], s.Y[k])
 	s.Rho[k] = 1 / sy
 	s.Gamma = sy / floats.Dot(s.Y[k], s.Y[k])
+	if s.H != nil && sy > 0 {
+		s.updateDense(s.S[k], s.Y[k], s.Len == 0)
+	}
 	s.Oldest = (k + 1) % len(s.S)
 	s.Len = min(s.Len+1, len(s.S))
 	copy(s.X, x)
 	copy(s.G, g)
 	s.F = f
 	s.Iterations++
+}
+
+// updateDense updates the inverse Hessian H with the step st and the
+// gradient change yt, whose product is positive:
+//
+//	H <- (I - rho s y^T) H (I - rho y s^T) + rho s s^T,  rho = 1 / (s.y)
+//	   = H - rho (H y s^T + s y^T H) + (rho^2 y^T H y + rho) s s^T
+//
+// (H is symmetric), first setting H to Gamma I at the first step, as
+// Nocedal and Wright (6.20) advise.
+func (s *lbfgsState) updateDense(st, yt []float64, first bool) {
+	n := len(st)
+	if first {
+		clear(s.H)
+		for i := range n {
+			s.H[i*n+i] = s.Gamma
+		}
+	}
+	hy := s.alpha
+	for i := range n {
+		hy[i] = floats.Dot(s.H[i*n:(i+1)*n], yt)
+	}
+	rho := 1 / floats.Dot(st, yt)
+	c := rho*rho*floats.Dot(yt, hy) + rho
+	for i := range n {
+		row := s.H[i*n : (i+1)*n]
+		floats.AddScaled(row, c*st[i]-rho*hy[i], st)
+		floats.AddScaled(row, -rho*st[i], hy)
+	}
 }
 
 // check reports what keeps s from being an L-BFGS run on n parameters that
@@ -321,6 +393,7 @@ func (s *lbfgsState) check(n int) error {
 	for i := range s.S {
 		ok = ok && len(s.S[i]) == n && len(s.Y[i]) == n
 	}
+	ok = ok && (s.H == nil || len(s.H) == n*n)
 	if !ok {
 		return fmt.Errorf("graph: the L-BFGS state does not fit a network of %d parameters", n)
 	}
@@ -333,7 +406,7 @@ func (s *lbfgsState) clone() *lbfgsState {
 		return nil
 	}
 	c := *s
-	c.X, c.G, c.Rho = slices.Clone(s.X), slices.Clone(s.G), slices.Clone(s.Rho)
+	c.X, c.G, c.Rho, c.H = slices.Clone(s.X), slices.Clone(s.G), slices.Clone(s.Rho), slices.Clone(s.H)
 	c.S, c.Y = make([][]float64, len(s.S)), make([][]float64, len(s.Y))
 	for i := range s.S {
 		c.S[i], c.Y[i] = slices.Clone(s.S[i]), slices.Clone(s.Y[i])

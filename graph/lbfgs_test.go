@@ -28,7 +28,7 @@ func minimiseLBFGS(t *testing.T, fn function, x0 []float64, iterations int, tol 
 	}
 	g := make([]float64, len(x0))
 	f, _ := eval(x0, g)
-	s := newLBFGS(x0, g, f)
+	s := newLBFGS(x0, g, f, false)
 	var iterates [][]float64
 	x, grad := make([]float64, len(x0)), make([]float64, len(x0))
 	if _, err := s.run(iterations, lbfgsStop{Tol: tol, Window: lbfgsWindow}, eval, x, grad, func() error {
@@ -124,7 +124,7 @@ func TestLBFGSStopAnywhere(t *testing.T) {
 			for k := 1; k <= len(whole); k++ {
 				g := make([]float64, len(tt.x0))
 				f, _ := eval(tt.x0, g)
-				s := newLBFGS(tt.x0, g, f)
+				s := newLBFGS(tt.x0, g, f, false)
 				var iterates [][]float64
 				record := func() error {
 					iterates = append(iterates, slices.Clone(s.X))

@@ -13,7 +13,7 @@ import (
 // respect to every learnable node, and the executor that runs them.
 type lossGraph struct {
 	*builder
-	t      *G.Node // collocation points, n x 1
+	at     at      // collocation points, n x 1 nodes
 	params G.Nodes // learnable nodes, see builder.learnables
 	// points holds the solution and its derivatives at t.
 	points residualPoints
@@ -26,25 +26,29 @@ type lossGraph struct {
 }
 
 // buildLoss builds the loss of problem p for the network (and the unknown
-// parameters' values) at the collocation points ts (ascending for
-// FDForward), with observations obs for inverse problems (nil for none), run
-// by cfg.Executor on the given number of workers (Options.Workers):
+// parameters' values) at the collocation points cols (cols[0] holds t,
+// ascending for FDForward; a family's cols[1+j] range parameter j, see
+// problems.Sampler.Inputs), with observations obs for inverse problems
+// (nil for none), run by cfg.Executor on the given number of workers
+// (Options.Workers):
 //
 //	L = sum_i reduce((D y_i - f_i)^2) + w_ic sum_k c_k^2 + w_data sum_i mean((y_i(t_k) - obs_ik)^2)
 //
 // where c_k is the residual of condition k (y_i(t0) - y0_i for an initial
-// value), over the conditions the trial solution does not meet.
-func buildLoss(p *problems.Problem, net *Network, unknown map[string]float64, cfg Config, ts []float64, obs *problems.Observations, workers int) (*lossGraph, error) {
+// value), over the conditions the trial solution does not meet; a family's
+// initial-condition terms are means over the collocation points' members
+// of the misfit at t0.
+func buildLoss(p *problems.Problem, net *Network, unknown map[string]float64, cfg Config, cols [][]float64, obs *problems.Observations, workers int) (*lossGraph, error) {
 	cfg = cfg.withDefaults(p.Order)
 	b, err := newBuilder(p, net, cfg, unknown)
 	if err != nil {
 		return nil, err
 	}
-	lg, gs, err := b.lossAndGradient(ts, obs)
+	lg, gs, err := b.lossAndGradient(cols, obs)
 	if err != nil {
 		return nil, err
 	}
-	if lg.exec, err = newExecutor(cfg.Executor, b.g, lg.loss, lg.params, gs, lg.terms, len(ts), workers); err != nil {
+	if lg.exec, err = newExecutor(cfg.Executor, b.g, lg.loss, lg.params, gs, lg.terms, len(cols[0]), workers); err != nil {
 		return nil, err
 	}
 	return lg, nil
@@ -52,11 +56,15 @@ func buildLoss(p *problems.Problem, net *Network, unknown map[string]float64, cf
 
 // lossAndGradient builds the loss (see buildLoss) and its gradient with
 // respect to the learnable nodes, which it returns in their order.
-func (b *builder) lossAndGradient(ts []float64, obs *problems.Observations) (*lossGraph, G.Nodes, error) {
-	lg := &lossGraph{builder: b, t: b.column("t", ts), params: b.learnables()}
-	b.log.set(StageNetwork, 0, lg.t)
+func (b *builder) lossAndGradient(cols [][]float64, obs *problems.Observations) (*lossGraph, G.Nodes, error) {
+	a, err := b.points("t", cols)
+	if err != nil {
+		return nil, nil, err
+	}
+	lg := &lossGraph{builder: b, at: a, params: b.learnables()}
+	b.log.set(StageNetwork, 0, append(G.Nodes{a.t}, a.params...)...)
 	start := b.log.size()
-	r, err := b.atCollocation(lg.t)
+	r, err := b.atCollocation(a)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -69,7 +77,14 @@ func (b *builder) lossAndGradient(ts []float64, obs *problems.Observations) (*lo
 	for _, v := range b.p.Vars {
 		lg.termNames = append(lg.termNames, "residual_"+v)
 	}
-	cond, err := b.conditionLoss()
+	var cond *G.Node
+	if b.p.IsFamily() {
+		if b.cfg.IC == SoftIC {
+			cond, err = b.familyConditionLoss(a)
+		}
+	} else {
+		cond, err = b.conditionLoss()
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("graph: condition: %w", err)
 	}
@@ -102,8 +117,7 @@ func (b *builder) lossAndGradient(ts []float64, obs *problems.Observations) (*lo
 
 // residuals builds D y_i - f_i(t, y, y') for each variable.
 func (b *builder) residuals(r residualPoints) (G.Nodes, error) {
-	env := b.paramEnv()
-	env.nodes[b.p.Indep] = r.t
+	env := b.env(r.at)
 	for i, v := range b.p.Vars {
 		env.nodes[v] = r.y[i]
 		if b.p.Order == 2 {
@@ -165,6 +179,55 @@ func (b *builder) residualLoss(r residualPoints) (G.Nodes, error) {
 	return terms, nil
 }
 
+// familyConditionLoss builds a family's soft initial conditions, w_ic
+// sum_i mean((y_i(t0) - y0_i)^2), plus the slopes' misfit for second-order
+// problems: the means are over the members of the collocation points col,
+// at t0, and y0_i may depend on the range parameters (see initialValue).
+func (b *builder) familyConditionLoss(col at) (*G.Node, error) {
+	ts := make([]float64, col.t.Shape()[0])
+	for k := range ts {
+		ts[k] = b.p.T0
+	}
+	t0 := at{t: b.column("t0", ts), params: col.params}
+	b.log.set(StageNetwork, 0, t0.t)
+	ys, dys, err := b.atPoints(t0, b.p.Order == 2)
+	if err != nil {
+		return nil, err
+	}
+	var terms G.Nodes
+	misfit := func(n *G.Node, i, deriv int) error {
+		v, want, err := b.initialValue(t0, i, deriv)
+		if err != nil {
+			return err
+		}
+		if want == nil {
+			want = G.NewConstant(v)
+		}
+		d, err := G.Sub(n, want)
+		if err != nil {
+			return err
+		}
+		sq, err := G.Square(d)
+		if err != nil {
+			return err
+		}
+		s, err := G.Mean(sq)
+		terms = append(terms, s)
+		return err
+	}
+	for i := range b.p.Vars {
+		if err := misfit(ys[i], i, 0); err != nil {
+			return nil, err
+		}
+		if b.p.Order == 2 {
+			if err := misfit(dys[i], i, 1); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return weighted(b.cfg.ICWeight, terms)
+}
+
 // conditionLoss builds w_ic sum_k c_k^2 over the problem's conditions that
 // the trial solution does not meet (all of them when they are soft), c_k
 // being the residual of condition k (lhs - rhs) with the network's values
@@ -195,7 +258,7 @@ func (b *builder) conditionLoss() (*G.Node, error) {
 	}
 	env := b.paramEnv()
 	type atPoint struct{ ys, dys []*G.Node }
-	at := map[float64]atPoint{}
+	byPoint := map[float64]atPoint{}
 	for _, pt := range points {
 		name := "t_bc"
 		switch pt {
@@ -206,18 +269,18 @@ func (b *builder) conditionLoss() (*G.Node, error) {
 		}
 		t := b.column(name, []float64{pt})
 		b.log.set(StageNetwork, 0, t)
-		ys, dys, err := b.atPoints(t, slopes[pt])
+		ys, dys, err := b.atPoints(at{t: t}, slopes[pt])
 		if err != nil {
 			return nil, err
 		}
-		at[pt] = atPoint{ys, dys}
+		byPoint[pt] = atPoint{ys, dys}
 	}
 	var terms G.Nodes
 	for _, c := range conds {
 		for _, v := range c.Values {
-			env.nodes[v.Name] = at[v.At].ys[v.Var]
+			env.nodes[v.Name] = byPoint[v.At].ys[v.Var]
 			if v.Deriv == 1 {
-				env.nodes[v.Name] = at[v.At].dys[v.Var]
+				env.nodes[v.Name] = byPoint[v.At].dys[v.Var]
 			}
 		}
 		r, err := buildExpr(c.Residual, env)
@@ -237,11 +300,19 @@ func (b *builder) conditionLoss() (*G.Node, error) {
 	return weighted(b.cfg.ICWeight, terms)
 }
 
-// dataLoss builds w_data sum_i mean((y_i(t_k) - obs_ik)^2).
+// dataLoss builds w_data sum_i mean((y_i(t_k) - obs_ik)^2), each
+// observation of a family at its member.
 func (b *builder) dataLoss(obs *problems.Observations) (*G.Node, error) {
-	t := b.column("t_data", obs.T)
-	b.log.set(StageNetwork, 0, t)
-	ys, err := b.values(t)
+	cols := [][]float64{obs.T}
+	for _, k := range b.p.RangeNames() {
+		cols = append(cols, obs.Ranges[k])
+	}
+	a, err := b.points("t_data", cols)
+	if err != nil {
+		return nil, err
+	}
+	b.log.set(StageNetwork, 0, a.t)
+	ys, err := b.values(a)
 	if err != nil {
 		return nil, err
 	}

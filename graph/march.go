@@ -21,6 +21,33 @@ const (
 	DefaultMarchNetworks    = 2
 )
 
+// The defaults of a family's MarchOptions (see familymarch.go) where they
+// differ from those of a problem of t alone.
+const (
+	DefaultFamilyGoal         = 1e-5
+	DefaultFamilyWindows      = 4
+	DefaultFamilyWindowPoints = 16
+)
+
+// DefaultFamilyParamPoints returns the default MarchOptions.ParamPoints
+// of a family of the given number of range parameters: 32 values of one,
+// 12 of each of two, 6 of each of more: with DefaultFamilyWindowPoints
+// values of t, a window's grid then has 512, 2304 and (three range
+// parameters) 3456 points.
+func DefaultFamilyParamPoints(ranges int) int {
+	switch ranges {
+	case 1:
+		return 32
+	case 2:
+		return 12
+	}
+	return 6
+}
+
+// DefaultFamilyHidden returns the hidden layer widths of a family's
+// window networks when Config.Hidden is nil: 16, 16.
+func DefaultFamilyHidden() []int { return []int{16, 16} }
+
 // DefaultMarchHidden returns the hidden layer widths of each window's
 // networks when Config.Hidden is nil and Fit marches: one layer of 16.
 func DefaultMarchHidden() []int { return []int{16} }
@@ -35,8 +62,17 @@ type MarchOptions struct {
 	// 0 means 0.25.
 	Safety float64
 	// Points is the number of collocation points, a grid, per window; 0
-	// means DefaultWindowPoints.
+	// means DefaultWindowPoints (a family's: the values of t on its grid,
+	// 0 meaning DefaultFamilyWindowPoints).
 	Points int
+	// ParamPoints is, for a family, how many values of each range
+	// parameter a window's grid has, in every combination with the
+	// values of t; 0 means DefaultFamilyParamPoints.
+	ParamPoints int
+	// Windows is, for a family, the number of equal windows; 0 means
+	// DefaultFamilyWindows. A problem of t alone sizes its windows as
+	// the error estimate asks.
+	Windows int
 	// Iterations bounds L-BFGS on one network of a window; 0 means
 	// DefaultWindowIterations.
 	Iterations int
@@ -79,6 +115,25 @@ type MarchOptions struct {
 	FloorRatio    float64
 }
 
+// familyDefaults returns o with the zero fields whose default differs for
+// a family of the given number of range parameters replaced by the
+// family's.
+func (o MarchOptions) familyDefaults(ranges int) MarchOptions {
+	if o.Goal == 0 {
+		o.Goal = DefaultFamilyGoal
+	}
+	if o.Points == 0 {
+		o.Points = DefaultFamilyWindowPoints
+	}
+	if o.ParamPoints == 0 {
+		o.ParamPoints = DefaultFamilyParamPoints(ranges)
+	}
+	if o.Windows == 0 {
+		o.Windows = DefaultFamilyWindows
+	}
+	return o
+}
+
 // withDefaults returns o with every zero field replaced by its default.
 func (o MarchOptions) withDefaults() MarchOptions {
 	def := func(x *float64, v float64) {
@@ -113,6 +168,8 @@ func (o MarchOptions) check() error {
 	switch {
 	case !positive(o.Goal) || !positive(o.Safety):
 		return fmt.Errorf("graph: march: goal %g and safety %g must be positive numbers", o.Goal, o.Safety)
+	case o.ParamPoints < 0 || o.Windows < 0:
+		return fmt.Errorf("graph: march: %d values per range parameter, %d windows", o.ParamPoints, o.Windows)
 	case o.Points < 2 || o.Iterations < 1 || o.Stall < 1 || o.Networks < 1 || o.CheckFactor < 1 || o.FloorHalvings < 0:
 		return fmt.Errorf("graph: march: %d points, %d iterations, %d stall, %d networks, check factor %d, %d floor halvings",
 			o.Points, o.Iterations, o.Stall, o.Networks, o.CheckFactor, o.FloorHalvings)
@@ -277,6 +334,18 @@ func fitMarch(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	if err != nil {
 		return nil, err
 	}
+	if p.IsFamily() {
+		if err := CanMarch(p); err != nil {
+			return nil, err
+		}
+		if trace.every > 0 {
+			return nil, fmt.Errorf("graph: %s is a family: its training is not traced (TraceEvery)", p.Name)
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("graph: training not started: %w", err)
+		}
+		return fitFamilyMarch(ctx, p, cfg, opts)
+	}
 	y0, dy0, err := initialState(p)
 	if err != nil {
 		return nil, err
@@ -301,23 +370,30 @@ func fitMarch(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 	if len(m.windows) == 0 {
 		return nil, fmt.Errorf("graph: no window accepted: %w", runErr)
 	}
-	solved := p
-	if m.t < p.T1 {
-		// The solution covers the accepted windows only.
-		d := p.Definition
-		d.T1 = m.t
-		var err error
-		if solved, err = problems.New(d); err != nil {
-			return nil, err
-		}
-	}
-	if res.Model, err = newPiecewise(solved, m.windows); err != nil {
-		return nil, err
-	}
-	if res.Score, err = res.Model.Evaluate(solved.Grid(p.Points)); err != nil {
+	if err := res.setMarched(p, m.t, m.windows, opts.ScoreValues); err != nil {
 		return nil, err
 	}
 	return res, runErr
+}
+
+// setMarched sets the result's Model, the windows of p accepted up to
+// reached (the solution covers them only), and scores it on p's grid of
+// that part of the domain, values per range parameter of a family.
+func (res *Result) setMarched(p *problems.Problem, reached float64, windows []Window, values int) error {
+	solved := p
+	if reached < p.T1 {
+		d := p.Definition
+		d.T1 = reached
+		var err error
+		if solved, err = problems.New(d); err != nil {
+			return err
+		}
+	}
+	var err error
+	if res.Model, err = newPiecewise(solved, windows); err != nil {
+		return err
+	}
+	return res.score(solved.Grid(p.Points), values)
 }
 
 // newMarcher returns a fresh March run of p with cfg and opts, which have
@@ -344,6 +420,14 @@ var ErrCannotMarch = errors.New("graph: marching needs the state at the start")
 // unknown parameters in an initial value need training on the whole
 // domain (Method Whole).
 func CanMarch(p *problems.Problem) error {
+	if p.IsFamily() {
+		// A family's initial values may name its range parameters: they
+		// are worked out member by member (initialColumns).
+		if _, _, ok := p.InitialValues(); !ok {
+			return fmt.Errorf("%w: %s: a family's conditions must set each value at %s = %g by itself", ErrCannotMarch, p.Name, p.Indep, p.T0)
+		}
+		return nil
+	}
 	_, _, err := initialState(p)
 	return err
 }

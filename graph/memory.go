@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"math"
 
 	"pinn/problems"
 
@@ -42,11 +43,14 @@ const (
 func EstimateMemory(p *problems.Problem, cfg Config, opts Options) (float64, error) {
 	cfg = cfg.withDefaults(p.Order)
 	opts = opts.WithDefaults(p)
-	net, err := NewNetwork(cfg.Architecture, len(p.Vars), NewRand(opts.Seed))
+	net, err := NewFamilyNetwork(p, cfg.Architecture, NewRand(opts.Seed))
 	if err != nil {
 		return 0, err
 	}
 	most := float64(opts.Points)
+	if opts.Method == March && p.IsFamily() {
+		most = float64(opts.March.Points) * math.Pow(float64(opts.March.ParamPoints), float64(len(p.Ranges)))
+	}
 	if opts.RefineEvery > 0 {
 		most += float64(opts.Epochs/opts.RefineEvery) * float64(opts.RefinePoints)
 	}
@@ -58,7 +62,7 @@ func EstimateMemory(p *problems.Problem, cfg Config, opts Options) (float64, err
 	training, err := extrapolate(most, func(n int) (float64, error) {
 		compiled := cfg
 		compiled.Executor = Compiled // the graph is the same; only the compiled one tells its buffers
-		lg, err := buildLoss(p, net, unknown, compiled, p.Grid(n), opts.Observations, 1)
+		lg, err := buildLoss(p, net, unknown, compiled, gridInputs(p, n), opts.Observations, 1)
 		if err != nil {
 			return 0, err
 		}
@@ -121,7 +125,7 @@ func (m *Model) EstimateMemory(n int) (float64, error) {
 // buffers, the values its graph's nodes hold (the weights and the points
 // of a chunk) and the results. It compiles the graph, so that the call
 // it estimates finds it ready.
-func (m *Model) graphMemory(n float64, what string, build func(b *builder, t *G.Node) (G.Nodes, error)) (float64, error) {
+func (m *Model) graphMemory(n float64, what string, build func(b *builder, a at) (G.Nodes, error)) (float64, error) {
 	if m.windows != nil {
 		// A marched model's windows keep a compiled graph each, as though
 		// each held every point; the results are gathered from theirs.
@@ -142,6 +146,22 @@ func (m *Model) graphMemory(n float64, what string, build func(b *builder, t *G.
 		return 0, fmt.Errorf("graph: estimating memory: %w", err)
 	}
 	return float64(e.bufferBytes()) + nodeBytes(e.g, false) + 8*n*float64(e.outputs), nil
+}
+
+// gridInputs returns n points of p's domain as columns (see buildLoss):
+// the grid of n points in t and, for a family, each range parameter at
+// the middle of its range; what a graph's size depends on is their
+// number alone.
+func gridInputs(p *problems.Problem, n int) [][]float64 {
+	cols := [][]float64{p.Grid(n)}
+	for _, k := range p.RangeNames() {
+		c := make([]float64, n)
+		for i := range c {
+			c[i] = (p.Ranges[k].Lo + p.Ranges[k].Hi) / 2
+		}
+		cols = append(cols, c)
+	}
+	return cols
 }
 
 // extrapolate returns bytes(n), measured at n itself when n is small and

@@ -48,6 +48,8 @@ type Model struct {
 	// networks under it (Config.outputScale and Config.base).
 	scale float64
 	base  []ScaledNetwork
+	// startAt is Config.startAt of a marched family's window.
+	startAt *float64
 	// windows are a marched model's, in order, and pieces their models
 	// (each on its window's problem); net is nil then.
 	windows []Window
@@ -203,6 +205,9 @@ func ReadModel(r io.Reader) (*Model, error) {
 	if f.Network.Outputs() != len(p.Vars) {
 		return nil, fmt.Errorf("graph: model: network has %d outputs for %d variables", f.Network.Outputs(), len(p.Vars))
 	}
+	if err := fitsInputs(p, f.Network); err != nil {
+		return nil, fmt.Errorf("graph: model: %w", err)
+	}
 	return newModel(p, f.IC, f.Network, f.Unknown), nil
 }
 
@@ -254,37 +259,43 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 }
 
 // graph builds a graph of the model's network and trial solution at the
-// points ts, given as the n x 1 node t, with the nodes build adds.
-func (m *Model) graph(ts []float64, build func(b *builder, t *G.Node) (G.Nodes, error)) (b *builder, t *G.Node, nodes G.Nodes, err error) {
-	if len(ts) == 0 {
-		return nil, nil, nil, errNoPoints
+// points cols (see buildLoss), with the nodes build adds; it also returns
+// the points' input nodes.
+func (m *Model) graph(cols [][]float64, build func(b *builder, a at) (G.Nodes, error)) (*builder, at, G.Nodes, error) {
+	if len(cols) == 0 || len(cols[0]) == 0 {
+		return nil, at{}, nil, errNoPoints
 	}
-	cfg := Config{IC: m.ic, Derivative: Symbolic, outputScale: m.scale, base: m.base}
-	if b, err = newBuilder(m.problem, m.net, cfg.withDefaults(m.problem.Order), m.unknown); err != nil {
-		return nil, nil, nil, err
+	cfg := Config{IC: m.ic, Derivative: Symbolic, outputScale: m.scale, base: m.base, startAt: m.startAt}
+	b, err := newBuilder(m.problem, m.net, cfg.withDefaults(m.problem.Order), m.unknown)
+	if err != nil {
+		return nil, at{}, nil, err
 	}
-	t = b.column("t", ts)
-	nodes, err = build(b, t)
-	return b, t, nodes, err
+	a, err := b.points("t", cols)
+	if err != nil {
+		return nil, at{}, nil, err
+	}
+	nodes, err := build(b, a)
+	return b, a, nodes, err
 }
 
-// evaluate returns the values at the points ts of the nodes build adds to
-// the model's graph, each one value per point (out[i][k] is node i's at
-// ts[k]): the graph, built for min(len(ts), EvalChunk) points and compiled
-// (see chunked), runs chunk by chunk. It is kept for the next call with
-// the same what and as many points per chunk; what also names the
-// computation in errors.
-func (m *Model) evaluate(what string, ts []float64, build func(b *builder, t *G.Node) (G.Nodes, error)) ([][]float64, error) {
-	if len(ts) == 0 {
+// evaluate returns the values at the points cols (see buildLoss; for a
+// problem of t alone, cols is {ts}) of the nodes build adds to the model's
+// graph, each one value per point (out[i][k] is node i's at point k): the
+// graph, built for min(n, EvalChunk) points and compiled (see chunked),
+// runs chunk by chunk. It is kept for the next call with the same what
+// and as many points per chunk; what also names the computation in
+// errors.
+func (m *Model) evaluate(what string, cols [][]float64, build func(b *builder, a at) (G.Nodes, error)) ([][]float64, error) {
+	if len(cols) == 0 || len(cols[0]) == 0 {
 		return nil, errNoPoints
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e, err := m.evaluator(what, min(len(ts), EvalChunk), build)
+	e, err := m.evaluator(what, min(len(cols[0]), EvalChunk), build)
 	if err != nil {
 		return nil, fmt.Errorf("graph: %s: %w", what, err)
 	}
-	out, err := e.run([][]float64{ts})
+	out, err := e.run(cols)
 	if err != nil {
 		return nil, fmt.Errorf("graph: %s: %w", what, err)
 	}
@@ -293,15 +304,15 @@ func (m *Model) evaluate(what string, ts []float64, build func(b *builder, t *G.
 
 // evaluator returns the compiled graph of what for rows points per chunk,
 // compiling it when the model has none; m.mu must be held.
-func (m *Model) evaluator(what string, rows int, build func(b *builder, t *G.Node) (G.Nodes, error)) (*chunked, error) {
+func (m *Model) evaluator(what string, rows int, build func(b *builder, a at) (G.Nodes, error)) (*chunked, error) {
 	if e := m.evals[what]; e != nil && e.rows == rows {
 		return e, nil
 	}
-	b, t, nodes, err := m.graph(m.problem.Grid(max(rows, 2))[:rows], build)
+	b, a, nodes, err := m.graph(m.inputsLike(rows), build)
 	if err != nil {
 		return nil, err
 	}
-	e, err := newChunked(b.g, G.Nodes{t}, nodes)
+	e, err := newChunked(b.g, a.columns(), nodes)
 	if err != nil {
 		return nil, err
 	}
@@ -312,14 +323,28 @@ func (m *Model) evaluator(what string, rows int, build func(b *builder, t *G.Nod
 	return e, nil
 }
 
+// inputsLike returns n points of the model's domain as the columns its
+// graph takes (see gridInputs), with zero initial values at a marched
+// family window's start (Config.startAt): what a graph's size depends on
+// is their number alone.
+func (m *Model) inputsLike(n int) [][]float64 {
+	cols := gridInputs(m.problem, n)
+	if m.startAt != nil {
+		for range m.problem.Order * len(m.problem.Vars) {
+			cols = append(cols, make([]float64, n))
+		}
+	}
+	return cols
+}
+
 // runOnce builds a graph of the model's network and trial solution, lets
-// build add to it the nodes wanted at the points ts (given as the n x 1 node
-// t), runs it once on Gorgonia's TapeMachine and returns a copy of each
+// build add to it the nodes wanted at the points cols (given as the nodes
+// a), runs it once on Gorgonia's TapeMachine and returns a copy of each
 // wanted node's values. what names the computation in errors. Unlike
 // evaluate, it builds a graph for all the points and takes nodes of
 // several values per point.
-func (m *Model) runOnce(what string, ts []float64, build func(b *builder, t *G.Node) (G.Nodes, error)) ([][]float64, error) {
-	b, _, nodes, err := m.graph(ts, build)
+func (m *Model) runOnce(what string, cols [][]float64, build func(b *builder, a at) (G.Nodes, error)) ([][]float64, error) {
+	b, _, nodes, err := m.graph(cols, build)
 	if err != nil {
 		return nil, err
 	}
@@ -356,35 +381,31 @@ var ErrOutsideDomain = errors.New("graph: outside the domain of a marched model"
 // errPiecewise refuses what needs a single network of a marched model.
 var errPiecewise = errors.New("graph: a marched model has networks per window, not one network")
 
-// scatter evaluates a marched model at the points ts: each window's piece
-// evaluates (with eval) the points the window holds, and row r of the
-// result at ts[k] is row r of its piece's at that point. A point on a
-// boundary belongs to the earlier window; one outside the domain is an
-// error.
-func (m *Model) scatter(ts []float64, rows int, eval func(piece *Model, sub []float64) ([][]float64, error)) ([][]float64, error) {
+// scatter evaluates a marched model at the points ts: eval evaluates the
+// points idx (indices into ts) that window i holds, and row r of the
+// result at ts[k] is row r of eval's at that point. A point on a boundary
+// belongs to the earlier window; one outside the domain is an error.
+func (m *Model) scatter(ts []float64, rows int, eval func(i int, idx []int) ([][]float64, error)) ([][]float64, error) {
 	if len(ts) == 0 {
 		return nil, errNoPoints
 	}
-	p := m.problem
-	subs := make([][]float64, len(m.windows))
 	idxs := make([][]int, len(m.windows))
 	for k, t := range ts {
-		if !(t >= p.T0 && t <= p.T1) {
-			return nil, fmt.Errorf("%w: %s = %g is not in [%g, %g]", ErrOutsideDomain, p.Indep, t, p.T0, p.T1)
+		i, err := m.windowOf(t)
+		if err != nil {
+			return nil, err
 		}
-		i, _ := slices.BinarySearchFunc(m.windows, t, func(w Window, t float64) int { return cmp.Compare(w.T1, t) })
-		i = min(i, len(m.windows)-1)
-		subs[i], idxs[i] = append(subs[i], t), append(idxs[i], k)
+		idxs[i] = append(idxs[i], k)
 	}
 	out := make([][]float64, rows)
 	for r := range out {
 		out[r] = make([]float64, len(ts))
 	}
-	for i, piece := range m.pieces {
-		if len(subs[i]) == 0 {
+	for i := range m.pieces {
+		if len(idxs[i]) == 0 {
 			continue
 		}
-		vs, err := eval(piece, subs[i])
+		vs, err := eval(i, idxs[i])
 		if err != nil {
 			return nil, err
 		}
@@ -395,4 +416,28 @@ func (m *Model) scatter(ts []float64, rows int, eval func(piece *Model, sub []fl
 		}
 	}
 	return out, nil
+}
+
+// windowOf returns the index of the window of a marched model that holds
+// t: a point on a boundary belongs to the earlier window; one outside the
+// domain is an error.
+func (m *Model) windowOf(t float64) (int, error) {
+	p := m.problem
+	if !(t >= p.T0 && t <= p.T1) {
+		return 0, fmt.Errorf("%w: %s = %g is not in [%g, %g]", ErrOutsideDomain, p.Indep, t, p.T0, p.T1)
+	}
+	i, _ := slices.BinarySearchFunc(m.windows, t, func(w Window, t float64) int { return cmp.Compare(w.T1, t) })
+	return min(i, len(m.windows)-1), nil
+}
+
+// scatterTimes is scatter for a model of t alone: each window's piece
+// evaluates, with eval, the times the window holds.
+func (m *Model) scatterTimes(ts []float64, rows int, eval func(piece *Model, sub []float64) ([][]float64, error)) ([][]float64, error) {
+	return m.scatter(ts, rows, func(i int, idx []int) ([][]float64, error) {
+		sub := make([]float64, len(idx))
+		for j, k := range idx {
+			sub[j] = ts[k]
+		}
+		return eval(m.pieces[i], sub)
+	})
 }

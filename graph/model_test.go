@@ -21,7 +21,7 @@ func legacyPredict(p *problems.Problem, net *Network, ic ICMode, ts []float64) (
 		return nil, err
 	}
 	t := b.column("t", ts)
-	ys, err := b.values(t)
+	ys, err := b.values(at{t: t})
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +65,7 @@ func legacyResiduals(p *problems.Problem, net *Network, ic ICMode, unknown map[s
 	if err != nil {
 		return nil, err
 	}
-	r, err := b.atCollocation(b.column("t", ts))
+	r, err := b.atCollocation(at{t: b.column("t", ts)})
 	if err != nil {
 		return nil, err
 	}

@@ -14,8 +14,10 @@ import (
 // plain numbers so that they outlive any one graph (a graph is rebuilt when
 // the collocation points change) and can be saved.
 type Network struct {
-	// Widths lists the layer widths from input to output: 1, the hidden
-	// widths, then one output per state variable.
+	// Widths lists the layer widths from input to output: the inputs (1,
+	// t; for a family, t and then each range parameter, see
+	// NewFamilyNetwork), the hidden widths, then one output per state
+	// variable.
 	Widths []int `json:"widths"`
 	// Activation follows every hidden layer.
 	Activation Activation `json:"activation"`
@@ -29,6 +31,12 @@ type Network struct {
 	// s = InputScale*t + InputShift (1 and 0 unless the input is scaled).
 	InputScale float64 `json:"input_scale"`
 	InputShift float64 `json:"input_shift"`
+	// ParamScale and ParamShift map each input after t, a family's range
+	// parameters in problems.Problem.RangeNames order, onto the first
+	// layer's input ParamScale[j]*k_j + ParamShift[j]; empty for a network
+	// of t alone.
+	ParamScale []float64 `json:"param_scale,omitempty"`
+	ParamShift []float64 `json:"param_shift,omitempty"`
 }
 
 // Architecture is the shape of a network: its hidden layers and
@@ -69,11 +77,39 @@ func (a Architecture) withDefaults() Architecture {
 //
 //	W_ij ~ U(-a, a),  a = sqrt(6 / (fan_in + fan_out))
 func NewNetwork(arch Architecture, outputs int, rng *rand.Rand) (*Network, error) {
+	return newNetwork(arch, 1, outputs, rng)
+}
+
+// NewFamilyNetwork returns a network for the family p (problems.Problem's
+// Ranges) drawn as NewNetwork draws one: its inputs are t and each range
+// parameter, in RangeNames order, each parameter's range mapped onto
+// [-1, 1]; one output per state variable. t is not scaled (see
+// ScaleInput). For a problem without range parameters it is NewNetwork.
+func NewFamilyNetwork(p *problems.Problem, arch Architecture, rng *rand.Rand) (*Network, error) {
+	names := p.RangeNames()
+	n, err := newNetwork(arch, 1+len(names), len(p.Vars), rng)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range names {
+		r := p.Ranges[k]
+		n.ParamScale = append(n.ParamScale, 2/(r.Hi-r.Lo))
+		n.ParamShift = append(n.ParamShift, -(r.Hi+r.Lo)/(r.Hi-r.Lo))
+	}
+	return n, nil
+}
+
+// newNetwork returns a network of the given architecture with the given
+// numbers of inputs and outputs; see NewNetwork.
+func newNetwork(arch Architecture, inputs, outputs int, rng *rand.Rand) (*Network, error) {
 	arch = arch.withDefaults()
 	if outputs < 1 {
 		return nil, errors.New("graph: a network needs at least one output")
 	}
-	widths := append(append([]int{1}, arch.Hidden...), outputs)
+	if inputs > 1 && len(arch.Hidden) == 0 {
+		return nil, errors.New("graph: a network of several inputs needs a hidden layer")
+	}
+	widths := append(append([]int{inputs}, arch.Hidden...), outputs)
 	for _, w := range arch.Hidden {
 		if w < 1 {
 			return nil, fmt.Errorf("graph: hidden width %d is not positive", w)
@@ -117,6 +153,10 @@ func (n *Network) Architecture() Architecture {
 	return Architecture{Hidden: slices.Clone(n.Widths[1 : len(n.Widths)-1]), Activation: n.Activation, OutputActivation: n.OutputActivation}
 }
 
+// Inputs is the number of inputs: 1 (t), or for a family 1 plus the
+// number of range parameters.
+func (n *Network) Inputs() int { return n.Widths[0] }
+
 // Layers is the number of dense layers (hidden layers plus the output layer).
 func (n *Network) Layers() int { return len(n.Widths) - 1 }
 
@@ -138,6 +178,7 @@ func (n *Network) Clone() *Network {
 	c.Widths = append([]int(nil), n.Widths...)
 	c.Weights = cloneRows(n.Weights)
 	c.Biases = cloneRows(n.Biases)
+	c.ParamScale, c.ParamShift = slices.Clone(n.ParamScale), slices.Clone(n.ParamShift)
 	return &c
 }
 
@@ -152,8 +193,11 @@ func cloneRows(rows [][]float64) [][]float64 {
 // Validate reports whether the shapes of the weights match the widths; a
 // network read from a file must pass it before use.
 func (n *Network) Validate() error {
-	if len(n.Widths) < 2 || n.Widths[0] != 1 {
-		return errors.New("graph: network: widths must start with 1 input and name at least one more layer")
+	if len(n.Widths) < 2 || n.Widths[0] < 1 {
+		return errors.New("graph: network: widths must start with the number of inputs and name at least one more layer")
+	}
+	if n.Inputs() > 1 && len(n.Widths) < 3 {
+		return errors.New("graph: network: a network of several inputs needs a hidden layer")
 	}
 	if len(n.Weights) != n.Layers() || len(n.Biases) != n.Layers() {
 		return fmt.Errorf("graph: network: %d widths need %d weight matrices and bias vectors, have %d and %d",
@@ -181,6 +225,14 @@ func (n *Network) Validate() error {
 	}
 	if n.InputScale == 0 || math.IsNaN(n.InputScale+n.InputShift) || math.IsInf(n.InputScale+n.InputShift, 0) {
 		return fmt.Errorf("graph: network: input scaling %g*t%+g is not usable", n.InputScale, n.InputShift)
+	}
+	if len(n.ParamScale) != n.Inputs()-1 || len(n.ParamShift) != n.Inputs()-1 {
+		return fmt.Errorf("graph: network: %d inputs need %d parameter scalings, have %d and %d shifts", n.Inputs(), n.Inputs()-1, len(n.ParamScale), len(n.ParamShift))
+	}
+	for j, s := range n.ParamScale {
+		if s == 0 || math.IsNaN(s+n.ParamShift[j]) || math.IsInf(s+n.ParamShift[j], 0) {
+			return fmt.Errorf("graph: network: input %d's scaling %g*k%+g is not usable", j+2, s, n.ParamShift[j])
+		}
 	}
 	return nil
 }

@@ -11,9 +11,12 @@ import (
 // Predict returns the solution and its first derivative (symbolic) at the
 // points ts, run by the compiled executor on chunks of EvalChunk points.
 func (m *Model) Predict(ts []float64) (*problems.Solution, error) {
+	if m.problem.IsFamily() {
+		return nil, errFamily
+	}
 	n := len(m.problem.Vars)
 	if m.windows != nil {
-		out, err := m.scatter(ts, 2*n, func(piece *Model, sub []float64) ([][]float64, error) {
+		out, err := m.scatterTimes(ts, 2*n, func(piece *Model, sub []float64) ([][]float64, error) {
 			s, err := piece.Predict(sub)
 			if err != nil {
 				return nil, err
@@ -25,20 +28,20 @@ func (m *Model) Predict(ts []float64) (*problems.Solution, error) {
 		}
 		return &problems.Solution{T: ts, Y: out[:n], DY: out[n:]}, nil
 	}
-	out, err := m.evaluate("predict", ts, predictNodes)
+	out, err := m.evaluate("predict", [][]float64{ts}, predictNodes)
 	if err != nil {
 		return nil, err
 	}
 	return &problems.Solution{T: ts, Y: out[:n], DY: out[n:]}, nil
 }
 
-// predictNodes builds the solution and its first derivative at t.
-func predictNodes(b *builder, t *G.Node) (G.Nodes, error) {
-	ys, err := b.values(t)
+// predictNodes builds the solution and its first derivative at a.
+func predictNodes(b *builder, a at) (G.Nodes, error) {
+	ys, err := b.values(a)
 	if err != nil {
 		return nil, err
 	}
-	dys, err := gradients(ys, t)
+	dys, err := gradients(ys, a.t)
 	if err != nil {
 		return nil, err
 	}

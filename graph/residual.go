@@ -7,15 +7,18 @@ import G "gorgonia.org/gorgonia"
 // values: out[i][k] is variable i's at ts[k]. Like Predict, it runs on
 // chunks of EvalChunk points.
 func (m *Model) Residuals(ts []float64) ([][]float64, error) {
-	if m.windows != nil {
-		return m.scatter(ts, len(m.problem.Vars), (*Model).Residuals)
+	if m.problem.IsFamily() {
+		return nil, errFamily
 	}
-	return m.evaluate("residuals", ts, residualNodes)
+	if m.windows != nil {
+		return m.scatterTimes(ts, len(m.problem.Vars), (*Model).Residuals)
+	}
+	return m.evaluate("residuals", [][]float64{ts}, residualNodes)
 }
 
-// residualNodes builds the ODE residual at t.
-func residualNodes(b *builder, t *G.Node) (G.Nodes, error) {
-	r, err := b.atCollocation(t)
+// residualNodes builds the ODE residual at a.
+func residualNodes(b *builder, a at) (G.Nodes, error) {
+	r, err := b.atCollocation(a)
 	if err != nil {
 		return nil, err
 	}

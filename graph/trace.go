@@ -102,7 +102,7 @@ func (tr *Trainer) Trace() (TraceStep, error) {
 	}
 	st.Gradients, st.Unknown = gradientNorms(tr.net, tr.p.Unknown, tr.traceGrad)
 	// SetPoints may have moved the points in place.
-	if ts := tr.lg.t.Value().Data().([]float64); tr.slopes == nil || !slices.Equal(tr.slopes.ts, ts) {
+	if ts := tr.lg.at.t.Value().Data().([]float64); tr.slopes == nil || !slices.Equal(tr.slopes.ts, ts) {
 		if tr.slopes, err = newSlopeGraph(tr, ts); err != nil {
 			return st, err
 		}
@@ -156,7 +156,7 @@ func newSlopeGraph(tr *Trainer, ts []float64) (*slopeGraph, error) {
 	sg := &slopeGraph{ts: slices.Clone(ts), params: b.learnables()}
 	net := tr.net
 	var nodes G.Nodes
-	err = b.eachLayer(b.column("t", ts), true, func(l int, z, h *G.Node) error {
+	err = b.eachLayer(at{t: b.column("t", ts)}, true, func(l int, z, h *G.Node) error {
 		act := net.Activation
 		if l == net.Layers() {
 			act = net.OutputActivation

@@ -139,7 +139,7 @@ func TestTermOutputsCostNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lg, gs, err := b.lossAndGradient(ts, obs)
+	lg, gs, err := b.lossAndGradient([][]float64{ts}, obs)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ type DivergedError struct {
 	Loss  float64
 }
 
+// Error names the epoch at which the loss stopped being finite.
 func (e *DivergedError) Error() string {
 	if e.Epoch == 0 {
 		return fmt.Sprintf("the loss at the initial weights is %g", e.Loss)
@@ -74,8 +75,18 @@ type Trainer struct {
 // collocation points ts. The network's architecture is the one trained:
 // cfg.Architecture is not read. Of opts, NewTrainer reads Adam's
 // LearningRate (0 means DefaultLearningRate), the Observations of an
-// inverse problem and Workers; the others are Fit's.
+// inverse problem and Workers; the others are Fit's. A family (problems
+// with range parameters) trains at points of t and its parameters: see
+// NewFamilyTrainer.
 func NewTrainer(p *problems.Problem, net *Network, cfg Config, ts []float64, opts Options) (*Trainer, error) {
+	return NewFamilyTrainer(p, net, cfg, [][]float64{ts}, opts)
+}
+
+// NewFamilyTrainer is NewTrainer at the collocation points inputs, given as
+// columns: the values of t, then for a family those of each range
+// parameter in RangeNames order, as problems.Sampler.Inputs returns them.
+// The network must have as many inputs (see NewFamilyNetwork).
+func NewFamilyTrainer(p *problems.Problem, net *Network, cfg Config, inputs [][]float64, opts Options) (*Trainer, error) {
 	lr := cmp.Or(opts.LearningRate, DefaultLearningRate)
 	if !(lr > 0) || math.IsInf(lr, 0) {
 		return nil, fmt.Errorf("graph: learning rate %g is not a positive number", lr)
@@ -89,7 +100,7 @@ func NewTrainer(p *problems.Problem, net *Network, cfg Config, ts []float64, opt
 	for _, k := range p.Unknown {
 		tr.unknown[k] = p.Params[k]
 	}
-	if err := tr.SetPoints(ts); err != nil {
+	if err := tr.SetInputs(inputs); err != nil {
 		return nil, err
 	}
 	return tr, nil
@@ -97,6 +108,7 @@ func NewTrainer(p *problems.Problem, net *Network, cfg Config, ts []float64, opt
 
 // SetPoints moves the collocation points; the optimiser's state is kept,
 // and the loss after the epochs so far is taken again on the new points.
+// A family's points are set with SetInputs.
 func (tr *Trainer) SetPoints(ts []float64) error {
 	if len(ts) == 0 {
 		return errNoPoints
@@ -104,17 +116,36 @@ func (tr *Trainer) SetPoints(ts []float64) error {
 	if tr.cfg.Derivative == FDForward && !slices.IsSorted(ts) {
 		ts = slices.Sorted(slices.Values(ts))
 	}
+	return tr.SetInputs([][]float64{ts})
+}
+
+// SetInputs moves the collocation points to inputs, columns as
+// NewFamilyTrainer takes them; see SetPoints.
+func (tr *Trainer) SetInputs(inputs [][]float64) error {
+	if len(inputs) == 0 || len(inputs[0]) == 0 {
+		return errNoPoints
+	}
+	if tr.lg != nil && tr.lg.at.t.Shape()[0] == len(inputs[0]) {
+		nodes := tr.lg.at.columns()
+		if len(inputs) != len(nodes) {
+			return fmt.Errorf("graph: %d columns of points, problem %s needs %d", len(inputs), tr.p.Name, len(nodes))
+		}
+		for j, n := range nodes {
+			if len(inputs[j]) != len(inputs[0]) {
+				return fmt.Errorf("graph: column %d holds %d values for %d points", j+1, len(inputs[j]), len(inputs[0]))
+			}
+			copy(n.Value().Data().([]float64), inputs[j])
+		}
+		tr.moved, tr.fresh, tr.bestLoss, tr.lbfgs = len(tr.history) > 0, false, math.Inf(1), nil
+		return nil
+	}
 	tr.fresh, tr.moved = false, len(tr.history) > 0
 	tr.bestLoss = math.Inf(1)
 	tr.lbfgs = nil
-	if tr.lg != nil && tr.lg.t.Shape()[0] == len(ts) {
-		copy(tr.lg.t.Value().Data().([]float64), ts)
-		return nil
-	}
 	if tr.lg != nil {
 		tr.lg.pull(tr.x, tr.net, tr.unknown)
 	}
-	lg, err := buildLoss(tr.p, tr.net, tr.unknown, tr.cfg, ts, tr.obs, tr.workers)
+	lg, err := buildLoss(tr.p, tr.net, tr.unknown, tr.cfg, inputs, tr.obs, tr.workers)
 	if err != nil {
 		return err
 	}

@@ -9,12 +9,12 @@ import (
 )
 
 // TestUnsupportedProblems: problems the graph side cannot build yet
-// (parameter ranges) are refused with ErrUnsupported by Fit, not met by an
-// index out of range.
+// (a family of boundary-value problems) are refused with ErrUnsupported by
+// Fit, not met by an index out of range.
 func TestUnsupportedProblems(t *testing.T) {
 	defs := map[string]problems.Definition{
-		"family": {Name: "family", Vars: []string{"y"}, Order: 1, RHS: []string{"-k*y"},
-			Ranges: map[string]problems.Range{"k": {Lo: 0.5, Hi: 2}}, Y0: []float64{1}, T0: 0, T1: 1, Points: 11},
+		"boundary family": {Name: "bvp", Vars: []string{"y"}, Order: 2, RHS: []string{"-k*y"},
+			Ranges: map[string]problems.Range{"k": {Lo: 0.5, Hi: 2}}, BC: []string{"y(0) = 0", "y(1) = 1"}, T0: 0, T1: 1, Points: 11},
 	}
 	for name, d := range defs {
 		p, err := problems.New(d)

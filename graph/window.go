@@ -28,10 +28,15 @@ type ScaledNetwork struct {
 //
 // Each network after the first was trained, with those before it frozen,
 // to correct what they leave.
+//
+// A window of a family (problems with range parameters) has no Y0 or
+// DY0: its networks take t and the range parameters, and its initial
+// values for each member are where the window before ends for that member
+// (the first window's, the problem's conditions).
 type Window struct {
 	T0       float64         `json:"t0"`
 	T1       float64         `json:"t1"`
-	Y0       []float64       `json:"y0"`
+	Y0       []float64       `json:"y0,omitempty"`
 	DY0      []float64       `json:"dy0,omitempty"`
 	Networks []ScaledNetwork `json:"networks"`
 }
@@ -58,8 +63,17 @@ func (w *Window) problem(p *problems.Problem) (*problems.Problem, error) {
 
 // model returns the model of the window's networks on its part of p: the
 // last network inside the trial solution, with those before it frozen
-// under it.
+// under it. A family's window model is on p itself, anchored at T0 and
+// evaluated at points that carry the initial values there (see
+// Config.startAt).
 func (w *Window) model(p *problems.Problem) (*Model, error) {
+	if p.IsFamily() {
+		last := len(w.Networks) - 1
+		m := newModel(p, HardIC, w.Networks[last].Network, nil)
+		t0 := w.T0
+		m.scale, m.base, m.startAt = w.Networks[last].Scale, w.Networks[:last], &t0
+		return m, nil
+	}
 	wp, err := w.problem(p)
 	if err != nil {
 		return nil, err
@@ -83,6 +97,9 @@ func checkNetworks(p *problems.Problem, ns []ScaledNetwork) error {
 		}
 		if sn.Network.Outputs() != len(p.Vars) {
 			return fmt.Errorf("network %d has %d outputs for %d variables", k+1, sn.Network.Outputs(), len(p.Vars))
+		}
+		if err := fitsInputs(p, sn.Network); err != nil {
+			return fmt.Errorf("network %d: %w", k+1, err)
 		}
 		if sn.Scale == 0 || math.IsNaN(sn.Scale) || math.IsInf(sn.Scale, 0) {
 			return fmt.Errorf("network %d has scale %g", k+1, sn.Scale)
@@ -110,9 +127,11 @@ func checkWindows(p *problems.Problem, ws []Window) error {
 			return fmt.Errorf("window %d starts at %g, want %g: the windows must tile [%g, %g] in order", i+1, w.T0, start, p.T0, p.T1)
 		case !(w.T1 > w.T0) || !finite(w.T1):
 			return fmt.Errorf("window %d is [%g, %g]", i+1, w.T0, w.T1)
-		case len(w.Y0) != n || !finite(w.Y0...):
+		case p.IsFamily() && (len(w.Y0) > 0 || len(w.DY0) > 0):
+			return fmt.Errorf("window %d of a family has initial values: its members' are where the window before ends", i+1)
+		case !p.IsFamily() && (len(w.Y0) != n || !finite(w.Y0...)):
 			return fmt.Errorf("window %d needs %d finite initial values, has %v", i+1, n, w.Y0)
-		case p.Order == 2 && (len(w.DY0) != n || !finite(w.DY0...)):
+		case !p.IsFamily() && p.Order == 2 && (len(w.DY0) != n || !finite(w.DY0...)):
 			return fmt.Errorf("window %d needs %d finite initial slopes, has %v", i+1, n, w.DY0)
 		case p.Order == 1 && len(w.DY0) > 0:
 			return fmt.Errorf("window %d has initial slopes in a first-order problem", i+1)

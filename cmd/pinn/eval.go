@@ -3,14 +3,13 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"os"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"pinn/graph"
+	"pinn/problems"
 
 	"github.com/urfave/cli/v2"
 )
@@ -18,6 +17,7 @@ import (
 // evalFlags say where pinn eval evaluates and how it prints.
 type evalFlags struct {
 	t, grid         string
+	param           cli.StringSlice
 	json            bool
 	tFlag, gridFlag cli.Flag
 	mem             *memoryFlag
@@ -26,7 +26,7 @@ type evalFlags struct {
 // evalCommand returns pinn eval, bound to fresh options.
 func evalCommand() *cli.Command {
 	f := &evalFlags{mem: newMemoryFlag()}
-	f.tFlag = &cli.StringFlag{Name: "t", Usage: "times, comma-separated", Destination: &f.t}
+	f.tFlag = &cli.StringFlag{Name: "t", Usage: "times, comma-separated, or `a:b:n` as --grid", Destination: &f.t}
 	f.gridFlag = &cli.StringFlag{Name: "grid", Usage: "`a:b:n`: n equally spaced times from a to b", Destination: &f.grid}
 	return &cli.Command{
 		Name:      "eval",
@@ -34,13 +34,16 @@ func evalCommand() *cli.Command {
 		ArgsUsage: "FILE.json",
 		Description: "Prints the solution a model saved with --save gives at the times asked for (by default the\n" +
 			"problem's grid), and with --json its first derivative too. A marched model (the default) answers\n" +
-			"inside its domain only.\n\n" +
+			"inside its domain only. A family's model (trained with --param NAME=LO:HI) answers for the member\n" +
+			"--param gives a value of each range parameter inside its trained range.\n\n" +
 			"Examples:\n" +
 			"   pinn eval model.json --t 0.5,1,2\n" +
-			"   pinn eval model.json --grid 0:2:5 --json",
+			"   pinn eval model.json --grid 0:2:5 --json\n" +
+			"   pinn eval family.json --t 0:2:101 --param k=1.3",
 		Flags: []cli.Flag{
 			f.tFlag,
 			f.gridFlag,
+			&cli.StringSliceFlag{Name: "param", Usage: "`NAME=VALUE`: a family's member, a value of each range parameter (repeatable, or comma-separated)", Destination: &f.param},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object with the solution and its derivative", Destination: &f.json},
 			f.mem.flag,
 		},
@@ -89,8 +92,17 @@ func runEval(c *cli.Context, f *evalFlags) error {
 	if ts == nil {
 		ts = p.Grid(n)
 	}
-	sol, err := m.Predict(ts)
-	if errors.Is(err, graph.ErrOutsideDomain) {
+	member, err := f.member(p)
+	if err != nil {
+		return err
+	}
+	var sol *problems.Solution
+	if member != nil {
+		sol, err = m.PredictMember(ts, member)
+	} else {
+		sol, err = m.Predict(ts)
+	}
+	if errors.Is(err, graph.ErrOutsideDomain) || errors.Is(err, problems.ErrMember) {
 		return badInput("%v", err)
 	}
 	if err != nil {
@@ -103,20 +115,47 @@ func runEval(c *cli.Context, f *evalFlags) error {
 		}
 		return json.NewEncoder(c.App.Writer).Encode(r)
 	}
-	w := tabwriter.NewWriter(c.App.Writer, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(w, p.Indep+"\t")
+	header, precs := []string{p.Indep}, []int{6}
 	for _, v := range p.Vars {
-		fmt.Fprint(w, v+"\t")
+		header, precs = append(header, v), append(precs, 10)
 	}
-	fmt.Fprintln(w)
-	for k, t := range ts {
-		fmt.Fprintf(w, "%.6g\t", t)
-		for i := range p.Vars {
-			fmt.Fprintf(w, "%.10g\t", sol.Y[i][k])
+	return writeColumns(c.App.Writer, header, append([][]float64{ts}, sol.Y...), precs)
+}
+
+// member reads --param: the member of the family p to evaluate, nil for a
+// problem without range parameters.
+func (f *evalFlags) member(p *problems.Problem) (map[string]float64, error) {
+	member := map[string]float64{}
+	for _, s := range f.param.Value() {
+		values, unknown, ranges, err := parseParams(s)
+		switch {
+		case err != nil:
+			return nil, badInput("--param: %v", err)
+		case len(unknown) > 0 || len(ranges) > 0:
+			return nil, badInput("--param: %q: eval takes a value of a range parameter, NAME=VALUE", s)
 		}
-		fmt.Fprintln(w)
+		for k, v := range values {
+			if _, dup := member[k]; dup {
+				return nil, badInput("--param: %s is given twice", k)
+			}
+			member[k] = v
+		}
 	}
-	return w.Flush()
+	switch {
+	case !p.IsFamily() && len(member) > 0:
+		return nil, badInput("--param: the model is not a family (it was trained without --param NAME=LO:HI): it takes no parameter values")
+	case !p.IsFamily():
+		return nil, nil
+	}
+	if len(member) == 0 {
+		k := p.RangeNames()[0]
+		r := p.Ranges[k]
+		return nil, badInput("the model is a family: give --param %s=VALUE, a value in its trained range [%g, %g]", k, r.Lo, r.Hi)
+	}
+	if err := p.CheckMember(member); err != nil {
+		return nil, badInput("--param: %v", err)
+	}
+	return member, nil
 }
 
 // maxGrid is the most points --grid gives.
@@ -127,29 +166,37 @@ func (f *evalFlags) times(c *cli.Context) ([]float64, error) {
 	switch {
 	case given(c, f.tFlag) && given(c, f.gridFlag):
 		return nil, badInput("give --t or --grid, not both")
+	case given(c, f.tFlag) && strings.Contains(f.t, ":"):
+		return gridTimes("--t", f.t)
 	case given(c, f.tFlag):
 		if strings.TrimSpace(f.t) == "" {
 			return nil, badInput("--t needs at least one time, like --t 0.5 or --t 0,1,2")
 		}
 		return floatList("t", f.t)
 	case given(c, f.gridFlag):
-		parts := strings.Split(f.grid, ":")
-		bad := badInput("--grid %q is not a:b:n (n points from a to b, n from 2 to %d)", f.grid, maxGrid)
-		if len(parts) != 3 {
-			return nil, bad
-		}
-		a, errA := strconv.ParseFloat(parts[0], 64)
-		b, errB := strconv.ParseFloat(parts[1], 64)
-		n, errN := strconv.Atoi(parts[2])
-		if errA != nil || errB != nil || errN != nil || n < 2 || n > maxGrid || math.IsNaN(a+b) || math.IsInf(a+b, 0) {
-			return nil, bad
-		}
-		ts := make([]float64, n)
-		for i := range ts {
-			f := float64(i) / float64(n-1)
-			ts[i] = a*(1-f) + b*f
-		}
-		return ts, nil
+		return gridTimes("--grid", f.grid)
 	}
 	return nil, nil
+}
+
+// gridTimes reads the value s of flag, a:b:n: n equally spaced times from
+// a to b.
+func gridTimes(flag, s string) ([]float64, error) {
+	parts := strings.Split(s, ":")
+	bad := badInput("%s %q is not a:b:n (n points from a to b, n from 2 to %d)", flag, s, maxGrid)
+	if len(parts) != 3 {
+		return nil, bad
+	}
+	a, errA := strconv.ParseFloat(parts[0], 64)
+	b, errB := strconv.ParseFloat(parts[1], 64)
+	n, errN := strconv.Atoi(parts[2])
+	if errA != nil || errB != nil || errN != nil || n < 2 || n > maxGrid || math.IsNaN(a+b) || math.IsInf(a+b, 0) {
+		return nil, bad
+	}
+	ts := make([]float64, n)
+	for i := range ts {
+		f := float64(i) / float64(n-1)
+		ts[i] = a*(1-f) + b*f
+	}
+	return ts, nil
 }

@@ -126,7 +126,7 @@ func (f *fitFlags) seedFlag() cli.Flag {
 
 // methodFlags choose how to train, and configure marching.
 func (f *fitFlags) methodFlags() []cli.Flag {
-	return f.flags("method", "fast", "goal", "corrections", "window-points", "window-iters")
+	return f.flags("method", "fast", "goal", "corrections", "window-points", "window-iters", "windows", "window-params", "score-params")
 }
 
 // networkFlags configure the network and the loss.

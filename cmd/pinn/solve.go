@@ -2,13 +2,16 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 
+	"pinn/graph"
 	"pinn/problems"
+	"pinn/problems/expr"
 
 	"github.com/urfave/cli/v2"
 )
@@ -60,7 +63,7 @@ func (e *equationFlags) flags() []cli.Flag {
 		&cli.StringFlag{Name: "y0", Usage: "initial values, comma-separated, one per variable", Destination: &e.y0},
 		e.dy0Flag,
 		&cli.StringSliceFlag{Name: "bc", Usage: "a condition, such as \"y(0) = 0\", \"dy(1) = 0\" or \"y(1) + 2*dy(1) = 3\", once per condition; with --y0 and --dy0, order x variables in all", Destination: &e.bc},
-		&cli.StringSliceFlag{Name: "param", Usage: "parameters NAME=VALUE, comma-separated or repeated; NAME=? (or NAME=?START) marks an unknown to learn from --data", Destination: &e.param},
+		&cli.StringSliceFlag{Name: "param", Usage: "parameters NAME=VALUE, comma-separated or repeated; NAME=? (or NAME=?START) marks an unknown to learn from --data; NAME=LO:HI a range: one network solves the whole family (pinn eval --param picks a member)", Destination: &e.param},
 		&cli.StringSliceFlag{Name: "exact", Usage: "exact solution of one variable, once per variable", Destination: &e.exact},
 		&cli.StringFlag{Name: "data", Usage: "observations for unknown parameters: a CSV `FILE` with columns t and one per variable", Destination: &e.data},
 		&cli.StringFlag{Name: "true", Usage: "true values NAME=VALUE of unknown parameters, to report the error of the learned ones", Destination: &e.tr},
@@ -82,14 +85,23 @@ func runSolve(c *cli.Context, eq *equationFlags, f *fitFlags, out *outputFlags) 
 	if err != nil {
 		return usageError{err}
 	}
-	trueParams, _, err := parseParams(eq.tr)
+	trueParams, _, trueRanges, err := parseParams(eq.tr)
 	if err != nil {
 		return usageError{fmt.Errorf("--true: %w", err)}
+	}
+	for k := range trueRanges {
+		return badInput("--true: %s is given a range: a true value is one number", k)
 	}
 	for k := range trueParams {
 		if !slices.Contains(p.Unknown, k) {
 			return badInput("--true: %q is not an unknown parameter (mark it --param %s=?)", k, k)
 		}
+	}
+	if p.IsFamily() && graph.CanMarch(p) != nil {
+		return badInput("families of boundary-value problems are not supported: a family's conditions must set each value at %s = %g by itself (--y0, --dy0)", p.Indep, p.T0)
+	}
+	if p.IsFamily() && len(p.Unknown) > 0 {
+		return badInput("--param: unknown parameters (%s=?) and ranges (%s=LO:HI) do not combine: learn the unknowns from --data with each range parameter given a value", p.Unknown[0], p.RangeNames()[0])
 	}
 	obs, err := readData(eq.data, p)
 	if err != nil {
@@ -110,20 +122,9 @@ func (e *equationFlags) definition(c *cli.Context) (problems.Definition, error) 
 		d.Vars = append(d.Vars, strings.TrimSpace(v))
 	}
 	d.BC = e.bc.Value()
-	var err error
-	if len(d.BC) == 0 || e.y0 != "" {
-		if d.Y0, err = floatList("y0", e.y0); err != nil {
-			return d, err
-		}
-	}
-	if given(c, e.dy0Flag) {
-		if d.DY0, err = floatList("dy0", e.dy0); err != nil {
-			return d, err
-		}
-	}
 	var params map[string]float64
 	for _, s := range e.param.Value() {
-		ps, unknown, err := parseParams(s)
+		ps, unknown, ranges, err := parseParams(s)
 		if err != nil {
 			return d, usageError{fmt.Errorf("--param: %w", err)}
 		}
@@ -136,10 +137,66 @@ func (e *equationFlags) definition(c *cli.Context) (problems.Definition, error) 
 			}
 			params[k] = v
 		}
+		for k, r := range ranges {
+			if _, dup := params[k]; dup {
+				return d, badInput("--param: %s is given twice", k)
+			}
+			if _, dup := d.Ranges[k]; dup {
+				return d, badInput("--param: %s is given twice", k)
+			}
+			if d.Ranges == nil {
+				d.Ranges = map[string]problems.Range{}
+			}
+			d.Ranges[k] = r
+		}
 		d.Unknown = append(d.Unknown, unknown...)
 	}
 	d.Params = params
+	if err := e.initialValues(c, &d); err != nil {
+		return d, err
+	}
 	return d, nil
+}
+
+// initialValues reads --y0 and --dy0 into d: numbers, or for a family
+// expressions that may name range parameters (--y0 a), which become
+// conditions (problems.Definition.SetInitialValues).
+func (e *equationFlags) initialValues(c *cli.Context, d *problems.Definition) error {
+	for _, f := range []struct {
+		name, text string
+		given      bool
+		slopes     bool
+	}{{"y0", e.y0, len(d.BC) == 0 || e.y0 != "", false}, {"dy0", e.dy0, given(c, e.dy0Flag), true}} {
+		if !f.given {
+			continue
+		}
+		xs, err := floatList(f.name, f.text)
+		if err != nil && (len(d.Ranges) == 0 || strings.TrimSpace(f.text) == "") {
+			return err
+		}
+		if err == nil {
+			if f.slopes {
+				d.DY0 = xs
+			} else {
+				d.Y0 = xs
+			}
+			continue
+		}
+		known := slices.Concat(slices.Collect(maps.Keys(d.Params)), slices.Collect(maps.Keys(d.Ranges)))
+		for _, text := range strings.Split(f.text, ",") {
+			e, err := expr.Parse(text)
+			if err == nil {
+				err = expr.Check(e, text, known...)
+			}
+			if err != nil {
+				return badInput("--%s: %v", f.name, err)
+			}
+		}
+		if err := d.SetInitialValues(strings.Split(f.text, ","), f.slopes); err != nil {
+			return badInput("--%s: %v", f.name, err)
+		}
+	}
+	return nil
 }
 
 // floatList reads the value s of --flag, a comma-separated list of finite
@@ -159,22 +216,36 @@ func floatList(flag, s string) ([]float64, error) {
 	return xs, nil
 }
 
-// parseParams reads "a=1.5,b=1,k=?": known values, and the names marked
-// unknown ("?" starts them at 1, "?0.5" at 0.5), in the order given.
-func parseParams(s string) (map[string]float64, []string, error) {
+// parseParams reads "a=1.5,b=1,k=?,c=0.5:2": known values, the names
+// marked unknown ("?" starts them at 1, "?0.5" at 0.5), in the order given,
+// and ranges LO:HI, which make the problem a family.
+func parseParams(s string) (map[string]float64, []string, map[string]problems.Range, error) {
 	if strings.TrimSpace(s) == "" {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	params := map[string]float64{}
 	var unknown []string
+	var ranges map[string]problems.Range
 	for _, f := range strings.Split(s, ",") {
 		name, value, ok := strings.Cut(strings.TrimSpace(f), "=")
 		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
 		if !ok || name == "" {
-			return nil, nil, fmt.Errorf("%q is not NAME=VALUE", f)
+			return nil, nil, nil, fmt.Errorf("%q is not NAME=VALUE", f)
 		}
-		if _, dup := params[name]; dup {
-			return nil, nil, fmt.Errorf("%s is given twice", name)
+		_, dup := params[name]
+		if _, isRange := ranges[name]; dup || isRange {
+			return nil, nil, nil, fmt.Errorf("%s is given twice", name)
+		}
+		if strings.Contains(value, ":") {
+			r, err := problems.ParseRange(value)
+			if err != nil {
+				return nil, nil, nil, fmt.Errorf("%s: %w", name, err)
+			}
+			if ranges == nil {
+				ranges = map[string]problems.Range{}
+			}
+			ranges[name] = r
+			continue
 		}
 		if rest, isUnknown := strings.CutPrefix(value, "?"); isUnknown {
 			unknown = append(unknown, name)
@@ -185,11 +256,11 @@ func parseParams(s string) (map[string]float64, []string, error) {
 		}
 		x, err := strconv.ParseFloat(value, 64)
 		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, nil, fmt.Errorf("%s=%s: %q is not a finite number", name, value, value)
+			return nil, nil, nil, fmt.Errorf("%s=%s: %q is not a finite number", name, value, value)
 		}
 		params[name] = x
 	}
-	return params, unknown, nil
+	return params, unknown, ranges, nil
 }
 
 // readData reads --data, the file at path, which an inverse problem needs.

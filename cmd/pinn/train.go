@@ -163,7 +163,14 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		return badInput("--data: observations are fitted by one network on the whole domain: give --method whole")
 	}
 	cfg, opts, err := f.settings.Resolve(p)
+	var familyOnly *experiments.FamilyOnly
+	if errors.As(err, &familyOnly) {
+		return badInput("%s", familyOnly.Message(func(key string) string { return "--" + key }))
+	}
 	if err != nil {
+		return err
+	}
+	if err := checkFamily(c, p, out); err != nil {
 		return err
 	}
 	if err := f.checkFDStep(c, p, cfg); err != nil {
@@ -174,6 +181,9 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		return err
 	}
 	files := report.FitFileNames()
+	if p.IsFamily() {
+		files = append(files, report.FamilyFiles...)
+	}
 	var trace *report.TraceWriter
 	var steps []graph.TraceStep
 	if out.trace > 0 {
@@ -202,7 +212,11 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		opts.Resume, opts.Checkpoint, opts.CheckpointEvery = ck.resume, ck.save(), out.ckpt.every
 	}
 	grid := p.Grid(cmp.Or(opts.Points, p.Points))
-	if len(p.Unknown) == 0 || len(trueParams) > 0 {
+	if p.IsFamily() {
+		if err := checkFamilyReferences(p, opts.ScoreValues); err != nil {
+			return err
+		}
+	} else if len(p.Unknown) == 0 || len(trueParams) > 0 {
 		// Every run is scored against the reference: make sure there is one
 		// before training, not after.
 		if _, err := p.Reference(grid, trueParams); err != nil {
@@ -273,6 +287,9 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		r.WriteText(c.App.Writer)
 		if out.dir != "" && writeErr == nil {
 			fmt.Fprintf(c.App.Writer, "wrote        %s\n", filepath.Join(out.dir, report.FitFiles))
+			if p.IsFamily() {
+				fmt.Fprintf(c.App.Writer, "wrote        %s\n", filepath.Join(out.dir, "{"+strings.Join(report.FamilyFiles, ",")+"}"))
+			}
 			if out.trace > 0 {
 				fmt.Fprintf(c.App.Writer, "wrote        %s\n", filepath.Join(out.dir, "{"+strings.Join(report.TraceFiles, ",")+"}"))
 			}
@@ -298,6 +315,38 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		return errDisagrees
 	}
 	return fitErr
+}
+
+// checkFamily refuses what a family (a problem with range parameters)
+// cannot be trained with yet.
+func checkFamily(c *cli.Context, p *problems.Problem, out *outputFlags) error {
+	if !p.IsFamily() {
+		return nil
+	}
+	if out.trace > 0 {
+		return badInput("--trace: a family's training is not traced (train without the range, --param %s=VALUE, to trace one member)", p.RangeNames()[0])
+	}
+	if out.ckpt.path != "" || out.ckpt.resume != "" {
+		return badInput("--checkpoint, --resume: a family's training is not checkpointed yet: it cannot be resumed")
+	}
+	return nil
+}
+
+// checkFamilyReferences makes sure, before training, that every member
+// of the family p that the run is scored at (values of each range
+// parameter) has a reference solution.
+func checkFamilyReferences(p *problems.Problem, values int) error {
+	members, err := p.ScoreMembers(values)
+	if err != nil {
+		return badInput("%v", err)
+	}
+	grid := p.Grid(p.Points)
+	for _, member := range members {
+		if _, err := p.Reference(grid, member); err != nil {
+			return badInput("member %s: %v (does the solution blow up in [%g, %g]?)", report.MemberName(p, member), err, p.T0, p.T1)
+		}
+	}
+	return nil
 }
 
 // joinAnd joins a list as a sentence does: "a", "a and b", "a, b and c".

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 
 	"pinn/graph"
 	"pinn/problems"
@@ -62,6 +63,9 @@ type Fit struct {
 	// Conditions describes how a boundary-value problem's conditions are
 	// met.
 	Conditions *ConditionsFit `json:"conditions,omitempty"`
+	// Family scores a family's solution member by member; RelL2,
+	// MaxAbsErr and MaxAbsDerivErr are then its worst member's.
+	Family *FamilyFit `json:"family,omitempty"`
 	// Tol is the rel_l2 above which the run disagrees with its reference;
 	// Agrees says rel_l2 <= Tol.
 	Tol    Number `json:"tol"`
@@ -107,6 +111,49 @@ type ConditionsFit struct {
 	Soft []string `json:"soft,omitempty"`
 	// MaxResidual is the largest |lhs - rhs| of any condition.
 	MaxResidual Number `json:"max_residual"`
+}
+
+// FamilyFit is a family's solution scored member by member
+// (graph.FamilyScore).
+type FamilyFit struct {
+	// Ranges are the range parameters' trained ranges, "lo:hi", and Values
+	// how many evenly spaced values of each the members take.
+	Ranges map[string]string `json:"ranges"`
+	Values int               `json:"values_per_parameter"`
+	// Worst is the member of the largest rel_l2; Members every member
+	// scored, the last range parameter varying fastest.
+	Worst   map[string]Number `json:"worst_member"`
+	Members []MemberFit       `json:"members"`
+}
+
+// MemberFit is one member of a family, scored.
+type MemberFit struct {
+	Params         map[string]Number `json:"params"`
+	RelL2          Number            `json:"rel_l2"`
+	MaxAbsErr      Number            `json:"max_abs_err"`
+	MaxAbsDerivErr Number            `json:"max_abs_deriv_err"`
+}
+
+// newFamilyFit summarises the scores fs of a family p, values per range
+// parameter.
+func newFamilyFit(p *problems.Problem, fs *graph.FamilyScore, values int) *FamilyFit {
+	numbers := func(member map[string]float64) map[string]Number {
+		out := make(map[string]Number, len(member))
+		for k, v := range member {
+			out[k] = Number(v)
+		}
+		return out
+	}
+	f := &FamilyFit{Ranges: map[string]string{}, Values: values, Worst: numbers(fs.Members[fs.Worst])}
+	for k, r := range p.Ranges {
+		f.Ranges[k] = r.String()
+	}
+	for i, member := range fs.Members {
+		s := fs.Scores[i]
+		f.Members = append(f.Members, MemberFit{Params: numbers(member), RelL2: Number(s.RelL2),
+			MaxAbsErr: Number(s.MaxAbsErr), MaxAbsDerivErr: Number(s.MaxAbsDerivErr)})
+	}
+	return f
 }
 
 // LearnedParam is an unknown parameter's learned value, with its error when
@@ -162,6 +209,9 @@ func NewFit(res *graph.Result, fitErr error, trueParams map[string]float64, tol 
 		r.FDStep = Number(cfg.FDStep)
 	}
 	r.Corrections = res.Corrections
+	if res.Family != nil {
+		r.Family = newFamilyFit(p, res.Family, res.Options.ScoreValues)
+	}
 	if p.IsBoundaryValue() {
 		r.Conditions = newConditionsFit(m)
 	}
@@ -234,7 +284,7 @@ func (r Fit) WriteJSON(w io.Writer) error {
 func (r Fit) WriteText(w io.Writer) {
 	p := r.res.Model.Problem()
 	fmt.Fprintf(w, "problem      %s: %s, %s, %s in [%g, %g]\n", r.Problem, r.Equation, p.InitialConditions(), p.Indep, p.T0, p.T1)
-	widths := []string{"1"}
+	widths := []string{fmt.Sprint(1 + len(p.Ranges))}
 	for _, n := range r.Hidden {
 		widths = append(widths, fmt.Sprint(n))
 	}
@@ -248,8 +298,15 @@ func (r Fit) WriteText(w io.Writer) {
 	if !p.HasExact() {
 		ref = "reference"
 	}
-	fmt.Fprintf(w, "error        rel_l2 %.3e, max |y - %s| %.3e, max |dy/d%s - %s| %.3e (on a grid of %d points)\n",
-		float64(r.RelL2), ref, float64(r.MaxAbsErr), p.Indep, ref, float64(r.MaxAbsDerivErr), len(r.res.Score.Solution.T))
+	worst := ""
+	if f := r.Family; f != nil {
+		worst = fmt.Sprintf("worst of %d members (%s): ", len(f.Members), formatMember(p, f.Worst))
+	}
+	fmt.Fprintf(w, "error        %srel_l2 %.3e, max |y - %s| %.3e, max |dy/d%s - %s| %.3e (on a grid of %d points)\n",
+		worst, float64(r.RelL2), ref, float64(r.MaxAbsErr), p.Indep, ref, float64(r.MaxAbsDerivErr), len(r.res.Score.Solution.T))
+	if r.Family != nil {
+		r.writeMembers(w, ref)
+	}
 	for _, k := range p.Unknown {
 		lp := r.Params[k]
 		fmt.Fprintf(w, "learned      %s = %.9g", k, float64(lp.Learned))
@@ -258,6 +315,34 @@ func (r Fit) WriteText(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// formatMember writes a family's member as MemberName does.
+func formatMember(p *problems.Problem, member map[string]Number) string {
+	values := make(map[string]float64, len(member))
+	for k, v := range member {
+		values[k] = float64(v)
+	}
+	return MemberName(p, values)
+}
+
+// writeMembers writes a family's table of members and their errors.
+func (r Fit) writeMembers(w io.Writer, ref string) {
+	p := r.res.Model.Problem()
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "%-11s\t", "members") // the label column of WriteText's lines
+	for _, k := range p.RangeNames() {
+		fmt.Fprint(tw, k+"\t")
+	}
+	fmt.Fprintf(tw, "rel_l2\tmax |y - %s|\n", ref)
+	for _, m := range r.Family.Members {
+		fmt.Fprintf(tw, "%11s\t", "")
+		for _, k := range p.RangeNames() {
+			fmt.Fprintf(tw, "%g\t", float64(m.Params[k]))
+		}
+		fmt.Fprintf(tw, "%.3e\t%.3e\n", float64(m.RelL2), float64(m.MaxAbsErr))
+	}
+	tw.Flush()
 }
 
 // writeMarch writes the lines that describe a marched run, whose window
@@ -270,6 +355,23 @@ func (r Fit) writeMarch(w io.Writer, widths string) {
 	}
 	fmt.Fprintf(w, "network      %s %s, a fresh one per window and %s; %d parameters in all, hard initial conditions\n",
 		widths, r.Activation, corrections, r.Weights)
+	if p.IsFamily() {
+		o := r.res.Options.March
+		grid := fmt.Sprint(r.Points)
+		for range p.Ranges {
+			grid += fmt.Sprintf(" x %d", o.ParamPoints)
+		}
+		fmt.Fprintf(w, "training     march, %s of equal length, %d iterations of BFGS, a grid of %s points (%s, %s) per window; seed %d: %.2f s\n",
+			plural(m.Windows, "window"), r.LBFGSIterations, grid, p.Indep, strings.Join(p.RangeNames(), ", "), r.Seed, float64(r.Seconds))
+		if m.Reached < m.End {
+			fmt.Fprintf(w, "stopped      at %s = %g of [%g, %g]: the solution and its error are on [%g, %g]\n",
+				p.Indep, float64(m.Reached), p.T0, float64(m.End), p.T0, float64(m.Reached))
+		}
+		fmt.Fprintf(w, "estimate     error estimate %.3e summed over the windows (the worst member's each; at most %.2g of the budget of goal %g: it does not size a family's windows)\n",
+			float64(m.ErrorEstimate), float64(m.WorstRatio), float64(m.Goal))
+		fmt.Fprintf(w, "final loss   %.4e (the last window's)\n", float64(r.FinalLoss))
+		return
+	}
 	fmt.Fprintf(w, "training     march to goal %g: %s accepted of %d tried, %d iterations of L-BFGS, %d grid points per window; seed %d: %.2f s\n",
 		float64(m.Goal), plural(m.Windows, "window"), m.Tries, r.LBFGSIterations, r.Points, r.Seed, float64(r.Seconds))
 	if m.Reached < m.End {
@@ -368,6 +470,8 @@ func plural(n int, thing string) string {
 func (r Fit) suggestion() string {
 	p := r.res.Model.Problem()
 	switch {
+	case r.Family != nil && r.Method == string(graph.March):
+		return fmt.Sprintf("more --windows (%d) or --window-iters (%d)", 2*len(r.res.Model.Windows()), 2*r.res.Options.March.Iterations)
 	case r.Method == string(graph.March):
 		return fmt.Sprintf("a smaller --goal (%.1g) or more --corrections", float64(r.March.Goal)/100)
 	case r.Diverged != "":
@@ -402,6 +506,7 @@ type FilesError struct {
 	Err     error
 }
 
+// Error says which files could not be written, and why.
 func (e *FilesError) Error() string {
 	cause := e.Err
 	var pe *fs.PathError
@@ -424,7 +529,8 @@ func (e *FilesError) Unwrap() error { return e.Err }
 // WriteFiles writes the fit's files into dir: solution.csv (t, then per
 // variable predicted, reference and abs_err on the scoring grid), loss.csv
 // (epoch, loss), result.json (the summary), solution.png and loss.png; for
-// a traced run, trace.csv and trace.png too (see Trace). A failure is a
+// a family, FamilyFiles too; for a traced run, trace.csv and trace.png
+// (see Trace). A failure is a
 // *FilesError.
 func (r Fit) WriteFiles(dir string) error {
 	res := r.res
@@ -450,6 +556,13 @@ func (r Fit) WriteFiles(dir string) error {
 		{"solution.csv", func(path string) error { return WriteCSV(path, header, rows) }},
 		{"loss.csv", func(path string) error { return WriteCSV(path, []string{"epoch", "loss"}, lossRows(res.Loss)) }},
 		{"solution.png", func(path string) error {
+			if p.IsFamily() {
+				sol, _, err := FamilyPlots(res.Model, fmt.Sprintf("%s: %s", p.Name, p.Equation()))
+				if err != nil {
+					return err
+				}
+				return sol.WritePNG(path)
+			}
 			sol, err := SolutionPlot(res.Model, fmt.Sprintf("%s: %s", p.Name, p.Equation()))
 			if err != nil {
 				return err
@@ -460,6 +573,18 @@ func (r Fit) WriteFiles(dir string) error {
 			return LossPlot(p.Name+": training loss", []Curve{LossCurve("loss", res.Loss)}).WritePNG(path)
 		}},
 		{"result.json", func(path string) error { return WriteJSON(path, r) }},
+	}
+	if f := r.Family; f != nil {
+		files = append(files, namedFile{FamilyFiles[0], func(path string) error {
+			header, rows := f.membersRows(p)
+			return WriteCSV(path, header, rows)
+		}}, namedFile{FamilyFiles[1], func(path string) error {
+			_, errs, err := FamilyPlots(res.Model, fmt.Sprintf("%s: %s", p.Name, p.Equation()))
+			if err != nil {
+				return err
+			}
+			return errs.WritePNG(path)
+		}})
 	}
 	if t := r.trace; t != nil {
 		files = append(files, namedFile{TraceFiles[0], t.WriteCSV},
