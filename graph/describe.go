@@ -63,10 +63,12 @@ type GraphNode struct {
 
 // ExecutorPlacement says how the Compiled executor computes a node.
 type ExecutorPlacement struct {
-	// Kind is input, constant, whole, tiled or reduction.
+	// Kind is input, constant, whole, tiled, reduction, folded (computed
+	// inside its reader's kernel) or shared (a copy that shares its
+	// argument's buffer).
 	Kind string
-	// Stage is the program stage that computes it, -1 for inputs and
-	// constants.
+	// Stage is the program stage that computes it, -1 for inputs,
+	// constants and folded nodes.
 	Stage int
 	// InTile says a tiled node never leaves the per-worker tile buffers.
 	InTile bool

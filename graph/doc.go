@@ -62,10 +62,12 @@
 //	graph                    the network, the derivative builders, the loss,
 //	                         the trainer and optimisers, Fit, saved models
 //	graph/internal/compiled  the Compiled executor: op recognition (ops.go),
-//	                         scheduling into stages and tiles, the machine
+//	                         folds (fold.go), scheduling into stages, tiles
+//	                         and strips, the machine
 //	graph/internal/f64       its float64 kernels: matrix product, pointwise
-//	                         ops, tanh; Go assembly (AVX2 and FMA) with
-//	                         plain-Go fallbacks (forced by the purego tag)
+//	                         ops, tanh; Go assembly (AVX-512, or AVX2 and
+//	                         FMA) with plain-Go fallbacks (forced by the
+//	                         purego tag)
 //
 // The executor and its kernels are internal: they are how graph runs, not
 // part of its API, and only graph imports them.

@@ -57,11 +57,11 @@ func CountStages(tg *graph.TrainingGraph) []StageCount {
 // and fallbacks.
 func WriteSummary(w io.Writer, tg *graph.TrainingGraph) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "stage\tnodes\tmatrix products\t\ttiled (in tile)\treductions\twhole\tconstants\tinputs\t\n")
+	fmt.Fprintf(tw, "stage\tnodes\tmatrix products\t\ttiled (in tile)\treductions\twhole\tfolded\tshared\tconstants\tinputs\t\n")
 	counts := CountStages(tg)
 	for _, c := range counts {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t\t%d (%d)\t%d\t%d\t%d\t%d\t\n", c.Stage, c.Nodes, c.MatMuls,
-			c.Kinds["tiled"], c.InTile, c.Kinds["reduction"], c.Kinds["whole"], c.Kinds["constant"], c.Kinds["input"])
+		fmt.Fprintf(tw, "%s\t%d\t%d\t\t%d (%d)\t%d\t%d\t%d\t%d\t%d\t%d\t\n", c.Stage, c.Nodes, c.MatMuls,
+			c.Kinds["tiled"], c.InTile, c.Kinds["reduction"], c.Kinds["whole"], c.Kinds["folded"], c.Kinds["shared"], c.Kinds["constant"], c.Kinds["input"])
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -8,8 +8,13 @@
 //
 //   - Ops that act row by row on the collocation points (everything from t
 //     to the residual and back, except the sums over the points) run on
-//     tiles of 128 rows, so that a tile's few dozen intermediate values stay
-//     in the core's cache, and the tiles run on Machine.Workers goroutines.
+//     tiles of 128 rows, and the tiles run on Machine.Workers goroutines.
+//     Within a tile they run strip by strip (a few rows, about 512 numbers
+//     for the widest node): a value read only by such ops lives in a
+//     strip-sized buffer and is read from the core's first-level cache soon
+//     after it is written. The weight gradients Aᵀ B, products summed over
+//     the rows, run after the strips on the whole tile, from tile-sized
+//     buffers of their arguments.
 //   - Sums over the points (the mean of the residual, the weight gradients
 //     Aᵀ B) are added per tile into at most 16 chunk sums, chosen by the
 //     number of points alone, then added in order: the results are the same
@@ -19,6 +24,10 @@
 //     whole (by a node that is not row-aligned with it) is completed in an
 //     earlier stage and kept in full.
 //   - Nodes whose arguments are all constants are computed once, by Compile.
+//   - Before scheduling, Compile folds a few chains of pointwise nodes into
+//     one pass each, bit for bit (fold.go): a bias repeated down the rows
+//     and added, 1 - y² (tanh's derivative), and products negated or
+//     doubled; a copy run whole (a Reshape) shares its argument's buffer.
 //   - After the first run, a run allocates nothing with one worker (or one
 //     chunk of tiles), and only the goroutines it starts with more.
 //

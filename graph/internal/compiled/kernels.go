@@ -20,15 +20,10 @@ func mapKernel(f func(float64) float64) kernel {
 	}
 }
 
-// The commonest pointwise functions get loops of their own (tanh the
-// assembly of f64.TanhTo).
+// The commonest pointwise functions get loops of their own (neg and tanh
+// the assembly of package f64).
 
-func negKernel(out []float64, args [][]float64, _ *[]float64) {
-	a := args[0][:len(out)]
-	for i := range out {
-		out[i] = -a[i]
-	}
-}
+func negKernel(out []float64, args [][]float64, _ *[]float64) { f64.NegTo(out, args[0]) }
 
 func squareKernel(out []float64, args [][]float64, _ *[]float64) {
 	a := args[0][:len(out)]
@@ -43,11 +38,7 @@ func tanhKernel(out []float64, args [][]float64, _ *[]float64) { f64.TanhTo(out,
 // single number, which then stands for every element.
 var (
 	addKernel = pointwise(f64.AddTo, func(out []float64, s float64, b []float64) { f64.ShiftTo(out, b, s) }, f64.ShiftTo)
-	subKernel = pointwise(f64.SubTo, func(out []float64, s float64, b []float64) {
-		for i, y := range b[:len(out)] {
-			out[i] = s - y
-		}
-	}, func(out, a []float64, s float64) { f64.ShiftTo(out, a, -s) })
+	subKernel = pointwise(f64.SubTo, f64.SubFromTo, func(out, a []float64, s float64) { f64.ShiftTo(out, a, -s) })
 	mulKernel = pointwise(f64.MulTo, func(out []float64, s float64, b []float64) { f64.ScaleTo(out, b, s) }, f64.ScaleTo)
 	divKernel = pointwise(func(out, a, b []float64) {
 		a, b = a[:len(out)], b[:len(out)]
@@ -93,6 +84,24 @@ func pointwise(both func(out, a, b []float64), left func(out []float64, s float6
 	}
 }
 
+// addRowKernel returns the kernel of an addition of args[a] and a single
+// row args[row] added to each of its rows (see Machine.fold).
+func addRowKernel(a, row int) kernel {
+	return func(out []float64, args [][]float64, _ *[]float64) { f64.AddRowTo(out, args[a], args[row]) }
+}
+
+// scaledProductKernel returns the kernel of args[0] ⊙ args[1] times s, the
+// product rounded first (see Machine.fold).
+func scaledProductKernel(s float64) kernel {
+	return func(out []float64, args [][]float64, _ *[]float64) { f64.MulScaleTo(out, args[0], args[1], s) }
+}
+
+// subSquareKernel is args[0] - args[1] ⊙ args[1] for a single number
+// args[0], the square rounded first (see Machine.fold).
+func subSquareKernel(out []float64, args [][]float64, _ *[]float64) {
+	f64.SubSquareTo(out, args[0][0], args[1])
+}
+
 // copyKernel copies its first argument (Reshape, and Repeat once).
 func copyKernel(out []float64, args [][]float64, _ *[]float64) { copy(out, args[0]) }
 
@@ -125,17 +134,9 @@ func reduceAll(out []float64, args [][]float64, _ *[]float64) {
 	out[0] += s
 }
 
-// reduceRows adds the column sums of the cols-wide matrix args[0] to out.
-func reduceRows(cols int) kernel {
-	return func(out []float64, args [][]float64, _ *[]float64) {
-		a := args[0]
-		for i := 0; i < len(a); i += cols {
-			for j, x := range a[i : i+cols] {
-				out[j] += x
-			}
-		}
-	}
-}
+// reduceRows adds the column sums of the matrix args[0], as wide as out, to
+// out.
+func reduceRows(out []float64, args [][]float64, _ *[]float64) { f64.AddRowsTo(out, args[0]) }
 
 // sumCols sums each row of the cols-wide matrix args[0] (Σ along axis 1).
 func sumCols(cols int) kernel {

@@ -15,6 +15,12 @@ import (
 // through memory once per op.
 const tileRows = 128
 
+// stripElems is about how many numbers a strip of a tile holds per node
+// (4 KiB): the nodes that act row by row run strip by strip, so that a
+// value read only by such nodes is consumed from the core's first-level
+// cache, in a strip-sized buffer, soon after it is computed.
+const stripElems = 512
+
 // maxChunks bounds how many partial sums a reduction over the points keeps:
 // the tiles are grouped into at most this many chunks, each summed by one
 // worker in tile order, and the chunks are added in order. The grouping
@@ -31,6 +37,8 @@ const (
 	kindGlobal                   // computed whole, once per run
 	kindTiled                    // computed tile by tile, row by row
 	kindReduce                   // summed over the tiles of its arguments
+	kindFolded                   // read by nothing once folded into its readers
+	kindAlias                    // a copy of its argument, which it shares the buffer of
 )
 
 // mnode is one node of the compiled program.
@@ -51,14 +59,74 @@ type mnode struct {
 	prepare func()
 	// accumulates says fn adds into its output, which is zeroed first.
 	accumulates bool
-	size        int // number of elements
-	cols        int // elements per row, for nodes a tile sees by rows
-	// fullArgs are the arguments' whole buffers, for running it whole.
-	fullArgs [][]float64
-	// local is the node's slot in a worker's tile buffers, or -1 when the
-	// node lives in full (materialized for a later stage or the caller).
-	local int
+	// wholeTile says the node is a product summed over the rows of its
+	// arguments (Aᵀ B): it runs once per tile, after the tile's strips,
+	// on arguments held whole for the tile.
+	wholeTile bool
+	// pointwise names the op of a pointwise node: the unary function
+	// ("neg", "tanh") or the binary operator ("+", "⊙"); repeatsRow says
+	// the node repeats its first argument, a single row, down every row
+	// (Repeat0); scale, when not 0, says the node is the product of two
+	// arguments as large as itself, times scale. See fold.go.
+	pointwise  string
+	repeatsRow bool
+	scale      float64
+	size       int // number of elements
+	cols       int // elements per row, for nodes a tile sees by rows
+	// local is the node's slot in a worker's tile buffers and temp its
+	// slot in a worker's strip buffers, or -1. A tiled node lives in
+	// full (materialized for a later stage or the caller), in a tile
+	// buffer (when a wholeTile node reads it), or else in a strip buffer.
+	local, temp int
 }
+
+// tileOp is what a tile runs for one node. A tiled stage's ops are kept
+// together, in order and apart from the nodes, so that running a strip
+// reads a few contiguous records.
+type tileOp struct {
+	fn kernel
+	// in says where the node's arguments' numbers are (n of them), out
+	// where it writes its rows.
+	in  [maxArgs]view
+	n   int
+	out view
+	// partial holds a reduction's chunk sums (nil for other nodes), size
+	// numbers per chunk.
+	partial []float64
+	size    int
+}
+
+// wholeOp is what a stage of whole nodes runs for one node, kept apart from
+// the nodes as tileOp is.
+type wholeOp struct {
+	fn   kernel
+	out  []float64
+	args [][]float64
+	// clear says fn adds into out, which is zeroed first.
+	clear bool
+}
+
+// maxArgs bounds the arguments of a node that runs on tiles: every such
+// kernel reads one or two.
+const maxArgs = 2
+
+// view says where a tile finds the numbers of a node.
+type view struct {
+	at   place
+	buf  []float64 // the buffer, for whole and fullRows
+	slot int       // the worker's buffer, for stripRows and tileRows
+	cols int       // numbers per row
+}
+
+// place is where a view's numbers are.
+type place int
+
+const (
+	whole      place = iota // all of buf: not split by rows
+	fullRows                // rows of buf, which holds every point's
+	stripRows               // a worker's strip buffer, which holds the strip's rows alone
+	tileRowsAt              // a worker's tile buffer, which holds the tile's rows
+)
 
 // Machine runs a differentiated loss graph without Gorgonia's TapeMachine:
 // it compiles the nodes the loss and the requested outputs need into a
@@ -74,11 +142,20 @@ type Machine struct {
 	rows   int // collocation points: the rows a tile splits
 	nodes  []mnode
 	stages [][]int // node indices, per stage
-	full   [][]float64
-	// partial holds each reduction's per-chunk sums.
+	// rowNodes is how many nodes at the start of each tiled stage run
+	// strip by strip; the rest are wholeTile. strips is the rows of a
+	// strip, per stage. ops are a tiled stage's nodes as a tile runs them,
+	// wholeOps another stage's.
+	rowNodes, strips []int
+	ops              [][]tileOp
+	wholeOps         [][]wholeOp
+	full             [][]float64
+	// partial holds each reduction's per-chunk sums; with one chunk it is
+	// the reduction's own buffer, which the tiles then add into directly.
 	partial [][]float64
 	chunks  [][2]int // tile index ranges
 	slots   []int    // sizes of the per-worker tile buffers
+	temps   []int    // sizes of the per-worker strip buffers
 	scalars []scalarInput
 	loss    int
 	outputs []int
@@ -97,9 +174,10 @@ type scalarInput struct {
 	value *G.F64
 }
 
-// worker holds one goroutine's tile buffers.
+// worker holds one goroutine's tile and strip buffers.
 type worker struct {
 	slots   [][]float64
+	temps   [][]float64
 	args    [][]float64
 	scratch []float64
 }
@@ -136,7 +214,7 @@ func Compile(g *G.ExprGraph, loss *G.Node, outputs G.Nodes, rows int) (*Machine,
 			}
 		}
 		index[n.ID()] = len(m.nodes)
-		m.nodes = append(m.nodes, mnode{node: n, args: args, size: n.Shape().TotalSize(), local: -1})
+		m.nodes = append(m.nodes, mnode{node: n, args: args, size: n.Shape().TotalSize(), local: -1, temp: -1})
 	}
 	for _, n := range append(G.Nodes{loss}, outputs...) {
 		visit(n)
@@ -152,6 +230,7 @@ func Compile(g *G.ExprGraph, loss *G.Node, outputs G.Nodes, rows int) (*Machine,
 			return nil, fmt.Errorf("compiled: compiling %v (%v): %w", m.nodes[i].node, m.nodes[i].node.Op(), err)
 		}
 	}
+	m.fold()
 	if err := m.schedule(); err != nil {
 		return nil, err
 	}
@@ -245,7 +324,7 @@ func (m *Machine) schedule() error {
 	last := 0
 	for i := range m.nodes {
 		mn := &m.nodes[i]
-		if mn.kind == kindInput || mn.kind == kindConstant {
+		if mn.kind == kindInput || mn.kind == kindConstant || mn.kind == kindFolded {
 			continue
 		}
 		if mn.generic && mn.kind != kindGlobal {
@@ -267,7 +346,7 @@ func (m *Machine) schedule() error {
 			}
 		}
 		switch mn.kind {
-		case kindGlobal:
+		case kindGlobal, kindAlias:
 			s += s % 2 // even
 		case kindTiled, kindReduce:
 			if s%2 == 0 {
@@ -290,7 +369,10 @@ func (m *Machine) schedule() error {
 	for i := range m.nodes {
 		mn := &m.nodes[i]
 		switch mn.kind {
-		case kindInput, kindConstant:
+		case kindInput, kindConstant, kindFolded:
+			continue
+		case kindAlias:
+			m.full[i] = m.full[mn.args[0]]
 			continue
 		case kindReduce:
 			m.stages[mn.stage-1] = append(m.stages[mn.stage-1], i)
@@ -310,48 +392,136 @@ func (m *Machine) schedule() error {
 		}
 	}
 	for i := range m.nodes {
-		if mn := &m.nodes[i]; mn.kind == kindReduce {
+		switch mn := &m.nodes[i]; {
+		case mn.kind == kindReduce && len(m.chunks) == 1:
+			m.partial[i] = m.full[i]
+		case mn.kind == kindReduce:
 			m.partial[i] = make([]float64, len(m.chunks)*mn.size)
 		}
 	}
-	for i := range m.nodes {
-		m.nodes[i].fullArgs = m.argsFull(i)
-	}
+	m.orderStrips()
 	m.assignSlots()
+	m.ops = make([][]tileOp, len(m.stages))
+	m.wholeOps = make([][]wholeOp, len(m.stages))
+	for s := 0; s < len(m.stages); s += 2 {
+		for _, i := range m.stages[s] {
+			mn := &m.nodes[i]
+			m.wholeOps[s] = append(m.wholeOps[s], wholeOp{fn: mn.fn, out: m.full[i], args: m.argsFull(i), clear: mn.accumulates})
+		}
+	}
+	for s := 1; s < len(m.stages); s += 2 {
+		for _, i := range m.stages[s] {
+			mn := &m.nodes[i]
+			if len(mn.args) > maxArgs {
+				return fmt.Errorf("compiled: %v (%v) would run on tiles with %d arguments", mn.node, mn.node.Op(), len(mn.args))
+			}
+			op := tileOp{fn: mn.fn, n: len(mn.args), out: m.rowView(i), size: mn.size}
+			if mn.kind == kindReduce {
+				op.partial = m.partial[i]
+			}
+			for j, a := range mn.args {
+				op.in[j] = view{at: whole, buf: m.full[a]}
+				if mn.rowArg[j] {
+					op.in[j] = m.rowView(a)
+				}
+			}
+			m.ops[s] = append(m.ops[s], op)
+		}
+	}
 	return nil
 }
 
-// assignSlots gives each tile-local node a worker buffer, reusing a buffer
-// once the last node reading it in the stage has run.
-func (m *Machine) assignSlots() {
-	lastUse := make([]int, len(m.nodes))
+// orderStrips puts the wholeTile nodes of each tiled stage after the others
+// (nothing in a stage reads them: their sums are ready in the next), and
+// chooses the rows of a stage's strips: about stripElems numbers for the
+// widest node, a multiple of 8 rows and at least 16 (so that the matrix
+// kernels' blocks of 8, or of 6 and 4, fill them), at most a tile.
+func (m *Machine) orderStrips() {
+	m.rowNodes = make([]int, len(m.stages))
+	m.strips = make([]int, len(m.stages))
 	for s := 1; s < len(m.stages); s += 2 {
-		for pos, i := range m.stages[s] {
-			for _, a := range m.nodes[i].args {
-				lastUse[a] = pos
-			}
-		}
-		free := map[int][]int{} // by size
-		for pos, i := range m.stages[s] {
+		var rowwise, whole []int
+		cols := 1
+		for _, i := range m.stages[s] {
 			mn := &m.nodes[i]
-			if mn.kind == kindTiled && m.full[i] == nil {
-				size := tileRows * mn.cols
-				if f := free[size]; len(f) > 0 {
-					mn.local, free[size] = f[len(f)-1], f[:len(f)-1]
-				} else {
-					mn.local = len(m.slots)
-					m.slots = append(m.slots, size)
+			if mn.wholeTile {
+				whole = append(whole, i)
+				continue
+			}
+			rowwise = append(rowwise, i)
+			cols = max(cols, mn.cols)
+			for j, a := range mn.args {
+				if mn.rowArg[j] {
+					cols = max(cols, m.nodes[a].size/m.rows)
 				}
 			}
+		}
+		m.stages[s] = append(rowwise, whole...)
+		m.rowNodes[s] = len(rowwise)
+		m.strips[s] = min(tileRows, max(16, stripElems/cols&^7))
+	}
+}
+
+// assignSlots gives each tile-local node a worker buffer: a tile buffer
+// when a wholeTile node of its stage reads it, else a strip buffer, which
+// is reused once the last node reading it in the stage has run. Buffers of
+// either kind are shared between stages.
+func (m *Machine) assignSlots() {
+	for s := 1; s < len(m.stages); s += 2 {
+		stage := m.stages[s]
+		wholeRead := map[int]bool{}
+		lastUse := map[int]int{}
+		for pos, i := range stage {
+			for _, a := range m.nodes[i].args {
+				if m.nodes[i].wholeTile {
+					wholeRead[a] = true
+				} else {
+					lastUse[a] = pos
+				}
+			}
+		}
+		freeSlots, freeTemps := bySize(m.slots), bySize(m.temps)
+		for pos, i := range stage {
+			mn := &m.nodes[i]
+			if mn.kind == kindTiled && m.full[i] == nil {
+				if wholeRead[i] {
+					mn.local = take(freeSlots, &m.slots, tileRows*mn.cols)
+				} else {
+					mn.temp = take(freeTemps, &m.temps, m.strips[s]*mn.cols)
+				}
+			}
+			if mn.wholeTile {
+				continue
+			}
 			for _, a := range mn.args {
-				if am := &m.nodes[a]; am.local >= 0 && am.stage == s && lastUse[a] == pos {
-					size := tileRows * am.cols
-					free[size] = append(free[size], am.local)
+				if am := &m.nodes[a]; am.temp >= 0 && am.stage == s && lastUse[a] == pos {
+					size := m.temps[am.temp]
+					freeTemps[size] = append(freeTemps[size], am.temp)
 					lastUse[a] = -1 // freed once, even when read twice here
 				}
 			}
 		}
 	}
+}
+
+// bySize lists the indices of buffers of the given sizes by size.
+func bySize(sizes []int) map[int][]int {
+	free := map[int][]int{}
+	for i, n := range sizes {
+		free[n] = append(free[n], i)
+	}
+	return free
+}
+
+// take returns the index of a free buffer of the given size, removing it
+// from free, or of a new one added to sizes.
+func take(free map[int][]int, sizes *[]int, size int) int {
+	if f := free[size]; len(f) > 0 {
+		free[size] = f[:len(f)-1]
+		return f[len(f)-1]
+	}
+	*sizes = append(*sizes, size)
+	return len(*sizes) - 1
 }
 
 // Run computes the loss, which it returns, and the outputs, which it leaves
@@ -362,17 +532,17 @@ func (m *Machine) Run() (float64, error) {
 	for _, s := range m.scalars {
 		m.full[s.index][0] = float64(*s.value)
 	}
-	for s, stage := range m.stages {
+	for s, ops := range m.wholeOps {
 		if s%2 == 0 {
-			for _, i := range stage {
-				mn := &m.nodes[i]
-				if mn.accumulates {
-					clear(m.full[i])
+			for k := range ops {
+				op := &ops[k]
+				if op.clear {
+					clear(op.out)
 				}
-				mn.fn(m.full[i], mn.fullArgs, &m.scratch)
+				op.fn(op.out, op.args, &m.scratch)
 			}
 		} else {
-			m.runTiles(stage)
+			m.runTiles(s)
 		}
 		if m.err != nil {
 			return 0, m.err
@@ -385,24 +555,30 @@ func (m *Machine) Run() (float64, error) {
 // run left it. The machine owns it; the next run overwrites it.
 func (m *Machine) Output(k int) []float64 { return m.full[m.outputs[k]] }
 
-// runTiles runs a tiled stage: each chunk of tiles on one worker, then the
-// reductions' chunk sums added in order.
-func (m *Machine) runTiles(stage []int) {
+// runTiles runs the tiled stage s: each chunk of tiles on one worker, then
+// the reductions' chunk sums added in order.
+func (m *Machine) runTiles(s int) {
+	stage := m.stages[s]
 	for _, i := range stage {
 		clear(m.partial[i])
 		if p := m.nodes[i].prepare; p != nil {
 			p()
 		}
 	}
-	nw := m.Workers
-	if nw <= 0 {
-		nw = runtime.GOMAXPROCS(0)
+	nw := 1 // one chunk runs on the calling goroutine, without asking for more
+	if len(m.chunks) > 1 {
+		if nw = m.Workers; nw <= 0 {
+			nw = runtime.GOMAXPROCS(0)
+		}
+		nw = min(nw, len(m.chunks))
 	}
-	nw = min(nw, len(m.chunks))
 	for len(m.workers) < nw {
-		w := &worker{}
+		w := &worker{args: make([][]float64, maxArgs)}
 		for _, size := range m.slots {
 			w.slots = append(w.slots, make([]float64, size))
+		}
+		for _, size := range m.temps {
+			w.temps = append(w.temps, make([]float64, size))
 		}
 		m.workers = append(m.workers, w)
 	}
@@ -413,16 +589,16 @@ func (m *Machine) runTiles(stage []int) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				m.work(w, stage)
+				m.work(w, s)
 			}()
 		}
-		m.work(m.workers[0], stage)
+		m.work(m.workers[0], s)
 		wg.Wait()
 	} else {
-		m.work(m.workers[0], stage)
+		m.work(m.workers[0], s)
 	}
 	for _, i := range stage {
-		if m.nodes[i].kind != kindReduce {
+		if m.nodes[i].kind != kindReduce || len(m.chunks) == 1 {
 			continue
 		}
 		out, size := m.full[i], m.nodes[i].size
@@ -435,44 +611,75 @@ func (m *Machine) runTiles(stage []int) {
 	}
 }
 
-// work runs chunks of tiles of the stage until none is left.
-func (m *Machine) work(w *worker, stage []int) {
+// work runs chunks of tiles of stage s until none is left.
+func (m *Machine) work(w *worker, s int) {
 	for {
 		c := int(m.next.Add(1)) - 1
 		if c >= len(m.chunks) {
 			return
 		}
 		for t := m.chunks[c][0]; t < m.chunks[c][1]; t++ {
-			m.runTile(w, stage, c, t)
+			m.runTile(w, s, c, t)
 		}
 	}
 }
 
-// runTile runs the nodes of a stage on tile t (in chunk c).
-func (m *Machine) runTile(w *worker, stage []int, c, t int) {
+// runTile runs the nodes of stage s on tile t (in chunk c): those that act
+// row by row strip by strip, then the wholeTile ones on the whole tile.
+func (m *Machine) runTile(w *worker, s, c, t int) {
 	r0, r1 := t*tileRows, min((t+1)*tileRows, m.rows)
-	rowsOf := func(i, cols int) []float64 {
-		if mn := &m.nodes[i]; mn.local >= 0 && m.full[i] == nil {
-			return w.slots[mn.local][:(r1-r0)*cols]
-		}
-		return m.full[i][r0*cols : r1*cols]
+	ops, strip := m.ops[s], m.strips[s]
+	for s0 := r0; s0 < r1; s0 += strip {
+		w.runRows(ops[:m.rowNodes[s]], c, r0, s0, min(s0+strip, r1))
 	}
-	for _, i := range stage {
-		mn := &m.nodes[i]
-		w.args = w.args[:0]
-		for j, a := range mn.args {
-			if mn.rowArg[j] {
-				w.args = append(w.args, rowsOf(a, m.nodes[a].size/m.rows))
-			} else {
-				w.args = append(w.args, m.full[a])
-			}
+	w.runRows(ops[m.rowNodes[s]:], c, r0, r0, r1)
+}
+
+// runRows runs ops on rows [s0, s1) of the tile that starts at row r0, in
+// chunk c.
+func (w *worker) runRows(ops []tileOp, c, r0, s0, s1 int) {
+	args := w.args
+	for k := range ops {
+		op := &ops[k]
+		for j := range op.n {
+			args[j] = w.rows(&op.in[j], r0, s0, s1)
 		}
-		if mn.kind == kindReduce {
-			mn.fn(m.partial[i][c*mn.size:(c+1)*mn.size], w.args, &w.scratch)
+		if op.partial != nil {
+			op.fn(op.partial[c*op.size:(c+1)*op.size], args[:op.n], &w.scratch)
 		} else {
-			mn.fn(rowsOf(i, mn.cols), w.args, &w.scratch)
+			op.fn(w.rows(&op.out, r0, s0, s1), args[:op.n], &w.scratch)
 		}
 	}
+}
+
+// rowView returns the view of row-aligned node i: its full buffer, strip
+// buffer or tile buffer.
+func (m *Machine) rowView(i int) view {
+	mn := &m.nodes[i]
+	v := view{cols: mn.size / m.rows}
+	switch {
+	case m.full[i] != nil:
+		v.at, v.buf = fullRows, m.full[i]
+	case mn.temp >= 0:
+		v.at, v.slot = stripRows, mn.temp
+	default:
+		v.at, v.slot = tileRowsAt, mn.local
+	}
+	return v
+}
+
+// rows returns the numbers of v for rows [s0, s1) of the tile that starts
+// at row r0 (all of them for a whole view).
+func (w *worker) rows(v *view, r0, s0, s1 int) []float64 {
+	switch v.at {
+	case whole:
+		return v.buf
+	case fullRows:
+		return v.buf[s0*v.cols : s1*v.cols]
+	case stripRows:
+		return w.temps[v.slot][:(s1-s0)*v.cols]
+	}
+	return w.slots[v.slot][(s0-r0)*v.cols : (s1-r0)*v.cols]
 }
 
 // BufferBytes is the memory the machine's own buffers take: whole nodes,
@@ -481,15 +688,20 @@ func (m *Machine) runTile(w *worker, stage []int, c, t int) {
 func (m *Machine) BufferBytes() int {
 	n := 0
 	for i, b := range m.full {
-		if m.nodes[i].kind != kindInput {
+		if k := m.nodes[i].kind; k != kindInput && k != kindAlias {
 			n += len(b)
 		}
 	}
 	for _, b := range m.partial {
-		n += len(b)
+		if len(m.chunks) > 1 {
+			n += len(b)
+		}
 	}
 	for _, w := range m.workers {
 		for _, b := range w.slots {
+			n += len(b)
+		}
+		for _, b := range w.temps {
 			n += len(b)
 		}
 	}

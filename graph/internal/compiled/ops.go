@@ -192,8 +192,11 @@ func (m *Machine) native(i int) (fn kernel, rowArg []bool, reduce bool) {
 	rowsOut := m.rowAligned(i)
 	switch t := opType(n.Op()); {
 	case t == typeUnary && len(mn.args) == 1:
-		if fn = unaryOps[name]; fn != nil && rowsOut && m.rowAligned(mn.args[0]) {
-			rowArg = []bool{true}
+		if fn = unaryOps[name]; fn != nil {
+			mn.pointwise = name
+			if rowsOut && m.rowAligned(mn.args[0]) {
+				rowArg = []bool{true}
+			}
 		}
 		return fn, rowArg, false
 	case t == typeBinary && len(mn.args) == 2:
@@ -203,6 +206,10 @@ func (m *Machine) native(i int) (fn kernel, rowArg []bool, reduce bool) {
 		}
 		if fn = binaryKernel(name); fn == nil {
 			return nil, nil, false
+		}
+		mn.pointwise, _, _ = strings.Cut(name, " ")
+		if mn.pointwise == "⊙" && a == b {
+			mn.scale = 1
 		}
 		if rowsOut {
 			rowArg = []bool{a > 1 && m.rowAligned(mn.args[0]), b > 1 && m.rowAligned(mn.args[1])}
@@ -219,6 +226,7 @@ func (m *Machine) native(i int) (fn kernel, rowArg []bool, reduce bool) {
 		k, ldb := argShape(0)[1], argShape(1)[1]
 		switch {
 		case transA && !transB && m.rowAligned(mn.args[0]) && m.rowAligned(mn.args[1]):
+			mn.wholeTile = true
 			return matMul(true, false, k, ldb, true), []bool{true, true}, true
 		case !transA && transB && rowsOut && m.rowAligned(mn.args[0]):
 			fn, prepare := matMulTransB(k, argShape(1)[0])
@@ -235,7 +243,7 @@ func (m *Machine) native(i int) (fn kernel, rowArg []bool, reduce bool) {
 		case len(in) == 2 && along == "[0 1]" || len(in) == 1 && along == "[0]":
 			fn = reduceAll
 		case len(in) == 2 && along == "[0]":
-			fn = reduceRows(in[1])
+			fn = reduceRows
 		case len(in) == 2 && along == "[1]":
 			fn = sumCols(in[1])
 			if rowsOut && m.rowAligned(mn.args[0]) {
@@ -257,12 +265,12 @@ func (m *Machine) native(i int) (fn kernel, rowArg []bool, reduce bool) {
 		}
 		switch {
 		case in.TotalSize() == mn.size:
-			fn = copyKernel
+			fn, mn.pointwise = copyKernel, "copy"
 			if rowsOut && m.rowAligned(mn.args[0]) {
 				rowArg = []bool{true, false}
 			}
 		case along == 0 && in[0] == 1:
-			fn = repeatRowsKernel
+			fn, mn.repeatsRow = repeatRowsKernel, true
 			if rowsOut {
 				rowArg = []bool{false, false}
 			}
@@ -277,6 +285,7 @@ func (m *Machine) native(i int) (fn kernel, rowArg []bool, reduce bool) {
 		if rowsOut && m.rowAligned(mn.args[0]) {
 			rowArg = []bool{true}
 		}
+		mn.pointwise = "copy"
 		return copyKernel, rowArg, false
 	case t == typeSlice && len(mn.args) == 1, t == typeSliceIn && len(mn.args) == 2:
 		return m.sliceKernel(i), nil, false
@@ -298,6 +307,36 @@ func binaryKernel(name string) kernel {
 		return comparisonOps[op]
 	}
 	return nil
+}
+
+// Products counts the matrix products a run makes, and their
+// floating-point operations (2 m n k for an m x k times k x n product, a
+// fused multiply-add counting as two): wide counts those whose three
+// dimensions all exceed 1 (the width-by-width products of a network's
+// hidden layers, each run over all the points), flops all of them.
+func (m *Machine) Products() (wide int, flops float64) {
+	for _, mn := range m.nodes {
+		if mn.kind == kindInput || mn.kind == kindConstant || opType(mn.node.Op()) != typeMatMul {
+			continue
+		}
+		transA, transB, ok := matMulForm(mn.node.Op().String())
+		a, b := m.nodes[mn.args[0]].node.Shape(), m.nodes[mn.args[1]].node.Shape()
+		if !ok || len(a) != 2 || len(b) != 2 {
+			continue
+		}
+		rows, k, n := a[0], a[1], b[1]
+		if transA {
+			rows, k = k, rows
+		}
+		if transB {
+			n = b[0]
+		}
+		if rows > 1 && k > 1 && n > 1 {
+			wide++
+		}
+		flops += 2 * float64(rows) * float64(k) * float64(n)
+	}
+	return wide, flops
 }
 
 // matMulForm reads which operand of a linAlgBinOp matrix product is

@@ -10,7 +10,9 @@ import (
 // respect to W and checks what Placements reports of each node: x and W are
 // inputs, tanh runs on tiles and lives only there (everything that reads it
 // reads its rows in the same stage), the mean's sum and the gradient's Aᵀ B
-// are sums over the tiles, and the division by the count runs whole.
+// are sums over the tiles, and the division by the count runs whole. The
+// gradient's chain multiplies by tanh's derivative 1 - h², built as 1 - h⊙h:
+// its square is folded into the subtraction.
 func TestPlacements(t *testing.T) {
 	g := G.NewGraph()
 	x := matrix(g, "x", rows, 2, func(i, j int) float64 { return float64(i+j) / rows })
@@ -34,7 +36,7 @@ func TestPlacements(t *testing.T) {
 	for _, p := range ps {
 		byNode[p.Node] = p
 		kinds[p.Kind]++
-		if (p.Kind == "input" || p.Kind == "constant") != (p.Stage == -1) {
+		if (p.Kind == "input" || p.Kind == "constant" || p.Kind == "folded") != (p.Stage == -1) {
 			t.Errorf("%v: kind %s in stage %d", p.Node, p.Kind, p.Stage)
 		}
 		if p.Stage >= m.Stages() {
@@ -53,7 +55,7 @@ func TestPlacements(t *testing.T) {
 			t.Errorf("%v: %s, in tile %t; want %s, %t", c.n, p.Kind, p.InTile, c.kind, c.inTile)
 		}
 	}
-	if kinds["whole"] == 0 || kinds["reduction"] < 2 {
-		t.Errorf("kinds %v: want the mean's division whole and two sums over the tiles", kinds)
+	if kinds["whole"] == 0 || kinds["reduction"] < 2 || kinds["folded"] == 0 {
+		t.Errorf("kinds %v: want the mean's division whole, two sums over the tiles and a folded square", kinds)
 	}
 }

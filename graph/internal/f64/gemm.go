@@ -23,11 +23,13 @@ import (
 //
 // where A(i, p) is a[i*lda+p], or a[p*lda+i] with transA (A stored
 // transposed, k x m). That is C = op(A) B, or C += op(A) B, for row-major C
-// (m x n) and B (k x n). Where the CPU has AVX2 and FMA, 4x8 blocks of C go
-// to the assembly micro-kernel (which reads A in either layout, so nothing is
-// copied) and the edges to plain loops; elsewhere gonum's Dgemm does it all.
-// Either may add in another order than the loop above, so the last bits
-// can differ.
+// (m x n) and B (k x n). Nothing is copied: the assembly micro-kernels read A
+// in either layout. With AVX-512, 8x16 blocks of C go to one micro-kernel,
+// which masks the columns of the last block, and the rows left over go to
+// its one-row form; with AVX2 and FMA, 6x8 and 4x8 blocks go to the AVX2
+// micro-kernels and the edges to plain loops; elsewhere gonum's Dgemm does
+// it all. Each adds in another order than the loop above, so the last bits can
+// differ.
 func Gemm(transA bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, accumulate bool) {
 	if m == 0 || n == 0 {
 		return
@@ -36,7 +38,8 @@ func Gemm(transA bool, m, n, k int, a []float64, lda int, b []float64, ldb int, 
 	if transA {
 		arow, astep = 1, lda
 	}
-	if !useAsm || k == 0 {
+	switch {
+	case use < isaAVX2 || k == 0:
 		beta, tA := 0.0, blas.NoTrans
 		if accumulate {
 			beta = 1
@@ -45,16 +48,34 @@ func Gemm(transA bool, m, n, k int, a []float64, lda int, b []float64, ldb int, 
 			tA = blas.Trans
 		}
 		blas64.Implementation().Dgemm(tA, blas.NoTrans, m, n, k, 1, a, max(lda, 1), b, max(ldb, 1), beta, c, max(ldc, 1))
-		return
-	}
-	m4, n8 := m&^3, n&^7
-	if n8 > 0 {
-		for i := 0; i < m4; i += 4 {
-			gemm4x8(k, &a[i*arow], arow, astep, &b[0], ldb, &c[i*ldc], ldc, n8/8, accumulate)
+	case use == isaAVX512:
+		m8 := m &^ 7
+		for i := 0; i < m8; i += 8 {
+			gemm8x16(k, &a[i*arow], arow, astep, &b[0], ldb, &c[i*ldc], ldc, n, accumulate)
 		}
+		for i := m8; i < m; i++ {
+			gemm1x16(k, &a[i*arow], arow, astep, &b[0], ldb, &c[i*ldc], ldc, n, accumulate)
+		}
+	default:
+		// Blocks of six rows, then of four: as many of six as leave the
+		// fewest rows to the edge.
+		m6 := m / 6
+		if m6 > 0 && (m-6*m6)%4 > (m-6*(m6-1))%4 {
+			m6--
+		}
+		m6 *= 6
+		m4, n8 := m6+(m-m6)&^3, n&^7
+		if n8 > 0 {
+			for i := 0; i < m6; i += 6 {
+				gemm6x8(k, &a[i*arow], arow, astep, &b[0], ldb, &c[i*ldc], ldc, n8/8, accumulate)
+			}
+			for i := m6; i < m4; i += 4 {
+				gemm4x8(k, &a[i*arow], arow, astep, &b[0], ldb, &c[i*ldc], ldc, n8/8, accumulate)
+			}
+		}
+		gemmEdge(0, m4, n8, n, k, a, arow, astep, b, ldb, c, ldc, accumulate)
+		gemmEdge(m4, m, 0, n, k, a, arow, astep, b, ldb, c, ldc, accumulate)
 	}
-	gemmEdge(0, m4, n8, n, k, a, arow, astep, b, ldb, c, ldc, accumulate)
-	gemmEdge(m4, m, 0, n, k, a, arow, astep, b, ldb, c, ldc, accumulate)
 }
 
 // gemmEdge computes rows [i0, i1) and columns [j0, j1) of Gemm's C, with
@@ -102,13 +123,4 @@ func gemmEdge(i0, i1, j0, j1, k int, a []float64, arow, astep int, b []float64, 
 			}
 		}
 	}
-}
-
-// Kernels names the implementation the kernels use in this build on this
-// CPU.
-func Kernels() string {
-	if useAsm {
-		return "AVX2+FMA assembly"
-	}
-	return "pure Go (gonum Dgemm)"
 }

@@ -9,7 +9,7 @@ package f64
 // for len(a), len(b) >= len(out).
 func MulTo(out, a, b []float64) {
 	a, b = a[:len(out)], b[:len(out)]
-	if useAsm {
+	if use >= isaAVX2 {
 		vecMul(out, a, b)
 		return
 	}
@@ -27,7 +27,7 @@ func MulTo(out, a, b []float64) {
 // for len(a), len(b) >= len(out).
 func AddTo(out, a, b []float64) {
 	a, b = a[:len(out)], b[:len(out)]
-	if useAsm {
+	if use >= isaAVX2 {
 		vecAdd(out, a, b)
 		return
 	}
@@ -45,7 +45,7 @@ func AddTo(out, a, b []float64) {
 // for len(a), len(b) >= len(out).
 func SubTo(out, a, b []float64) {
 	a, b = a[:len(out)], b[:len(out)]
-	if useAsm {
+	if use >= isaAVX2 {
 		vecSub(out, a, b)
 		return
 	}
@@ -63,7 +63,7 @@ func SubTo(out, a, b []float64) {
 // for len(a) >= len(out).
 func ScaleTo(out, a []float64, s float64) {
 	a = a[:len(out)]
-	if useAsm {
+	if use >= isaAVX2 {
 		vecMulScalar(out, a, s)
 		return
 	}
@@ -82,12 +82,126 @@ func ScaleTo(out, a []float64, s float64) {
 // addition of the negation, so the results are the same bits.
 func ShiftTo(out, a []float64, s float64) {
 	a = a[:len(out)]
-	if useAsm {
+	if use >= isaAVX2 {
 		vecAddScalar(out, a, s)
 		return
 	}
 	for i := range out {
 		out[i] = a[i] + s
+	}
+}
+
+// SubFromTo is
+//
+//	for i := range out {
+//		out[i] = s - b[i]
+//	}
+//
+// for len(b) >= len(out).
+func SubFromTo(out []float64, s float64, b []float64) {
+	b = b[:len(out)]
+	if use >= isaAVX2 {
+		vecSubFrom(out, s, b)
+		return
+	}
+	for i := range out {
+		out[i] = s - b[i]
+	}
+}
+
+// NegTo is
+//
+//	for i := range out {
+//		out[i] = -a[i]
+//	}
+//
+// for len(a) >= len(out).
+func NegTo(out, a []float64) {
+	a = a[:len(out)]
+	if use >= isaAVX2 {
+		vecNeg(out, a)
+		return
+	}
+	for i := range out {
+		out[i] = -a[i]
+	}
+}
+
+// MulScaleTo is
+//
+//	for i := range out {
+//		out[i] = float64(a[i]*b[i]) * s
+//	}
+//
+// for len(a), len(b) >= len(out): each product rounded, then scaled.
+func MulScaleTo(out, a, b []float64, s float64) {
+	a, b = a[:len(out)], b[:len(out)]
+	if use >= isaAVX2 {
+		vecMulScale(out, a, b, s)
+		return
+	}
+	for i := range out {
+		out[i] = float64(a[i]*b[i]) * s
+	}
+}
+
+// SubSquareTo is
+//
+//	for i := range out {
+//		out[i] = s - float64(a[i]*a[i])
+//	}
+//
+// for len(a) >= len(out): each square rounded, then subtracted.
+func SubSquareTo(out []float64, s float64, a []float64) {
+	a = a[:len(out)]
+	if use >= isaAVX2 {
+		vecSubSquare(out, s, a)
+		return
+	}
+	for i := range out {
+		out[i] = s - float64(a[i]*a[i])
+	}
+}
+
+// AddRowTo is
+//
+//	for i := range out {
+//		out[i] = a[i] + row[i%len(row)]
+//	}
+//
+// row added to every row of a, len(row) wide, for len(out) a multiple of
+// len(row) > 0 and len(a) >= len(out).
+func AddRowTo(out, a, row []float64) {
+	a = a[:len(out)]
+	if use >= isaAVX2 {
+		vecAddRow(out, a, row)
+		return
+	}
+	for i := range out {
+		out[i] = a[i] + row[i%len(row)]
+	}
+}
+
+// AddRowsTo is
+//
+//	for r := 0; r < len(a)/len(out); r++ {
+//		for j := range out {
+//			out[j] += a[r*len(out)+j]
+//		}
+//	}
+//
+// the sum of the rows of a, len(out) wide, added to out (for len(out) > 0).
+// The rows are added in order, so both paths give the same bits.
+func AddRowsTo(out, a []float64) {
+	rows := len(a) / len(out)
+	if use >= isaAVX2 {
+		vecAddRows(out, a, rows)
+		return
+	}
+	for r := range rows {
+		for j, x := range a[r*len(out) : (r+1)*len(out)] {
+			out[j] += x
+		}
 	}
 }
 
@@ -100,7 +214,7 @@ func ShiftTo(out, a []float64, s float64) {
 // for len(a) >= len(out), with fused multiply-adds in the assembly.
 func axpyTo(out, a []float64, s float64) {
 	a = a[:len(out)]
-	if useAsm {
+	if use >= isaAVX2 {
 		vecAxpy(out, a, s)
 		return
 	}
@@ -120,7 +234,7 @@ func axpyTo(out, a []float64, s float64) {
 // multiply-adds, so it rounds differently.
 func dot(a, b []float64) (sum float64) {
 	b = b[:len(a)]
-	if useAsm {
+	if use >= isaAVX2 {
 		return vecDot(a, b)
 	}
 	for i, x := range a {
