@@ -16,7 +16,7 @@ import (
 // report.WriteFile does), and its size. The runs are stopped part way: at
 // 10000 points x 64 x 3 layers on forum-final, in Adam at epoch 100 and in
 // L-BFGS at epoch 250 (with its 15 pairs of steps), and Lotka-Volterra
-// marched with the defaults, at L-BFGS iteration 10000 (of about 38000).
+// marched with the defaults, at L-BFGS iteration 10000 (of about 35000).
 //
 //	go test ./graph -run '^$' -bench Checkpoint$ -benchtime 20x -count 6
 func BenchmarkCheckpoint(b *testing.B) {
