@@ -106,7 +106,7 @@ func (k *checkpointFlags) prepare(c *cli.Context, cl *claim, p *problems.Problem
 	}
 	// A run killed while it wrote the checkpoint left its temporary file.
 	if err := report.RemoveLeftovers(path); err != nil {
-		return nil, err
+		return nil, badInput("%s %s: %v", flag, path, err)
 	}
 	ck := &checkpointing{flag: flag, path: path, written: -1}
 	// The file written to must be a checkpoint, if it is there: anything
