@@ -450,3 +450,28 @@ func TestCheckpointingAllocatesNothingPerEpoch(t *testing.T) {
 		t.Errorf("1800 epochs more made %v more allocations with checkpoints than without", many-few)
 	}
 }
+
+// TestCheckpointRefusesBestWithoutNetworks resumes a march from a crafted
+// checkpoint whose best attempt has no networks but a ratio under the
+// floor, after enough halvings to take it: the run would accept a window
+// with no solution in it. It is refused before any training, wrapping
+// ErrCheckpoint. (A first network that diverged leaves an attempt with no
+// networks, but the march never keeps one as its best.)
+func TestCheckpointRefusesBestWithoutNetworks(t *testing.T) {
+	cases := resumeCases(t)
+	march := cases[len(cases)-1]
+	c := roundTrip(t, stoppedAt(t, march.p, march.cfg, march.opts, march.every, nil))
+	s := c.file.March
+	s.Current = nil
+	s.Halvings = march.opts.March.FloorHalvings
+	s.Best = &attemptState{
+		Window:  Window{T0: s.T, T1: math.Min(s.T+s.H, march.p.T1), Y0: s.Y, DY0: s.DY},
+		Attempt: Attempt{Estimate: 1e-300, Budget: 1},
+		Scales:  s.Scales,
+	}
+	opts := march.opts
+	opts.Resume = c
+	if _, err := Fit(t.Context(), march.p, march.cfg, opts); !errors.Is(err, ErrCheckpoint) {
+		t.Errorf("err = %v, want the checkpoint refused", err)
+	}
+}
