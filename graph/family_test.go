@@ -1,8 +1,10 @@
 package graph
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"pinn/problems"
@@ -212,5 +214,34 @@ func TestFamilyChunkedMatchesTape(t *testing.T) {
 				t.Errorf("window %d, %s: %v (%v) runs through Gorgonia's Do", i+1, what, n, n.Op())
 			}
 		}
+	}
+}
+
+// TestFamilyPredictInputsRefusesBadColumns gives PredictInputs columns of
+// other lengths than t's, and range values outside the trained range (by
+// the smallest step, and NaN): each is refused with an error, the second
+// wrapping problems.ErrMember, as PredictMember refuses such a member.
+func TestFamilyPredictInputsRefusesBadColumns(t *testing.T) {
+	p := testFamily(t, 1)
+	m := newModel(p, SoftIC, testFamilyNetwork(t, p, Tanh, 11), nil)
+	ts, a, k := []float64{0.5, 0.9, 1.2}, []float64{-1, 0.3, 1}, []float64{0.5, 1.1, 2} // RangeNames order: a, k
+	for _, tt := range []struct {
+		name   string
+		inputs [][]float64
+		member bool
+	}{
+		{"short a", [][]float64{ts, a[:2], k}, false},
+		{"long k", [][]float64{ts, a, append(slices.Clone(k), 1)}, false},
+		{"k above", [][]float64{ts, a, {0.5, math.Nextafter(2, 3), 1}}, true},
+		{"a below", [][]float64{ts, {-1, 0, math.Nextafter(-1, -2)}, k}, true},
+		{"a NaN", [][]float64{ts, {math.NaN(), 0, 0}, k}, true},
+	} {
+		sol, err := m.PredictInputs(tt.inputs)
+		if err == nil || errors.Is(err, problems.ErrMember) != tt.member {
+			t.Errorf("%s: %v, err = %v", tt.name, sol != nil, err)
+		}
+	}
+	if _, err := m.PredictInputs([][]float64{ts, a, k}); err != nil {
+		t.Errorf("points in the range: %v", err)
 	}
 }
