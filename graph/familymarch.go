@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -164,6 +165,11 @@ func fitFamilyMarch(ctx context.Context, p *problems.Problem, cfg Config, opts O
 		}
 		var tw familyWindow
 		if tw, runErr = m.trainFamilyWindow(w, fc); runErr != nil {
+			if errors.Is(runErr, ErrDiverged) {
+				// Keep the windows before, as a run stopped does.
+				runErr = fmt.Errorf("graph: the window [%g, %g] diverged after iteration %d (%d windows accepted, the solution kept up to %s = %g): %w",
+					w.T0, w.T1, m.iterations, len(m.windows), p.Indep, m.t, runErr)
+			}
 			break
 		}
 		m.attempts = append(m.attempts, tw.attempt)
@@ -173,7 +179,7 @@ func fitFamilyMarch(ctx context.Context, p *problems.Problem, cfg Config, opts O
 	}
 	res := &Result{Config: cfg, Options: opts, Loss: m.loss, Seconds: time.Since(start).Seconds(),
 		March: &MarchRecord{Attempts: m.attempts, Reached: m.t, End: p.T1}}
-	if runErr != nil && runErr != m.stop {
+	if runErr != nil && runErr != m.stop && !errors.Is(runErr, ErrDiverged) {
 		return nil, runErr
 	}
 	if len(m.windows) == 0 {
