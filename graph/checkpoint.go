@@ -184,7 +184,6 @@ func identify(p *problems.Problem, cfg Config, opts Options) []runSetting {
 	run = appendFields(run, "Problem", reflect.ValueOf(p.Definition), "Summary")
 	run = appendFields(run, "Config", reflect.ValueOf(cfg))
 	obs := opts.Observations
-	opts.Observations = nil
 	run = appendFields(run, "Options", reflect.ValueOf(opts), "Method", "Workers", "Progress", "Resume", "Checkpoint", "CheckpointEvery", "Observations")
 	digest := "none"
 	if obs != nil {
