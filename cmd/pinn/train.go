@@ -259,7 +259,7 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		r.SetTrace(report.Trace{Steps: steps, Options: res.Options})
 	}
 	var wrote []string
-	if ck != nil && ck.written >= 0 && r.Interrupted != "" {
+	if ck != nil && ck.written && r.Interrupted != "" {
 		wrote = append(wrote, ck.path)
 	}
 	var writeErr error
