@@ -475,3 +475,24 @@ func TestCheckpointRefusesBestWithoutNetworks(t *testing.T) {
 		t.Errorf("err = %v, want the checkpoint refused", err)
 	}
 }
+
+// TestCheckpointRefusesDenseLBFGS resumes a whole-domain run from a
+// crafted checkpoint whose L-BFGS state carries a dense inverse Hessian,
+// as only BFGS keeps: no checkpointed run trains with BFGS (a family's,
+// the one user of it, is not checkpointed), and the state would turn the
+// run's L-BFGS into BFGS. It is refused before any training, wrapping
+// ErrCheckpoint.
+func TestCheckpointRefusesDenseLBFGS(t *testing.T) {
+	tc := resumeCases(t)[1]
+	c := roundTrip(t, stoppedAt(t, tc.p, tc.cfg, tc.opts, 50, nil))
+	s := c.file.Whole.Trainer.LBFGS
+	if s == nil {
+		t.Fatal("the checkpoint has no L-BFGS run under way")
+	}
+	s.H = make([]float64, len(s.X)*len(s.X))
+	opts := tc.opts
+	opts.Resume = c
+	if _, err := Fit(t.Context(), tc.p, tc.cfg, opts); !errors.Is(err, ErrCheckpoint) {
+		t.Errorf("err = %v, want the checkpoint refused", err)
+	}
+}
