@@ -91,7 +91,7 @@ func (s *wholeState) check(p *problems.Problem, cfg Config, opts Options) error 
 	if err := s.Trainer.check(net.NumParams() + len(p.Unknown)); err != nil {
 		return err
 	}
-	done := s.Trainer.AdamSteps - opts.Epochs*(s.Stage-1)/opts.Stages
+	done := stageDone(s.Trainer.AdamSteps, opts.Epochs, s.Stage, opts.Stages)
 	if epochs := share(opts.Epochs, s.Stage, opts.Stages); done < 0 || done > epochs || s.Trainer.LBFGS != nil && done < epochs {
 		return fmt.Errorf("%d Adam epochs of stage %d's %d done, with L-BFGS under way: %t", done, s.Stage, epochs, s.Trainer.LBFGS != nil)
 	}
