@@ -357,6 +357,21 @@ func (ck *checkpointer) due(stopping bool) bool {
 	return ck != nil && ck.save != nil && (stopping || time.Since(ck.last) >= ck.every)
 }
 
+// take writes the checkpoint due at this step (see write). A failure
+// stops training: it is added to *stop, the error training is already
+// stopping with, or, when that is nil, given to stopped, which names the
+// step.
+func (ck *checkpointer) take(stop *error, stopped func(how string, err error), epoch int, trace []TraceStep, whole *wholeState, march *marchState) {
+	err := ck.write(epoch, trace, whole, march)
+	switch {
+	case err == nil:
+	case *stop != nil:
+		*stop = fmt.Errorf("%w (%w)", *stop, err)
+	default:
+		stopped("training stopped", err)
+	}
+}
+
 // write gives Options.Checkpoint the checkpoint of a run, whole or
 // marched, after epoch steps, of which those in trace were traced.
 func (ck *checkpointer) write(epoch int, trace []TraceStep, whole *wholeState, march *marchState) error {

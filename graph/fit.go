@@ -403,11 +403,7 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 			stopped("training stopped", err)
 		}
 		if ck.due(stop != nil) {
-			if err := ck.write(epoch, trace.traced(), r.state(), nil); err != nil && stop != nil {
-				stop = fmt.Errorf("%w (%w)", stop, err)
-			} else if err != nil {
-				stopped("training stopped", err)
-			}
+			ck.take(&stop, stopped, epoch, trace.traced(), r.state(), nil)
 		}
 		return stop
 	}

@@ -738,11 +738,7 @@ func (m *marcher) iterated(tr *Trainer) error {
 		stopped("training stopped", err)
 	}
 	if m.ck.due(m.stop != nil) {
-		if err := m.ck.write(m.iterations, m.trace.traced(), nil, m.state()); err != nil && m.stop != nil {
-			m.stop = fmt.Errorf("%w (%w)", m.stop, err)
-		} else if err != nil {
-			stopped("training stopped", err)
-		}
+		m.ck.take(&m.stop, stopped, m.iterations, m.trace.traced(), nil, m.state())
 	}
 	return m.stop
 }
