@@ -251,6 +251,7 @@ func (m *marcher) trainFamilyWindow(w Window, fc *familyChecks) (familyWindow, e
 		stop = math.Min(stop, stopFraction*o.Safety*o.Goal*math.Max(sc.y*share, (w.T1-w.T0)*sc.rate))
 	}
 	rms := stop / (w.T1 - w.T0) / math.Sqrt(float64(len(grid[0])))
+	var r [][]float64 // the residuals of tw.piece at the check points
 	for k := 1; k <= o.Networks; k++ {
 		net, err := NewFamilyNetwork(p, m.cfg.Architecture, m.rng)
 		if err != nil {
@@ -269,8 +270,7 @@ func (m *marcher) trainFamilyWindow(w Window, fc *familyChecks) (familyWindow, e
 		if tw.piece, err = w.model(p); err != nil {
 			return tw, err
 		}
-		r, err := tw.piece.evaluate("residuals", checkPoints, residualNodes)
-		if err != nil {
+		if r, err = tw.piece.evaluate("residuals", checkPoints, residualNodes); err != nil {
 			return tw, err
 		}
 		sumSq := 0.0
@@ -287,10 +287,6 @@ func (m *marcher) trainFamilyWindow(w Window, fc *familyChecks) (familyWindow, e
 		}
 	}
 	out, err := tw.piece.evaluate("predict", checkPoints, predictNodes)
-	if err != nil {
-		return tw, err
-	}
-	r, err := tw.piece.evaluate("residuals", checkPoints, residualNodes)
 	if err != nil {
 		return tw, err
 	}
