@@ -184,7 +184,6 @@ func identify(p *problems.Problem, cfg Config, opts Options) []runSetting {
 	run = appendFields(run, "Problem", reflect.ValueOf(p.Definition), "Summary")
 	run = appendFields(run, "Config", reflect.ValueOf(cfg))
 	obs := opts.Observations
-	opts.Observations = nil
 	run = appendFields(run, "Options", reflect.ValueOf(opts), "Method", "Workers", "Progress", "Resume", "Checkpoint", "CheckpointEvery", "Observations")
 	digest := "none"
 	if obs != nil {
@@ -356,6 +355,21 @@ func newCheckpointer(p *problems.Problem, cfg Config, opts Options) *checkpointe
 // Options.Checkpoint it reads no clock; a nil checkpointer takes none.
 func (ck *checkpointer) due(stopping bool) bool {
 	return ck != nil && ck.save != nil && (stopping || time.Since(ck.last) >= ck.every)
+}
+
+// take writes the checkpoint due at this step (see write). A failure
+// stops training: it is added to *stop, the error training is already
+// stopping with, or, when that is nil, given to stopped, which names the
+// step.
+func (ck *checkpointer) take(stop *error, stopped func(how string, err error), epoch int, trace []TraceStep, whole *wholeState, march *marchState) {
+	err := ck.write(epoch, trace, whole, march)
+	switch {
+	case err == nil:
+	case *stop != nil:
+		*stop = fmt.Errorf("%w (%w)", *stop, err)
+	default:
+		stopped("training stopped", err)
+	}
 }
 
 // write gives Options.Checkpoint the checkpoint of a run, whole or

@@ -450,3 +450,49 @@ func TestCheckpointingAllocatesNothingPerEpoch(t *testing.T) {
 		t.Errorf("1800 epochs more made %v more allocations with checkpoints than without", many-few)
 	}
 }
+
+// TestCheckpointRefusesBestWithoutNetworks resumes a march from a crafted
+// checkpoint whose best attempt has no networks but a ratio under the
+// floor, after enough halvings to take it: the run would accept a window
+// with no solution in it. It is refused before any training, wrapping
+// ErrCheckpoint. (A first network that diverged leaves an attempt with no
+// networks, but the march never keeps one as its best.)
+func TestCheckpointRefusesBestWithoutNetworks(t *testing.T) {
+	cases := resumeCases(t)
+	march := cases[len(cases)-1]
+	c := roundTrip(t, stoppedAt(t, march.p, march.cfg, march.opts, march.every, nil))
+	s := c.file.March
+	s.Current = nil
+	s.Halvings = march.opts.March.FloorHalvings
+	s.Best = &attemptState{
+		Window:  Window{T0: s.T, T1: math.Min(s.T+s.H, march.p.T1), Y0: s.Y, DY0: s.DY},
+		Attempt: Attempt{Estimate: 1e-300, Budget: 1},
+		Scales:  s.Scales,
+	}
+	opts := march.opts
+	opts.Resume = c
+	if _, err := Fit(t.Context(), march.p, march.cfg, opts); !errors.Is(err, ErrCheckpoint) {
+		t.Errorf("err = %v, want the checkpoint refused", err)
+	}
+}
+
+// TestCheckpointRefusesDenseLBFGS resumes a whole-domain run from a
+// crafted checkpoint whose L-BFGS state carries a dense inverse Hessian,
+// as only BFGS keeps: no checkpointed run trains with BFGS (a family's,
+// the one user of it, is not checkpointed), and the state would turn the
+// run's L-BFGS into BFGS. It is refused before any training, wrapping
+// ErrCheckpoint.
+func TestCheckpointRefusesDenseLBFGS(t *testing.T) {
+	tc := resumeCases(t)[1]
+	c := roundTrip(t, stoppedAt(t, tc.p, tc.cfg, tc.opts, 50, nil))
+	s := c.file.Whole.Trainer.LBFGS
+	if s == nil {
+		t.Fatal("the checkpoint has no L-BFGS run under way")
+	}
+	s.H = make([]float64, len(s.X)*len(s.X))
+	opts := tc.opts
+	opts.Resume = c
+	if _, err := Fit(t.Context(), tc.p, tc.cfg, opts); !errors.Is(err, ErrCheckpoint) {
+		t.Errorf("err = %v, want the checkpoint refused", err)
+	}
+}

@@ -22,7 +22,9 @@ var errFamily = errors.New("graph: the model solves a family: give the range par
 // respect to t (symbolic) at the points inputs, given as columns: the
 // values of t, then for a family those of each range parameter in
 // RangeNames order (problems.Sampler.Inputs' layout), so that every point
-// may belong to another member. The solution's T is inputs[0].
+// may belong to another member. The solution's T is inputs[0]. Columns
+// of other lengths than t's are refused, and so are range values outside
+// the trained ranges (an error wrapping problems.ErrMember).
 func (m *Model) PredictInputs(inputs [][]float64) (*problems.Solution, error) {
 	if !m.problem.IsFamily() {
 		if len(inputs) != 1 {
@@ -53,6 +55,9 @@ func (m *Model) familyEval(inputs [][]float64, rows int, eval func(piece *Model,
 	}
 	if len(inputs[0]) == 0 {
 		return nil, errNoPoints
+	}
+	if err := m.checkMembers(inputs); err != nil {
+		return nil, err
 	}
 	if m.windows == nil {
 		return eval(m, inputs)
@@ -105,6 +110,35 @@ func (m *Model) familyEval(inputs [][]float64, rows int, eval func(piece *Model,
 		}
 		return eval(m.pieces[i], cols)
 	})
+}
+
+// checkMembers checks that the range parameters' columns of inputs (see
+// PredictInputs) are as long as t's and name members of the family: the
+// network was trained inside the ranges alone, so that outside them it
+// would extrapolate. The first point outside is refused as PredictMember
+// refuses its member (an error wrapping problems.ErrMember).
+func (m *Model) checkMembers(inputs [][]float64) error {
+	p := m.problem
+	names := p.RangeNames()
+	for j, c := range inputs[1:] {
+		if len(c) != len(inputs[0]) {
+			return fmt.Errorf("graph: %d values of %s for %d of %s", len(c), names[j], len(inputs[0]), p.Indep)
+		}
+	}
+	for j, c := range inputs[1:] {
+		r := p.Ranges[names[j]]
+		for k, v := range c {
+			if v >= r.Lo && v <= r.Hi {
+				continue
+			}
+			member := make(map[string]float64, len(names))
+			for i, name := range names {
+				member[name] = inputs[1+i][k]
+			}
+			return fmt.Errorf("graph: point %d: %w", k+1, p.CheckMember(member))
+		}
+	}
+	return nil
 }
 
 // chainStarts returns, for the members given as columns of range

@@ -92,7 +92,7 @@ func BenchmarkFamilyQueries(b *testing.B) {
 	random := p.NewSampler(problems.SampleUniform, NewRand(2)).Inputs(members * times)
 	grid := [][]float64{make([]float64, 0, members*times), make([]float64, 0, members*times)}
 	ts := p.Grid(times)
-	ks := axisValues(0.5, 2, members)
+	ks := problems.Spaced(0.5, 2, members)
 	for _, k := range ks {
 		for _, t := range ts {
 			grid[0], grid[1] = append(grid[0], t), append(grid[1], k)

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -51,43 +52,6 @@ type familyChecks struct {
 // at.
 const maxCheckMembers = 1024
 
-// axisValues returns n evenly spaced values from lo to hi, both ends
-// included (the midpoint when n is 1).
-func axisValues(lo, hi float64, n int) []float64 {
-	if n == 1 {
-		return []float64{(lo + hi) / 2}
-	}
-	v := make([]float64, n)
-	for i := range v {
-		f := float64(i) / float64(n-1)
-		v[i] = lo*(1-f) + hi*f
-	}
-	return v
-}
-
-// memberGrid returns every combination of n values of each of p's range
-// parameters as columns, the last parameter varying fastest.
-func memberGrid(p *problems.Problem, n int) [][]float64 {
-	names := p.RangeNames()
-	total := 1
-	for range names {
-		total *= n
-	}
-	cols := make([][]float64, len(names))
-	for j, k := range names {
-		values := axisValues(p.Ranges[k].Lo, p.Ranges[k].Hi, n)
-		cols[j] = make([]float64, total)
-		stride := 1
-		for range names[j+1:] {
-			stride *= n
-		}
-		for i := range total {
-			cols[j][i] = values[(i/stride)%n]
-		}
-	}
-	return cols
-}
-
 // newFamilyChecks returns the check members of the family p, whose
 // windows' grids have side values of each range parameter: those values
 // and the midpoints between them (fewer when that would make more than
@@ -98,7 +62,7 @@ func newFamilyChecks(p *problems.Problem, side int) (*familyChecks, error) {
 	for n > 2 && math.Pow(float64(n), float64(r)) > maxCheckMembers {
 		n--
 	}
-	fc := &familyChecks{members: memberGrid(p, n)}
+	fc := &familyChecks{members: p.MemberColumns(n)}
 	starts, err := initialColumns(p, fc.members)
 	if err != nil {
 		return nil, err
@@ -164,6 +128,11 @@ func fitFamilyMarch(ctx context.Context, p *problems.Problem, cfg Config, opts O
 		}
 		var tw familyWindow
 		if tw, runErr = m.trainFamilyWindow(w, fc); runErr != nil {
+			if errors.Is(runErr, ErrDiverged) {
+				// Keep the windows before, as a run stopped does.
+				runErr = fmt.Errorf("graph: the window [%g, %g] diverged after iteration %d (%d windows accepted, the solution kept up to %s = %g): %w",
+					w.T0, w.T1, m.iterations, len(m.windows), p.Indep, m.t, runErr)
+			}
 			break
 		}
 		m.attempts = append(m.attempts, tw.attempt)
@@ -173,7 +142,7 @@ func fitFamilyMarch(ctx context.Context, p *problems.Problem, cfg Config, opts O
 	}
 	res := &Result{Config: cfg, Options: opts, Loss: m.loss, Seconds: time.Since(start).Seconds(),
 		March: &MarchRecord{Attempts: m.attempts, Reached: m.t, End: p.T1}}
-	if runErr != nil && runErr != m.stop {
+	if runErr != nil && runErr != m.stop && !errors.Is(runErr, ErrDiverged) {
 		return nil, runErr
 	}
 	if len(m.windows) == 0 {
@@ -207,18 +176,18 @@ func (m *marcher) trainFamilyWindow(w Window, fc *familyChecks) (familyWindow, e
 		return tw, err
 	}
 	next := len(m.windows)
-	grid := memberGrid(p, o.ParamPoints)
+	grid := p.MemberColumns(o.ParamPoints)
 	gridStarts, err := chain.chainStarts(grid, nil, next+1)
 	if err != nil {
 		return tw, err
 	}
-	colloc := windowPoints(axisValues(w.T0, w.T1, o.Points), grid, gridStarts[next])
+	colloc := windowPoints(problems.Spaced(w.T0, w.T1, o.Points), grid, gridStarts[next])
 	checkStarts, err := chain.chainStarts(fc.members, nil, next+1)
 	if err != nil {
 		return tw, err
 	}
 	starts := checkStarts[next]
-	check := axisValues(w.T0, w.T1, o.CheckFactor*(o.Points-1)+1)
+	check := problems.Spaced(w.T0, w.T1, o.CheckFactor*(o.Points-1)+1)
 	checkPoints := windowPoints(check, fc.members, starts)
 	nt, nm := len(check), len(fc.members[0])
 	dt := (w.T1 - w.T0) / float64(nt-1)
@@ -245,6 +214,7 @@ func (m *marcher) trainFamilyWindow(w Window, fc *familyChecks) (familyWindow, e
 		stop = math.Min(stop, stopFraction*o.Safety*o.Goal*math.Max(sc.y*share, (w.T1-w.T0)*sc.rate))
 	}
 	rms := stop / (w.T1 - w.T0) / math.Sqrt(float64(len(grid[0])))
+	var r [][]float64 // the residuals of tw.piece at the check points
 	for k := 1; k <= o.Networks; k++ {
 		net, err := NewFamilyNetwork(p, m.cfg.Architecture, m.rng)
 		if err != nil {
@@ -263,8 +233,7 @@ func (m *marcher) trainFamilyWindow(w Window, fc *familyChecks) (familyWindow, e
 		if tw.piece, err = w.model(p); err != nil {
 			return tw, err
 		}
-		r, err := tw.piece.evaluate("residuals", checkPoints, residualNodes)
-		if err != nil {
+		if r, err = tw.piece.evaluate("residuals", checkPoints, residualNodes); err != nil {
 			return tw, err
 		}
 		sumSq := 0.0
@@ -281,10 +250,6 @@ func (m *marcher) trainFamilyWindow(w Window, fc *familyChecks) (familyWindow, e
 		}
 	}
 	out, err := tw.piece.evaluate("predict", checkPoints, predictNodes)
-	if err != nil {
-		return tw, err
-	}
-	r, err := tw.piece.evaluate("residuals", checkPoints, residualNodes)
 	if err != nil {
 		return tw, err
 	}

@@ -403,11 +403,7 @@ func fitWhole(ctx context.Context, p *problems.Problem, cfg Config, opts Options
 			stopped("training stopped", err)
 		}
 		if ck.due(stop != nil) {
-			if err := ck.write(epoch, trace.traced(), r.state(), nil); err != nil && stop != nil {
-				stop = fmt.Errorf("%w (%w)", stop, err)
-			} else if err != nil {
-				stopped("training stopped", err)
-			}
+			ck.take(&stop, stopped, epoch, trace.traced(), r.state(), nil)
 		}
 		return stop
 	}
@@ -521,9 +517,7 @@ func newWholeRun(p *problems.Problem, cfg Config, opts Options) (*wholeRun, erro
 func (r *wholeRun) run(progress func(epoch int, loss float64) error) error {
 	o := r.opts
 	for {
-		// The Adam epochs of the stages before are their shares of
-		// Epochs, which add up to this.
-		done := r.tr.AdamEpochs() - o.Epochs*(r.stage-1)/o.Stages
+		done := stageDone(r.tr.AdamEpochs(), o.Epochs, r.stage, o.Stages)
 		t := time.Now()
 		err := r.c.adam(r.tr, done, share(o.Epochs, r.stage, o.Stages), progress)
 		r.adamSeconds += time.Since(t).Seconds()
@@ -563,3 +557,8 @@ func (res *Result) score(ts []float64, values int) error {
 
 // share is stage s's part of a budget split over k stages.
 func share(total, s, k int) int { return total*s/k - total*(s-1)/k }
+
+// stageDone is how much of stage s's share of a budget of total split over
+// k stages is done when done of the whole budget is: the stages before
+// have taken their shares, which add up to total (s-1) / k.
+func stageDone(done, total, s, k int) int { return done - total*(s-1)/k }

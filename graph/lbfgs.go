@@ -344,11 +344,17 @@ func (s *lbfgsState) update(x, g []float64, f float64) {
 	sy := floats.Dot(s.S[k], s.Y[k])
 	s.Rho[k] = 1 / sy
 	s.Gamma = sy / floats.Dot(s.Y[k], s.Y[k])
-	if s.H != nil && sy > 0 {
-		s.updateDense(s.S[k], s.Y[k], s.Len == 0)
-	}
 	s.Oldest = (k + 1) % len(s.S)
-	s.Len = min(s.Len+1, len(s.S))
+	switch {
+	case s.H == nil:
+		s.Len = min(s.Len+1, len(s.S))
+	case sy > 0:
+		// BFGS skips a pair of s.y <= 0, which would make H indefinite:
+		// Len counts the pairs H is made of, so that H is started at the
+		// first pair it takes and the steepest descent is taken until then.
+		s.updateDense(s.S[k], s.Y[k], s.Len == 0)
+		s.Len = 1
+	}
 	copy(s.X, x)
 	copy(s.G, g)
 	s.F = f

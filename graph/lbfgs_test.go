@@ -425,3 +425,28 @@ func TestLBFGSReportsIterations(t *testing.T) {
 	}
 	t.Logf("%d iterations, %d evaluations, first step %.3g, last %.3g; first move off by %.2g relative", len(its), evals, its[0].Step, its[len(its)-1].Step, math.Abs(moved-want)/want)
 }
+
+// TestBFGSSkipsCurvatureBelowZero takes a BFGS step whose gradient change
+// has s.y <= 0, which the dense update skips: the next direction is the
+// steepest descent, as at the start, not the zero one of an H never set.
+// The next step, of s.y > 0, starts H at Gamma I and updates it: H then
+// meets the secant equation H y = s (Nocedal and Wright 6.17); tolerance
+// 1e-15, a few roundings of numbers of size 1.
+func TestBFGSSkipsCurvatureBelowZero(t *testing.T) {
+	s := newLBFGS([]float64{0, 0}, []float64{1, 2}, 5, true)
+	s.update([]float64{1, 0}, []float64{0, 2}, 4) // s = (1, 0), y = (-1, 0)
+	if step := s.direction(); !slices.Equal(s.dir, []float64{0, -2}) || step != 0.5 {
+		t.Errorf("after s.y = -1: direction %v and step %g, want [0 -2] and 0.5", s.dir, step)
+	}
+	x, g := []float64{1, -1}, []float64{0.5, 1}
+	s.update(x, g, 3) // s = (0, -1), y = (0.5, -1)
+	st, yt := []float64{0, -1}, []float64{0.5, -1}
+	for i := range 2 {
+		if hy := floats.Dot(s.H[2*i:2*i+2], yt); math.Abs(hy-st[i]) > 1e-15 {
+			t.Errorf("(H y)[%d] = %g, want s[%d] = %g", i, hy, i, st[i])
+		}
+	}
+	if s.direction(); floats.Dot(s.dir, g) >= 0 {
+		t.Errorf("direction %v is not one of descent for gradient %v", s.dir, g)
+	}
+}

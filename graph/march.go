@@ -493,13 +493,16 @@ func (m *marcher) run() error {
 		}
 		m.attempts = append(m.attempts, tw.attempt)
 		if !tw.attempt.Accepted {
-			if m.best == nil || tw.ratio() < m.best.ratio() {
+			// The best attempt is one that can be taken: a first network
+			// that diverged leaves none (ratio +Inf), and a NaN ratio would
+			// never give way to a better attempt.
+			if len(tw.window.Networks) > 0 && !math.IsNaN(tw.ratio()) && (m.best == nil || tw.ratio() < m.best.ratio()) {
 				m.best = &tw
 			}
 			// Halving a window stops helping once the network's residual is
 			// at the optimiser's plateau rather than limited by the
 			// window's length: then take the best attempt, over budget.
-			if m.halvings < o.FloorHalvings || !(m.best.ratio() <= o.FloorRatio) {
+			if m.halvings < o.FloorHalvings || m.best == nil || !(m.best.ratio() <= o.FloorRatio) {
 				m.h /= 2
 				m.halvings++
 				m.firstTry = false
@@ -735,11 +738,7 @@ func (m *marcher) iterated(tr *Trainer) error {
 		stopped("training stopped", err)
 	}
 	if m.ck.due(m.stop != nil) {
-		if err := m.ck.write(m.iterations, m.trace.traced(), nil, m.state()); err != nil && m.stop != nil {
-			m.stop = fmt.Errorf("%w (%w)", m.stop, err)
-		} else if err != nil {
-			stopped("training stopped", err)
-		}
+		m.ck.take(&m.stop, stopped, m.iterations, m.trace.traced(), nil, m.state())
 	}
 	return m.stop
 }

@@ -91,7 +91,7 @@ func (s *wholeState) check(p *problems.Problem, cfg Config, opts Options) error 
 	if err := s.Trainer.check(net.NumParams() + len(p.Unknown)); err != nil {
 		return err
 	}
-	done := s.Trainer.AdamSteps - opts.Epochs*(s.Stage-1)/opts.Stages
+	done := stageDone(s.Trainer.AdamSteps, opts.Epochs, s.Stage, opts.Stages)
 	if epochs := share(opts.Epochs, s.Stage, opts.Stages); done < 0 || done > epochs || s.Trainer.LBFGS != nil && done < epochs {
 		return fmt.Errorf("%d Adam epochs of stage %d's %d done, with L-BFGS under way: %t", done, s.Stage, epochs, s.Trainer.LBFGS != nil)
 	}
@@ -268,6 +268,10 @@ func (s *marchState) check(p *problems.Problem, cfg Config, opts Options) error 
 			return err
 		}
 	}
+	// The march keeps as its best only an attempt it can take.
+	if b := s.Best; b != nil && (len(b.Window.Networks) == 0 || math.IsNaN(b.Attempt.Estimate/b.Attempt.Budget)) {
+		return fmt.Errorf("a best attempt of %d networks, ratio %g", len(b.Window.Networks), b.Attempt.Estimate/b.Attempt.Budget)
+	}
 	if c := s.Current; c != nil {
 		if len(c.Window.Networks) == opts.March.Networks || c.OutScale == 0 || !finite(c.OutScale) {
 			return fmt.Errorf("the attempt under way has %d networks of %d, output scale %g", len(c.Window.Networks), opts.March.Networks, c.OutScale)
@@ -294,11 +298,9 @@ func (m *marcher) restore(s *marchState) error {
 	m.seconds = s.Seconds
 	if b := s.Best; b != nil {
 		m.best = &trained{window: b.Window.clone(), attempt: b.Attempt, scales: b.Scales.restored()}
-		if len(b.Window.Networks) > 0 {
-			var err error
-			if m.best.piece, err = m.best.window.model(m.p); err != nil {
-				return err
-			}
+		var err error
+		if m.best.piece, err = m.best.window.model(m.p); err != nil {
+			return err
 		}
 	}
 	c := s.Current

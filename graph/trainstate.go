@@ -53,7 +53,10 @@ func (tr *Trainer) setState(st *trainerState) {
 // check reports what keeps st from being the state of a trainer of n
 // parameters: vectors of other lengths, an empty loss history (a trainer
 // is checkpointed after a step, which records a loss), counts that do not
-// fit it.
+// fit it, a dense inverse Hessian in the L-BFGS state. Only BFGS keeps
+// one, and BFGS trains only a family's windows, which are not
+// checkpointed: a checkpoint with one is crafted, and would silently turn
+// the run's L-BFGS into BFGS.
 func (st *trainerState) check(n int) error {
 	for _, v := range []struct {
 		name string
@@ -73,6 +76,8 @@ func (st *trainerState) check(n int) error {
 		return errors.New("the trainer's loss history is empty")
 	case st.AdamSteps < 0 || st.AdamSteps >= len(st.History):
 		return fmt.Errorf("%d Adam steps in a loss history of %d entries", st.AdamSteps, len(st.History))
+	case st.LBFGS != nil && st.LBFGS.H != nil:
+		return errors.New("the L-BFGS state has a dense inverse Hessian: BFGS runs are not checkpointed")
 	case st.LBFGS != nil:
 		return st.LBFGS.check(n)
 	}

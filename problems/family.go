@@ -94,8 +94,9 @@ func (p *Problem) rangeValuesGiven(values map[string]float64) error {
 
 // ScoreMembers returns the members a family is scored at: n evenly spaced
 // values of each range parameter, both ends included (its midpoint when
-// n = 1), in every combination, the last range parameter varying fastest.
-// A problem without range parameters has one member, an empty map.
+// n = 1), in every combination, the last range parameter varying fastest
+// (MemberColumns' members, in its order). A problem without range
+// parameters has one member, an empty map.
 func (p *Problem) ScoreMembers(n int) ([]map[string]float64, error) {
 	names := p.RangeNames()
 	if n < 1 {
@@ -107,20 +108,52 @@ func (p *Problem) ScoreMembers(n int) ([]map[string]float64, error) {
 			return nil, fmt.Errorf("problems: %d values for each of %d range parameters make more than %d members to score: use fewer values", n, len(names), maxScoreMembers)
 		}
 	}
+	cols := p.MemberColumns(n)
 	members := make([]map[string]float64, total)
 	for i := range members {
 		members[i] = make(map[string]float64, len(names))
-		for j, k := len(names)-1, i; j >= 0; j, k = j-1, k/n {
-			r := p.Ranges[names[j]]
-			v := (r.Lo + r.Hi) / 2
-			if n > 1 {
-				f := float64(k%n) / float64(n-1)
-				v = r.Lo*(1-f) + r.Hi*f
-			}
-			members[i][names[j]] = v
+		for j, k := range names {
+			members[i][k] = cols[j][i]
 		}
 	}
 	return members, nil
+}
+
+// MemberColumns returns every combination of n evenly spaced values
+// (Spaced) of each range parameter, as columns in RangeNames order (the
+// layout of Sampler.Inputs' columns after t), the last range parameter
+// varying fastest. n must be at least 1.
+func (p *Problem) MemberColumns(n int) [][]float64 {
+	names := p.RangeNames()
+	total := 1
+	for range names {
+		total *= n
+	}
+	cols := make([][]float64, len(names))
+	stride := total
+	for j, k := range names {
+		values := Spaced(p.Ranges[k].Lo, p.Ranges[k].Hi, n)
+		stride /= n
+		cols[j] = make([]float64, total)
+		for i := range total {
+			cols[j][i] = values[(i/stride)%n]
+		}
+	}
+	return cols
+}
+
+// Spaced returns n evenly spaced values from lo to hi, both ends
+// included (the midpoint when n is 1).
+func Spaced(lo, hi float64, n int) []float64 {
+	if n == 1 {
+		return []float64{(lo + hi) / 2}
+	}
+	v := make([]float64, n)
+	for i := range v {
+		f := float64(i) / float64(n-1)
+		v[i] = lo*(1-f) + hi*f
+	}
+	return v
 }
 
 // checkRanges checks the range parameters, after the parameters have

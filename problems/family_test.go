@@ -123,6 +123,8 @@ func TestCheckMember(t *testing.T) {
 	}
 }
 
+// TestScoreMembers checks the members a family is scored at, and that
+// MemberColumns gives them as columns, in the same order.
 func TestScoreMembers(t *testing.T) {
 	p, err := New(decayFamily)
 	if err != nil {
@@ -156,6 +158,10 @@ func TestScoreMembers(t *testing.T) {
 	want := [][2]float64{{-1, 0.5}, {-1, 1.25}, {-1, 2}, {0, 0.5}, {0, 1.25}, {0, 2}, {1, 0.5}, {1, 1.25}, {1, 2}}
 	if !slices.Equal(got, want) {
 		t.Errorf("members (a, k) %v, want %v", got, want)
+	}
+	cols := two.MemberColumns(3)
+	if len(cols) != 2 || !slices.Equal(cols[0], []float64{-1, -1, -1, 0, 0, 0, 1, 1, 1}) || !slices.Equal(cols[1], []float64{0.5, 1.25, 2, 0.5, 1.25, 2, 0.5, 1.25, 2}) {
+		t.Errorf("member columns %v, want the members' values (a, then k)", cols)
 	}
 
 	plain, _ := Builtin("decay")

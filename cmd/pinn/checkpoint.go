@@ -52,9 +52,9 @@ type checkpointing struct {
 	resume     *graph.Checkpoint
 	// resumeFlag and resumePath name where resume came from.
 	resumeFlag, resumePath string
-	// written is the epoch of the last checkpoint written, -1 for none;
-	// failed the error of the last that could not be.
-	written int
+	// written says a checkpoint was written; failed is the error of the
+	// last that could not be.
+	written bool
 	failed  error
 }
 
@@ -106,9 +106,9 @@ func (k *checkpointFlags) prepare(c *cli.Context, cl *claim, p *problems.Problem
 	}
 	// A run killed while it wrote the checkpoint left its temporary file.
 	if err := report.RemoveLeftovers(path); err != nil {
-		return nil, err
+		return nil, badInput("%s %s: %v", flag, path, err)
 	}
-	ck := &checkpointing{flag: flag, path: path, written: -1}
+	ck := &checkpointing{flag: flag, path: path}
 	// The file written to must be a checkpoint, if it is there: anything
 	// else would be replaced.
 	existing, err := readCheckpoint(flag, path, flag == "--checkpoint")
@@ -232,7 +232,7 @@ func (ck *checkpointing) save() func(*graph.Checkpoint) error {
 			ck.failed = fmt.Errorf("writing %s %s failed: %w", ck.flag, ck.path, err)
 			return ck.failed
 		}
-		ck.written, ck.failed = c.Epoch(), nil
+		ck.written, ck.failed = true, nil
 		return nil
 	}
 }

@@ -170,7 +170,7 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 	if err != nil {
 		return err
 	}
-	if err := checkFamily(c, p, out); err != nil {
+	if err := checkFamily(p, out); err != nil {
 		return err
 	}
 	if err := f.checkFDStep(c, p, cfg); err != nil {
@@ -259,7 +259,7 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 		r.SetTrace(report.Trace{Steps: steps, Options: res.Options})
 	}
 	var wrote []string
-	if ck != nil && ck.written >= 0 && r.Interrupted != "" {
+	if ck != nil && ck.written && r.Interrupted != "" {
 		wrote = append(wrote, ck.path)
 	}
 	var writeErr error
@@ -319,7 +319,7 @@ func fitAndReport(c *cli.Context, f *fitFlags, out *outputFlags, p *problems.Pro
 
 // checkFamily refuses what a family (a problem with range parameters)
 // cannot be trained with yet.
-func checkFamily(c *cli.Context, p *problems.Problem, out *outputFlags) error {
+func checkFamily(p *problems.Problem, out *outputFlags) error {
 	if !p.IsFamily() {
 		return nil
 	}

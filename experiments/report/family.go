@@ -23,16 +23,19 @@ const plotMembers = 5
 // the others at the middle of their ranges.
 func PlotMembers(p *problems.Problem) []map[string]float64 {
 	names := p.RangeNames()
+	values := make([][]float64, len(names))
+	for j, k := range names {
+		n := 1
+		if j == 0 {
+			n = plotMembers
+		}
+		values[j] = problems.Spaced(p.Ranges[k].Lo, p.Ranges[k].Hi, n)
+	}
 	members := make([]map[string]float64, plotMembers)
 	for i := range members {
 		members[i] = map[string]float64{}
 		for j, k := range names {
-			r := p.Ranges[k]
-			f := 0.5
-			if j == 0 {
-				f = float64(i) / float64(plotMembers-1)
-			}
-			members[i][k] = r.Lo*(1-f) + r.Hi*f
+			members[i][k] = values[j][min(i, len(values[j])-1)]
 		}
 	}
 	return members

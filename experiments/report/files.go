@@ -64,6 +64,9 @@ func RemoveLeftovers(path string) error {
 	prefix, suffix, _ := strings.Cut(tempPattern(path), "*")
 	for _, e := range entries {
 		n, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok {
+			continue
+		}
 		if n, ok = strings.CutSuffix(n, suffix); !ok || n == "" || strings.Trim(n, "0123456789") != "" {
 			continue
 		}

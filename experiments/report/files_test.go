@@ -81,12 +81,13 @@ func TestAbandonWrites(t *testing.T) {
 
 // TestRemoveLeftovers leaves the temporary files of writes of a file that
 // a killed process began, and others: RemoveLeftovers removes those of
-// that file alone.
+// that file alone. 20261201.tmp has the suffix and a number but not the
+// prefix: a user's file, kept.
 func TestRemoveLeftovers(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "run[1].ckpt")
 	stale := []string{".run[1].ckpt.123.tmp", ".run[1].ckpt.4567890.tmp"}
-	kept := []string{"run[1].ckpt", ".run[1].ckpt.lock", ".run[1].ckpt.x1.tmp", ".run1.ckpt.123.tmp", ".other.ckpt.123.tmp"}
+	kept := []string{"run[1].ckpt", ".run[1].ckpt.lock", ".run[1].ckpt.x1.tmp", ".run1.ckpt.123.tmp", ".other.ckpt.123.tmp", "20261201.tmp"}
 	for _, name := range append(slices.Clone(stale), kept...) {
 		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
 			t.Fatal(err)
