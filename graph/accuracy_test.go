@@ -68,27 +68,36 @@ type setCase struct {
 // problem March can solve, the held-out set and the tuning set, each with
 // its goal group.
 func accuracyCases(b *testing.B) []setCase {
-	var cases []setCase
-	add := func(set string, c accuracyCase) { cases = append(cases, setCase{set, c}) }
-	for _, name := range problems.Names() {
-		p, err := problems.Builtin(name)
-		if err != nil {
-			b.Fatal(err)
-		}
+	return studyCases(b, func(name string, p *problems.Problem) (goalGroup, bool) {
 		if CanMarch(p) != nil {
-			continue // a boundary-value problem: BenchmarkBoundaryGoals
+			return goalGroup{}, false // a boundary-value problem: BenchmarkBoundaryGoals
 		}
 		g, ok := builtinGroups[name]
 		if !ok {
 			b.Fatalf("built-in %s has no goal group", name)
 		}
-		add("builtin", accuracyCase{p.Definition, g})
+		return g, true
+	}, heldOut, tuningSet)
+}
+
+// studyCases are the built-in problems that group gives a goal group,
+// then the held-out and tuning sets, each case with its set's name.
+func studyCases(b *testing.B, group func(name string, p *problems.Problem) (goalGroup, bool), heldOut, tuning []accuracyCase) []setCase {
+	var cases []setCase
+	for _, name := range problems.Names() {
+		p, err := problems.Builtin(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if g, ok := group(name, p); ok {
+			cases = append(cases, setCase{"builtin", accuracyCase{p.Definition, g}})
+		}
 	}
 	for _, c := range heldOut {
-		add("heldout", c)
+		cases = append(cases, setCase{"heldout", c})
 	}
-	for _, c := range tuningSet {
-		add("tuning", c)
+	for _, c := range tuning {
+		cases = append(cases, setCase{"tuning", c})
 	}
 	return cases
 }

@@ -11,24 +11,9 @@ import (
 // boundaryCases are the boundary-value problems of the accuracy study: the
 // built-in ones, the held-out set and the tuning set.
 func boundaryCases(b *testing.B) []setCase {
-	var cases []setCase
-	add := func(set string, c accuracyCase) { cases = append(cases, setCase{set, c}) }
-	for _, name := range problems.Names() {
-		p, err := problems.Builtin(name)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if p.IsBoundaryValue() {
-			add("builtin", accuracyCase{p.Definition, groupBoundary})
-		}
-	}
-	for _, c := range boundaryHeldOut {
-		add("heldout", c)
-	}
-	for _, c := range boundaryTuning {
-		add("tuning", c)
-	}
-	return cases
+	return studyCases(b, func(_ string, p *problems.Problem) (goalGroup, bool) {
+		return groupBoundary, p.IsBoundaryValue()
+	}, boundaryHeldOut, boundaryTuning)
 }
 
 // BenchmarkBoundaryGoals is issue 12's accuracy study of boundary-value
