@@ -48,6 +48,25 @@
 // the lowest loss so far with the error wrapped. Trainer is the step-by-step
 // interface Fit is built on.
 //
+// Conditions need not all be at t0. A boundary-value problem (conditions
+// at both ends, or derivatives at t1) cannot march, since marching needs
+// the whole state at t0: Fit trains it on the whole domain, building into
+// the trial solution the conditions that can be (trial.go: values and
+// slopes at t0, values at both ends, one end's value) and putting the
+// others in the loss; BoundaryRecipe gives the settings that reach 1e-6
+// by default. A problem with parameter ranges is a family: t and each
+// range parameter, scaled onto [-1, 1], enter the first layer through rows
+// of W1 of their own, so that dy/dt is still the symbolic derivative with
+// respect to t's node; families march in windows of equal length
+// (familymarch.go), and Model.PredictMember and Model.EvaluateFamily evaluate
+// and score members.
+//
+// Whole-domain training and March are resumable state machines: a fresh
+// run starts from the initial state and a resumed one from a Checkpoint's,
+// and one loop advances either, so that Options.Resume continues a run bit
+// for bit; Options.Checkpoint receives one every Options.CheckpointEvery,
+// and WriteTo and ReadCheckpoint keep it in a file.
+//
 // Training runs the differentiated graph on one of two executors behind one
 // interface (executor.go), which computes the loss and its gradient with
 // respect to the flat parameter vector; one Adam (adam.go, Gorgonia's
