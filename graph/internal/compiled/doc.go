@@ -28,8 +28,14 @@
 //     one pass each, bit for bit (fold.go): a bias repeated down the rows
 //     and added, 1 - y² (tanh's derivative), and products negated or
 //     doubled; a copy run whole (a Reshape) shares its argument's buffer.
-//   - After the first run, a run allocates nothing with one worker (or one
-//     chunk of tiles), and only the goroutines it starts with more.
+//   - After the first run, a run allocates nothing. With more than one
+//     chunk of tiles and more than one worker, the chunks run on the
+//     goroutine that called Run and on helper goroutines the machine starts
+//     on the first run that needs them (and when Workers grows) and keeps.
+//
+// A machine needs no Close: its helpers hold it only while a stage runs,
+// and a cleanup (runtime.AddCleanup) ends them once the machine is
+// unreachable. Whoever keeps a machine keeps its helpers, idle, until then.
 //
 // ops.go recognises Gorgonia's ops by their type names and String() forms,
 // since Gorgonia exports neither; ops_test.go holds a canary test for each.

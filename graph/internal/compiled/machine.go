@@ -160,6 +160,7 @@ type Machine struct {
 	loss    int
 	outputs []int
 	workers []*worker
+	crew    *crew        // the helper goroutines, once a run needs them
 	next    atomic.Int64 // the next chunk to run
 	scratch []float64    // for kernels run whole
 	// err is the error of the generic kernel that failed in this run. Only
@@ -584,16 +585,15 @@ func (m *Machine) runTiles(s int) {
 	}
 	m.next.Store(0)
 	if nw > 1 {
-		var wg sync.WaitGroup
-		for _, w := range m.workers[1:nw] {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				m.work(w, s)
-			}()
+		c := m.helpers(nw - 1)
+		c.m = m
+		c.done.Add(nw - 1)
+		for w := 1; w < nw; w++ {
+			c.jobs <- job{w, s}
 		}
 		m.work(m.workers[0], s)
-		wg.Wait()
+		c.done.Wait()
+		c.m = nil
 	} else {
 		m.work(m.workers[0], s)
 	}
@@ -608,6 +608,45 @@ func (m *Machine) runTiles(s int) {
 				out[j] += x
 			}
 		}
+	}
+}
+
+// crew is a machine's helper goroutines, which run chunks of tiles beside
+// the goroutine that called Run. They are started once and kept, so that a
+// run starts no goroutine and allocates nothing. Only during a tiled stage
+// does the crew point to its machine (m), and jobs hold no pointer: between
+// runs the machine can become unreachable, and its cleanup then closes
+// jobs, which ends the helpers.
+type crew struct {
+	jobs chan job
+	m    *Machine       // the machine, while a stage runs
+	done sync.WaitGroup // the jobs of the stage being run
+	n    int            // helpers started
+}
+
+// job is one helper's share of a tiled stage: chunks of tiles of stage s,
+// run with the buffers of the machine's worker w until none is left.
+type job struct{ w, s int }
+
+// helpers returns the machine's crew with at least n helper goroutines,
+// starting it on the first run that needs one. Helpers beyond a run's needs
+// (Workers lowered since) wait for a later run.
+func (m *Machine) helpers(n int) *crew {
+	if m.crew == nil {
+		m.crew = &crew{jobs: make(chan job, maxChunks)} // a run never waits to hand out a job
+		runtime.AddCleanup(m, func(c *crew) { close(c.jobs) }, m.crew)
+	}
+	for ; m.crew.n < n; m.crew.n++ {
+		go m.crew.help()
+	}
+	return m.crew
+}
+
+// help runs jobs until the machine's cleanup closes them.
+func (c *crew) help() {
+	for j := range c.jobs {
+		c.m.work(c.m.workers[j.w], j.s)
+		c.done.Done()
 	}
 }
 

@@ -2,8 +2,10 @@ package compiled
 
 import (
 	"math"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -111,21 +113,13 @@ func TestMachineReadsWholeTiledArguments(t *testing.T) {
 	againstTape(t, "Σ (h V h)²", g, loss, gs, 1e-12, 1e-12)
 }
 
-// TestWorkersGiveSameBits runs one graph with 1 to 5 workers (and the
-// default): the tiles' sums are grouped by the number of points alone, so
-// the loss and the gradient are the same bits. 2000 points make 16 tiles in
-// 16 chunks.
-func TestWorkersGiveSameBits(t *testing.T) {
-	const n = 2000
+// manyChunks compiles mean((tanh(t W) V)²) and its gradient with respect to
+// W and V for n points, which make more than one chunk of tiles when n is
+// over tileRows.
+func manyChunks(t *testing.T, n int) *Machine {
+	t.Helper()
 	g := G.NewGraph()
-	tn := G.NewMatrix(g, tensor.Float64, G.WithShape(n, 1), G.WithName("t"), G.WithValue(tensor.New(tensor.WithShape(n, 1),
-		tensor.WithBacking(func() []float64 {
-			x := make([]float64, n)
-			for i := range x {
-				x[i] = float64(i) / n
-			}
-			return x
-		}()))))
+	tn := matrix(g, "t", n, 1, func(i, _ int) float64 { return float64(i) / float64(n) })
 	w := matrix(g, "W", 1, 8, func(_, j int) float64 { return 0.3*float64(j) - 1 })
 	v := matrix(g, "V", 8, 1, func(i, _ int) float64 { return math.Cos(float64(i)) })
 	y := G.Must(G.Mul(G.Must(G.Tanh(G.Must(G.Mul(tn, w)))), v))
@@ -138,8 +132,17 @@ func TestWorkersGiveSameBits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return m
+}
+
+// TestWorkersGiveSameBits runs one graph with 1 to 5 workers (and the
+// default), the count growing and shrinking between runs: the tiles' sums
+// are grouped by the number of points alone, so the loss and the gradient
+// are the same bits. 2000 points make 16 tiles in 16 chunks.
+func TestWorkersGiveSameBits(t *testing.T) {
+	m := manyChunks(t, 2000)
 	var want []float64
-	for _, workers := range []int{1, 2, 3, 4, 5, 0} {
+	for _, workers := range []int{1, 3, 5, 2, 4, 1, 0} {
 		m.Workers = workers
 		loss, err := m.Run()
 		if err != nil {
@@ -156,6 +159,55 @@ func TestWorkersGiveSameBits(t *testing.T) {
 				t.Fatalf("%d workers: number %d is %.17g, with one worker %.17g", workers, i, got[i], want[i])
 			}
 		}
+	}
+}
+
+// TestRunAllocatesNothing runs a machine of 1000 points (8 chunks of tiles)
+// on 4 workers, then on 2: after the first run, which starts the helper
+// goroutines, a run allocates nothing.
+func TestRunAllocatesNothing(t *testing.T) {
+	m := manyChunks(t, 1000)
+	for _, workers := range []int{4, 2} {
+		m.Workers = workers
+		if a := testing.AllocsPerRun(20, func() {
+			if _, err := m.Run(); err != nil {
+				t.Fatal(err)
+			}
+		}); a != 0 {
+			t.Errorf("%d workers: a run allocates %v times, want 0", workers, a)
+		}
+	}
+}
+
+// TestHelpersEnd builds 200 machines of 1000 points, runs each on 4 workers
+// (3 helper goroutines each), keeping them, then drops them: once the collector has found
+// them unreachable, their helpers end, and the goroutines are back to those
+// of before within a few (the runtime's and the testing package's own may
+// come and go). The wait is bounded at 10 s; it takes a few milliseconds.
+func TestHelpersEnd(t *testing.T) {
+	const machines, helpers, slack = 200, 3, 5
+	before := runtime.NumGoroutine()
+	ms := make([]*Machine, machines)
+	for k := range ms {
+		ms[k] = manyChunks(t, 1000)
+		ms[k].Workers = helpers + 1
+		if _, err := ms[k].Run(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Not before+machines*helpers: the helpers of earlier tests' machines
+	// may end meanwhile.
+	if n := runtime.NumGoroutine(); n < machines*helpers {
+		t.Fatalf("%d goroutines after starting %d helpers", n, machines*helpers)
+	}
+	clear(ms)
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > before+slack {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines 10 s after dropping the machines, %d before them", runtime.NumGoroutine(), before)
+		}
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
