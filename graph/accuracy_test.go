@@ -80,6 +80,18 @@ func accuracyCases(b *testing.B) []setCase {
 	}, heldOut, tuningSet)
 }
 
+// withoutHeldOut are the cases of the built-in and tuning sets: those an
+// ablation study may look at, since the recipe was chosen on them.
+func withoutHeldOut(all []setCase) []accuracyCase {
+	var cases []accuracyCase
+	for _, c := range all {
+		if c.set != "heldout" {
+			cases = append(cases, c.accuracyCase)
+		}
+	}
+	return cases
+}
+
 // studyCases are the built-in problems that group gives a goal group,
 // then the held-out and tuning sets, each case with its set's name.
 func studyCases(b *testing.B, group func(name string, p *problems.Problem) (goalGroup, bool), heldOut, tuning []accuracyCase) []setCase {
@@ -173,12 +185,7 @@ var marchVariants = []struct {
 //
 //	go test ./graph -run '^$' -bench MarchAblations/default -benchtime 1x
 func BenchmarkMarchAblations(b *testing.B) {
-	var cases []accuracyCase
-	for _, c := range accuracyCases(b) {
-		if c.set != "heldout" {
-			cases = append(cases, c.accuracyCase)
-		}
-	}
+	cases := withoutHeldOut(accuracyCases(b))
 	for _, v := range marchVariants {
 		b.Run(v.name, func(b *testing.B) {
 			for range b.N {

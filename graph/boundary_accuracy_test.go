@@ -109,12 +109,7 @@ func softenOneEnd(b *testing.B, p *problems.Problem) *problems.Problem {
 //
 //	go test ./graph -run '^$' -bench BoundaryAblations -benchtime 1x
 func BenchmarkBoundaryAblations(b *testing.B) {
-	var cases []accuracyCase
-	for _, c := range boundaryCases(b) {
-		if c.set != "heldout" {
-			cases = append(cases, c.accuracyCase)
-		}
-	}
+	cases := withoutHeldOut(boundaryCases(b))
 	for _, v := range boundaryVariants {
 		b.Run(v.name, func(b *testing.B) {
 			for range b.N {
