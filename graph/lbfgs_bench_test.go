@@ -66,7 +66,7 @@ func adamTrained(tb testing.TB, name string, epochs int) (*Trainer, *countingExe
 //
 //	go test ./graph -run '^$' -bench LBFGS -count 10
 func BenchmarkLBFGS(b *testing.B) {
-	const iterations = 200
+	const iterations = 1000
 	tr, c := adamTrained(b, "forum-final", DefaultEpochs)
 	x0 := tr.Parameters()
 	b.Run("op=evaluation", func(b *testing.B) {

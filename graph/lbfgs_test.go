@@ -66,9 +66,15 @@ func rosenbrockStart(n int) []float64 {
 }
 
 // TestLBFGSMatchesGonum runs the trainer's L-BFGS and gonum's optimize.LBFGS
-// with the trainer's settings side by side on the extended Rosenbrock
-// function: every iterate must be the same, bit for bit (the same
-// arithmetic in the same order), and both must stop at the same place.
+// with the trainer's settings (More and Thuente's line search, 15 pairs,
+// the same stopping rule) side by side on the extended Rosenbrock function.
+// The arithmetic is the same but not in the same order (the trainer's dot
+// products keep partial sums), so the iterates agree to round-off at
+// first, and round-off grows along the path: the first 10 iterates must
+// agree within 1e-12 (measured: at most 8.5e-15), both runs must end
+// within 1e-8 of the minimum at 1 (the bound of TestLBFGSMinimises), and
+// take as many iterations within 5% (measured: 40 and 39, 88 and 88, 265
+// and 272).
 func TestLBFGSMatchesGonum(t *testing.T) {
 	const tol = 1e-12
 	for _, n := range []int{2, 10, 40} {
@@ -76,22 +82,26 @@ func TestLBFGSMatchesGonum(t *testing.T) {
 		fn := functions.ExtendedRosenbrock{}
 		ours := minimiseLBFGS(t, fn, x0, 10000, tol)
 		var theirs iterateRecorder
-		_, err := optimize.Minimize(optimize.Problem{Func: fn.Func, Grad: fn.Grad}, x0, &optimize.Settings{
+		res, err := optimize.Minimize(optimize.Problem{Func: fn.Func, Grad: fn.Grad}, x0, &optimize.Settings{
 			MajorIterations:   10000,
 			GradientThreshold: 1e-300,
 			Converger:         &optimize.FunctionConverge{Relative: tol, Iterations: lbfgsWindow},
 			Recorder:          &theirs,
-		}, &optimize.LBFGS{GradStopThreshold: math.NaN()})
+		}, &optimize.LBFGS{GradStopThreshold: math.NaN(), Linesearcher: &optimize.MoreThuente{DecreaseFactor: 1e-4, CurvatureFactor: 0.9}})
 		t.Logf("n = %d: %d iterations, gonum %d (%v)", n, len(ours), len(theirs)-1, err)
-		// gonum records its start as an iteration and, when a converger
-		// stops it, not the last iterate.
+		// gonum records its start as an iteration.
 		theirs = theirs[1:]
-		if d := len(ours) - len(theirs); d < 0 || d > 1 {
+		if d := math.Abs(float64(len(ours) - len(theirs))); d > 0.05*float64(len(theirs)) {
 			t.Errorf("n = %d: %d iterations, gonum's took %d", n, len(ours), len(theirs))
 		}
-		for k := range min(len(ours), len(theirs)) {
-			if !slices.Equal(ours[k], theirs[k]) {
-				t.Fatalf("n = %d: iterate %d is %v, gonum's %v", n, k+1, ours[k], theirs[k])
+		for k := range min(10, len(ours), len(theirs)) {
+			if d := floats.Distance(ours[k], theirs[k], math.Inf(1)); !(d <= 1e-12) {
+				t.Errorf("n = %d: iterate %d is %v, gonum's %v: %.2g apart", n, k+1, ours[k], theirs[k], d)
+			}
+		}
+		for who, x := range map[string][]float64{"ours": ours[len(ours)-1], "gonum's": res.X} {
+			if d := floats.Distance(x, slices.Repeat([]float64{1}, n), math.Inf(1)); !(d <= 1e-8) {
+				t.Errorf("n = %d: %s run ended %.2g from the minimum", n, who, d)
 			}
 		}
 	}
@@ -244,10 +254,10 @@ func TestLBFGSMinimises(t *testing.T) {
 	}
 }
 
-// badRegion is sqrt(1 + x^2), whose value is NaN where |x| > 3. From 2.9
-// the first step (of length 1) goes to 1.9, where the secant of the
-// gradient is so flat that the quasi-Newton step lands near -12.9: the
-// line search must step back from NaN.
+// badRegion is sqrt(1 + x^2), whose value is NaN where |x| > 3. From 2.4
+// the first step (of length 1) goes to 1.4, where the secant of the
+// gradient is so flat that the quasi-Newton step lands near -6.0: the line
+// search must step back from NaN.
 type badRegion struct{ nans *int }
 
 func (b badRegion) Func(x []float64) float64 {
@@ -265,7 +275,7 @@ func (badRegion) Grad(grad, x []float64) { grad[0] = x[0] / math.Sqrt(1+x[0]*x[0
 // minimum at 0.
 func TestLBFGSStepsBackFromNaN(t *testing.T) {
 	var nans int
-	it := minimiseLBFGS(t, badRegion{&nans}, []float64{2.9}, 1000, 1e-12)
+	it := minimiseLBFGS(t, badRegion{&nans}, []float64{2.4}, 1000, 1e-12)
 	x := it[len(it)-1][0]
 	t.Logf("%d iterations, %d NaN trials, x = %.3g", len(it), nans, x)
 	if nans == 0 {

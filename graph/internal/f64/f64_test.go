@@ -226,7 +226,7 @@ func testGemm(t *testing.T) {
 
 // pointwiseLengths are lengths around the pointwise kernels' eight-wide
 // steps.
-var pointwiseLengths = []int{0, 1, 7, 8, 9, 16, 31, 100}
+var pointwiseLengths = []int{0, 1, 7, 8, 9, 16, 31, 32, 33, 100, 321}
 
 // TestPointwise checks the pointwise kernels against their reference loops
 // for lengths around their eight-wide steps, with the output and the inputs
@@ -417,12 +417,16 @@ func testAddRow(t *testing.T) {
 	}
 }
 
-// TestAxpyDot checks the two kernels inside Gemm's edges against their
-// reference loops for lengths around their eight-wide steps, each slice at
-// offsets 0 and 1. Tolerance: fused multiply-adds and the dot product's
-// partial sums round differently from the loops, by at most n eps for n
-// terms in [-1, 1]; 1e-15 n allows that.
-func TestAxpyDot(t *testing.T) {
+// TestAxpyDot checks Axpy, Dot and AxpyDot (the kernels inside Gemm's
+// edges, and L-BFGS's) against their reference loops, with each implementation, for
+// lengths around their eight- and 32-wide steps and 321 (forum-final's
+// parameters), each slice at offsets 0 and 1. Tolerance: fused
+// multiply-adds and the dot product's partial sums round differently from
+// the loops, by at most n eps for n terms in [-1, 1]; 1e-15 n allows that,
+// and 2e-15 n for AxpyDot's terms in [-1.7, 1.7].
+func TestAxpyDot(t *testing.T) { eachISA(t, testAxpyDot) }
+
+func testAxpyDot(t *testing.T) {
 	rng := newRand(9)
 	for _, n := range pointwiseLengths {
 		a0, b0 := uniform(rng, n), uniform(rng, n)
@@ -441,13 +445,27 @@ func TestAxpyDot(t *testing.T) {
 				checkUnchanged(t, "Dot "+name, a, a0)
 				checkUnchanged(t, "Dot "+name, b, b0)
 				out, whole := guarded(b0, outOff)
-				f64.AxpyTo(out, a, 0.7)
-				checkGuards(t, "AxpyTo "+name, out, whole, outOff)
-				checkUnchanged(t, "AxpyTo "+name, a, a0)
+				f64.Axpy(out, a, 0.7)
+				checkGuards(t, "Axpy "+name, out, whole, outOff)
+				checkUnchanged(t, "Axpy "+name, a, a0)
 				for i := range n {
 					if w := b0[i] + 0.7*a0[i]; !(math.Abs(out[i]-w) <= 1e-15) {
-						t.Errorf("AxpyTo %s: element %d is %.17g, want %.17g", name, i, out[i], w)
+						t.Errorf("Axpy %s: element %d is %.17g, want %.17g", name, i, out[i], w)
 					}
+				}
+				out, whole = guarded(b0, outOff)
+				sum, wantSum := f64.AxpyDot(out, a, 0.7, a), 0.0
+				checkGuards(t, "AxpyDot "+name, out, whole, outOff)
+				checkUnchanged(t, "AxpyDot "+name, a, a0)
+				for i := range n {
+					w := b0[i] + 0.7*a0[i]
+					wantSum += w * a0[i]
+					if !(math.Abs(out[i]-w) <= 1e-15) {
+						t.Errorf("AxpyDot %s: element %d is %.17g, want %.17g", name, i, out[i], w)
+					}
+				}
+				if !(math.Abs(sum-wantSum) <= 2e-15*float64(n+1)) {
+					t.Errorf("AxpyDot %s: the sum is %.17g, want %.17g", name, sum, wantSum)
 				}
 			}
 		}

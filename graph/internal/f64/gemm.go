@@ -94,7 +94,7 @@ func gemmEdge(i0, i1, j0, j1, k int, a []float64, arow, astep int, b []float64, 
 	switch {
 	case j1-j0 == 1 && astep == 1 && ldb == 1:
 		for i := i0; i < i1; i++ {
-			c[i*ldc+j0] += dot(a[i*arow:i*arow+k], b[j0:])
+			c[i*ldc+j0] += Dot(a[i*arow:i*arow+k], b[j0:])
 		}
 	case j1-j0 == 1 && astep == 1:
 		for i := i0; i < i1; i++ {
@@ -106,7 +106,7 @@ func gemmEdge(i0, i1, j0, j1, k int, a []float64, arow, astep int, b []float64, 
 		}
 	case j1-j0 == 1 && ldc == 1:
 		for p := range k {
-			axpyTo(c[i0:i1], a[p*astep+i0:p*astep+i1], b[p*ldb+j0])
+			Axpy(c[i0:i1], a[p*astep+i0:p*astep+i1], b[p*ldb+j0])
 		}
 	case j1-j0 == 1:
 		for p := range k {
@@ -119,7 +119,7 @@ func gemmEdge(i0, i1, j0, j1, k int, a []float64, arow, astep int, b []float64, 
 		for p := range k {
 			brow := b[p*ldb+j0 : p*ldb+j1]
 			for i := i0; i < i1; i++ {
-				axpyTo(c[i*ldc+j0:i*ldc+j1], brow, a[i*arow+p*astep])
+				Axpy(c[i*ldc+j0:i*ldc+j1], brow, a[i*arow+p*astep])
 			}
 		}
 	}

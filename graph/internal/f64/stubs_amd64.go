@@ -106,7 +106,25 @@ func tanh8(out, a []float64, c *[29][4]float64)
 //go:noescape
 func vecAxpy(out, a []float64, s float64)
 
+// vecAxpy512 is vecAxpy with AVX-512 (vec_avx512_amd64.s).
+//
+//go:noescape
+func vecAxpy512(out, a []float64, s float64)
+
+// vecAxpyDot512 sets out[i] += s * a[i] and returns the sum of the new
+// out[i] * b[i], in one pass with AVX-512 (vec_avx512_amd64.s), for len(a),
+// len(b) >= len(out).
+//
+//go:noescape
+func vecAxpyDot512(out, a []float64, s float64, b []float64) float64
+
 // vecDot returns the sum of a[i] * b[i] (vec_amd64.s), for len(b) >= len(a).
 //
 //go:noescape
 func vecDot(a, b []float64) float64
+
+// vecDot512 is vecDot with AVX-512 and four partial sums of eight lanes
+// (vec_avx512_amd64.s).
+//
+//go:noescape
+func vecDot512(a, b []float64) float64

@@ -205,16 +205,20 @@ func AddRowsTo(out, a []float64) {
 	}
 }
 
-// axpyTo is
+// Axpy is
 //
 //	for i := range out {
 //		out[i] += s * a[i]
 //	}
 //
 // for len(a) >= len(out), with fused multiply-adds in the assembly.
-func axpyTo(out, a []float64, s float64) {
+func Axpy(out, a []float64, s float64) {
 	a = a[:len(out)]
-	if use >= isaAVX2 {
+	switch use {
+	case isaAVX512:
+		vecAxpy512(out, a, s)
+		return
+	case isaAVX2:
 		vecAxpy(out, a, s)
 		return
 	}
@@ -223,7 +227,7 @@ func axpyTo(out, a []float64, s float64) {
 	}
 }
 
-// dot is
+// Dot is
 //
 //	for i, x := range a {
 //		sum += x * b[i]
@@ -232,13 +236,34 @@ func axpyTo(out, a []float64, s float64) {
 //
 // for len(b) >= len(a); the assembly keeps partial sums and fuses the
 // multiply-adds, so it rounds differently.
-func dot(a, b []float64) (sum float64) {
+func Dot(a, b []float64) (sum float64) {
 	b = b[:len(a)]
-	if use >= isaAVX2 {
+	switch use {
+	case isaAVX512:
+		return vecDot512(a, b)
+	case isaAVX2:
 		return vecDot(a, b)
 	}
 	for i, x := range a {
 		sum += x * b[i]
 	}
 	return sum
+}
+
+// AxpyDot is Axpy(out, a, s) followed by Dot(out, b): it returns
+//
+//	for i := range out {
+//		out[i] += s * a[i]
+//		sum += out[i] * b[i]
+//	}
+//
+// for len(a), len(b) >= len(out), the AVX-512 assembly in one pass over
+// the three. The sum rounds as Dot's does, in partial sums.
+func AxpyDot(out, a []float64, s float64, b []float64) float64 {
+	a, b = a[:len(out)], b[:len(out)]
+	if use == isaAVX512 {
+		return vecAxpyDot512(out, a, s, b)
+	}
+	Axpy(out, a, s)
+	return Dot(out, b)
 }
