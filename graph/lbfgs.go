@@ -30,7 +30,45 @@ const (
 	// before L-BFGS takes it as failed: More and Thuente's search needs 1.3
 	// on average and 4 at most on forum-final.
 	maxLineEvaluations = 40
+	// lineDecrease and lineCurvature are the line search's constants of
+	// sufficient decrease and curvature, Nocedal and Wright's for
+	// quasi-Newton methods.
+	lineDecrease, lineCurvature = 1e-4, 0.9
 )
+
+// lineSearch is L-BFGS's line search, an optimize.Linesearcher: More and
+// Thuente's (gonum's optimize.MoreThuente), which seeks a step meeting the
+// strong Wolfe conditions, except that a step meeting the weak ones (the
+// loss lowered by at least lineDecrease of the first slope's promise, the
+// slope risen to at least lineCurvature of the first) is taken at once.
+// That is all BFGS needs for s.y > 0 (Nocedal and Wright, Numerical
+// Optimization, 2nd ed., section 6.1), and it keeps the full steps that
+// overshoot the minimum along the line, which the strong conditions
+// refuse: on forum-final 1.22 evaluations per iteration against More and
+// Thuente's 1.33 and gonum's default's (Bisection) 1.54.
+type lineSearch struct {
+	optimize.MoreThuente
+	f0, slope0, step float64
+}
+
+// Init starts a search from a loss f and slope g at step 0, trying step
+// first.
+func (l *lineSearch) Init(f, g, step float64) optimize.Operation {
+	l.f0, l.slope0, l.step = f, g, step
+	l.MoreThuente = optimize.MoreThuente{DecreaseFactor: lineDecrease, CurvatureFactor: lineCurvature}
+	return l.MoreThuente.Init(f, g, step)
+}
+
+// Iterate takes the loss f and slope g at the step tried last, and
+// returns MajorIteration to accept it, or the next step to try.
+func (l *lineSearch) Iterate(f, g float64) (optimize.Operation, float64, error) {
+	if f <= l.f0+lineDecrease*l.step*l.slope0 && g >= lineCurvature*l.slope0 {
+		return optimize.MajorIteration, l.step, nil
+	}
+	op, step, err := l.MoreThuente.Iterate(f, g)
+	l.step = step
+	return op, step, err
+}
 
 // LBFGSIteration describes one L-BFGS iteration.
 type LBFGSIteration struct {
@@ -264,10 +302,10 @@ func (s *lbfgsState) iterate(eval func(x, grad []float64) (float64, error), x, g
 	if !(slope0 < 0) {
 		return false, nil
 	}
-	// More and Thuente's line search asks for the loss and the slope at
-	// each trial step; it assumes both are finite, so a bad point (a loss or
-	// slope that is not) restarts it at half the step.
-	line := optimize.MoreThuente{DecreaseFactor: 1e-4, CurvatureFactor: 0.9}
+	// The line search asks for the loss and the slope at each trial step;
+	// it assumes both are finite, so a bad point (a loss or slope that is
+	// not) restarts it at half the step.
+	var line lineSearch
 	line.Init(s.F, slope0, step)
 	var f float64
 	for s.Evaluations = 0; ; {
