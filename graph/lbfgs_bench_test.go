@@ -59,7 +59,7 @@ func adamTrained(tb testing.TB, name string, epochs int) (*Trainer, *countingExe
 // against the time of one loss-and-gradient evaluation on forum-final after
 // the README recipe's 3000 Adam epochs (41 points, 16-16 tanh, hard initial
 // conditions). Each round of op=iteration restarts L-BFGS from the same
-// weights for 200 iterations; it reports ns/iteration, evaluations per
+// weights for 1000 iterations; it reports ns/iteration, evaluations per
 // iteration, the time per iteration spent outside the evaluations
 // (other-ns/iteration), all counting L-BFGS's set-up, and the time of the
 // evaluations it made (ns/evaluation) and the ratio of the two. Run with
