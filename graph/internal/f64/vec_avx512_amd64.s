@@ -2,6 +2,41 @@
 
 #include "textflag.h"
 
+// TAILMASK sets K1 to the lanes of the last CX - AX (0-7) elements.
+#define TAILMASK \
+	MOVQ  CX, R9 \
+	SUBQ  AX, R9 \
+	MOVQ  $0xFF, R8 \
+	BZHIQ R9, R8, R8 \
+	KMOVW R8, K1
+
+// AXPY16 sets out[AX:AX+16] (DI) += s (Z2) * a[AX:AX+16] (SI), leaving
+// the new values in Z0 and Z1; AXPY8 does eight, leaving them in Z0.
+#define AXPY16 \
+	VMOVUPD     (DI)(AX*8), Z0 \
+	VMOVUPD     64(DI)(AX*8), Z1 \
+	VFMADD231PD (SI)(AX*8), Z2, Z0 \
+	VFMADD231PD 64(SI)(AX*8), Z2, Z1 \
+	VMOVUPD     Z0, (DI)(AX*8) \
+	VMOVUPD     Z1, 64(DI)(AX*8)
+
+#define AXPY8 \
+	VMOVUPD     (DI)(AX*8), Z0 \
+	VFMADD231PD (SI)(AX*8), Z2, Z0 \
+	VMOVUPD     Z0, (DI)(AX*8)
+
+// HSUM adds the eight lanes of Z0 (the sum's partial sums already added
+// into it) and stores the sum at ret.
+#define HSUM(ret) \
+	VEXTRACTF64X4 $1, Z0, Y1 \
+	VADDPD        Y1, Y0, Y0 \
+	VEXTRACTF128  $1, Y0, X1 \
+	VADDPD        X1, X0, X0 \
+	VHADDPD       X0, X0, X0 \
+	VMOVSD        X0, ret \
+	VZEROUPPER \
+	RET
+
 // func vecDot512(a, b []float64) float64: the sum of a[i] * b[i] for i <
 // len(a), with AVX-512: four interleaved partial sums of eight lanes over
 // 32 elements at a time (so that the fused multiply-adds do not wait on
@@ -46,26 +81,15 @@ dot8:
 	JMP         dot8
 
 dotmasked:
-	MOVQ        CX, DI
-	SUBQ        AX, DI
-	MOVQ        $0xFF, R8
-	BZHIQ       DI, R8, R8
-	KMOVW       R8, K1
+	TAILMASK
 	VMOVUPD.Z   (SI)(AX*8), K1, Z4
 	VMOVUPD.Z   (DX)(AX*8), K1, Z5
 	VFMADD231PD Z5, Z4, Z1
 
-	VADDPD        Z1, Z0, Z0
-	VADDPD        Z3, Z2, Z2
-	VADDPD        Z2, Z0, Z0
-	VEXTRACTF64X4 $1, Z0, Y1
-	VADDPD        Y1, Y0, Y0
-	VEXTRACTF128  $1, Y0, X1
-	VADDPD        X1, X0, X0
-	VHADDPD       X0, X0, X0
-	VMOVSD        X0, ret+48(FP)
-	VZEROUPPER
-	RET
+	VADDPD Z1, Z0, Z0
+	VADDPD Z3, Z2, Z2
+	VADDPD Z2, Z0, Z0
+	HSUM(ret+48(FP))
 
 // func vecAxpy512(out, a []float64, s float64): out[i] += s * a[i] for i <
 // len(out), with AVX-512: sixteen at a time, then eight, then the last 0-7
@@ -82,12 +106,7 @@ TEXT ·vecAxpy512(SB), NOSPLIT, $0-56
 axpy16:
 	CMPQ        AX, BX
 	JGE         axpy8start
-	VMOVUPD     (DI)(AX*8), Z0
-	VMOVUPD     64(DI)(AX*8), Z1
-	VFMADD231PD (SI)(AX*8), Z2, Z0
-	VFMADD231PD 64(SI)(AX*8), Z2, Z1
-	VMOVUPD     Z0, (DI)(AX*8)
-	VMOVUPD     Z1, 64(DI)(AX*8)
+	AXPY16
 	ADDQ        $16, AX
 	JMP         axpy16
 
@@ -96,17 +115,11 @@ axpy8start:
 	ANDQ $-8, BX
 	CMPQ AX, BX
 	JGE  axpymasked
-	VMOVUPD     (DI)(AX*8), Z0
-	VFMADD231PD (SI)(AX*8), Z2, Z0
-	VMOVUPD     Z0, (DI)(AX*8)
+	AXPY8
 	ADDQ        $8, AX
 
 axpymasked:
-	MOVQ        CX, R9
-	SUBQ        AX, R9
-	MOVQ        $0xFF, R8
-	BZHIQ       R9, R8, R8
-	KMOVW       R8, K1
+	TAILMASK
 	VMOVUPD.Z   (DI)(AX*8), K1, Z0
 	VMOVUPD.Z   (SI)(AX*8), K1, Z1
 	VFMADD231PD Z1, Z2, Z0
@@ -134,12 +147,7 @@ TEXT ·vecAxpyDot512(SB), NOSPLIT, $0-88
 axpydot16:
 	CMPQ        AX, BX
 	JGE         axpydot8start
-	VMOVUPD     (DI)(AX*8), Z0
-	VMOVUPD     64(DI)(AX*8), Z1
-	VFMADD231PD (SI)(AX*8), Z2, Z0
-	VFMADD231PD 64(SI)(AX*8), Z2, Z1
-	VMOVUPD     Z0, (DI)(AX*8)
-	VMOVUPD     Z1, 64(DI)(AX*8)
+	AXPY16
 	VFMADD231PD (DX)(AX*8), Z0, Z4
 	VFMADD231PD 64(DX)(AX*8), Z1, Z5
 	ADDQ        $16, AX
@@ -150,30 +158,17 @@ axpydot8start:
 	ANDQ $-8, BX
 	CMPQ AX, BX
 	JGE  axpydotmasked
-	VMOVUPD     (DI)(AX*8), Z0
-	VFMADD231PD (SI)(AX*8), Z2, Z0
-	VMOVUPD     Z0, (DI)(AX*8)
+	AXPY8
 	VFMADD231PD (DX)(AX*8), Z0, Z4
 	ADDQ        $8, AX
 
 axpydotmasked:
-	MOVQ          CX, R9
-	SUBQ          AX, R9
-	MOVQ          $0xFF, R8
-	BZHIQ         R9, R8, R8
-	KMOVW         R8, K1
-	VMOVUPD.Z     (DI)(AX*8), K1, Z0
-	VMOVUPD.Z     (SI)(AX*8), K1, Z1
-	VMOVUPD.Z     (DX)(AX*8), K1, Z3
-	VFMADD231PD   Z1, Z2, Z0
-	VMOVUPD       Z0, K1, (DI)(AX*8)
-	VFMADD231PD   Z3, Z0, Z5
-	VADDPD        Z5, Z4, Z4
-	VEXTRACTF64X4 $1, Z4, Y5
-	VADDPD        Y5, Y4, Y4
-	VEXTRACTF128  $1, Y4, X5
-	VADDPD        X5, X4, X4
-	VHADDPD       X4, X4, X4
-	VMOVSD        X4, ret+80(FP)
-	VZEROUPPER
-	RET
+	TAILMASK
+	VMOVUPD.Z   (DI)(AX*8), K1, Z0
+	VMOVUPD.Z   (SI)(AX*8), K1, Z1
+	VMOVUPD.Z   (DX)(AX*8), K1, Z3
+	VFMADD231PD Z1, Z2, Z0
+	VMOVUPD     Z0, K1, (DI)(AX*8)
+	VFMADD231PD Z3, Z0, Z5
+	VADDPD      Z5, Z4, Z0
+	HSUM(ret+80(FP))
