@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"pinn/graph/internal/f64"
 	"pinn/problems"
 )
 
@@ -98,4 +99,31 @@ func BenchmarkLBFGS(b *testing.B) {
 		b.ReportMetric(perEval, "ns/evaluation")
 		b.ReportMetric(perIteration/perEval, "iteration/evaluation")
 	})
+}
+
+// BenchmarkLBFGSDirection times one L-BFGS search direction, the two-loop
+// recursion over all 15 stored pairs, on forum-final's 321 parameters:
+// most of L-BFGS's own time per iteration. Run with
+//
+//	go test ./graph -run '^$' -bench LBFGSDirection -count 6
+func BenchmarkLBFGSDirection(b *testing.B) {
+	const n = 321
+	rng := NewRand(1)
+	x, g := make([]float64, n), make([]float64, n)
+	for i := range g {
+		g[i] = rng.Float64() - 0.5
+	}
+	s := newLBFGS(x, g, 1, false)
+	for k := range s.S {
+		for i := range n {
+			s.S[k][i] = rng.Float64() - 0.5
+			s.Y[k][i] = s.S[k][i] + 0.3*(rng.Float64()-0.5)
+		}
+		s.Rho[k] = 1 / f64.Dot(s.S[k], s.Y[k])
+	}
+	s.Len, s.Oldest, s.Gamma = len(s.S), 3, 0.7
+	b.ReportAllocs()
+	for b.Loop() {
+		s.direction()
+	}
 }

@@ -224,8 +224,9 @@ func testGemm(t *testing.T) {
 	}
 }
 
-// pointwiseLengths are lengths around the pointwise kernels' eight-wide
-// steps.
+// pointwiseLengths are lengths around the kernels' eight-, sixteen- and
+// 32-wide steps, and 321 (forum-final's parameters, which L-BFGS's
+// vectors hold).
 var pointwiseLengths = []int{0, 1, 7, 8, 9, 16, 31, 32, 33, 100, 321}
 
 // TestPointwise checks the pointwise kernels against their reference loops

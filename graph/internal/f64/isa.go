@@ -9,7 +9,7 @@ type isa int
 const (
 	isaGo     isa = iota // plain Go, and gonum's Dgemm
 	isaAVX2              // AVX2 and FMA assembly
-	isaAVX512            // AVX-512 assembly for Gemm, TanhTo, Dot and Axpy, AVX2 for the rest
+	isaAVX512            // AVX-512 assembly for Gemm, TanhTo, Dot, Axpy and AxpyDot, AVX2 for the rest
 )
 
 // isaNames are the short names Use takes, isaKernels what Kernels says.
